@@ -1,0 +1,238 @@
+"""Typed model of a filing: one or more project evaluations (自评报告 + 自评表).
+
+Every value keeps its raw text, its parsed quantity and where it came from, so a
+finding can point at the cell or paragraph it is about.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+from checker.quantity import Quantity, parse_quantity
+
+SCHEMA_VERSION = "1"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Location(_Strict):
+    """Where a value stands in its source document (all parts optional)."""
+
+    table: int | None = Field(None, description="0-based index of the table in the document")
+    row: int | None = Field(None, description="0-based row in the table")
+    col: int | None = Field(None, description="0-based column (grid column where the format has one)")
+    paragraph: int | None = Field(None, description="0-based paragraph index outside tables")
+    line: int | None = Field(None, description="1-based line in a text export")
+    sheet: str | None = Field(None, description="worksheet name (xlsx)")
+    cell: str | None = Field(None, description="cell reference such as B7 (xlsx)")
+
+    def describe(self) -> str:
+        parts: list[str] = []
+        if self.sheet is not None:
+            parts.append(f"sheet {self.sheet}")
+        if self.cell is not None:
+            parts.append(f"cell {self.cell}")
+        elif self.table is not None:
+            parts.append(f"table {self.table + 1}")
+            if self.row is not None:
+                parts.append(f"row {self.row + 1}")
+            if self.col is not None:
+                parts.append(f"column {self.col + 1}")
+        if self.paragraph is not None:
+            parts.append(f"paragraph {self.paragraph + 1}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        return ", ".join(parts)
+
+
+class _Shorthand(_Strict):
+    """Hand-written YAML may give a bare string (or number) where an object with `raw` is expected."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_scalar(cls, data: Any) -> Any:
+        if isinstance(data, str | int | float) and not isinstance(data, bool):
+            return {"raw": str(data)}
+        return data
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        return {"anyOf": [{"type": "string"}, {"type": "number"}, schema]}
+
+
+class Text(_Shorthand):
+    """A piece of free text (a narrative section, a name, a reason)."""
+
+    raw: str = ""
+    loc: Location | None = None
+
+    @property
+    def text(self) -> str:
+        return clean_text(self.raw)
+
+    @property
+    def empty(self) -> bool:
+        return is_blank(self.raw)
+
+
+class Value(_Shorthand):
+    """A table cell holding a figure: raw text plus its parsed quantity.
+
+    `parsed` is derived: it is recomputed from `raw` whenever a value is loaded, so stored YAML never
+    carries a stale parse.
+    """
+
+    raw: str = ""
+    parsed: Quantity = Field(default_factory=lambda: parse_quantity(""))
+    loc: Location | None = None
+
+    @model_validator(mode="after")
+    def _reparse(self) -> Value:
+        self.parsed = parse_quantity(self.raw)
+        return self
+
+    @classmethod
+    def of(cls, raw: str, loc: Location | None = None) -> Value:
+        return cls(raw=raw, loc=loc)
+
+    @property
+    def empty(self) -> bool:
+        return is_blank(self.raw)
+
+    @property
+    def number(self) -> float | None:
+        return self.parsed.value
+
+
+class Narrative(_Strict):
+    """The 自评报告: the narrative form."""
+
+    budget: Text | None = Field(None, description="年度预算金额")
+    department: Text | None = Field(None, description="项目主管部门")
+    purpose: Text | None = Field(None, description="项目立项目的")
+    management: Text | None = Field(None, description="项目支出管理和使用基本情况")
+    achievement: list[Text] = Field(default_factory=list, description="项目绩效目标完成情况, one item per paragraph")
+    problems: Text | None = Field(None, description="存在的问题")
+    measures: Text | None = Field(None, description="改进措施")
+    other: Text | None = Field(None, description="其他需要说明问题")
+
+
+FundingKind = Literal["total", "current", "carryover", "other"]
+FUNDING_LABELS: dict[str, str] = {
+    "total": "年度资金总额",
+    "current": "其中：当年财政拨款",
+    "carryover": "上年结转资金",
+    "other": "其他资金",
+}
+
+
+class FundingRow(_Strict):
+    """One row of 项目资金（万元）."""
+
+    kind: FundingKind
+    label: str
+    initial_budget: Value = Field(default_factory=Value, description="年初预算数")
+    budget: Value = Field(default_factory=Value, description="全年预算数")
+    executed: Value = Field(default_factory=Value, description="全年执行数")
+    weight: Value = Field(default_factory=Value, description="分值")
+    rate: Value = Field(default_factory=Value, description="执行率")
+    score: Value = Field(default_factory=Value, description="得分")
+    loc: Location | None = None
+
+    @property
+    def empty(self) -> bool:
+        return all(getattr(self, f).empty for f in FUNDING_VALUE_FIELDS)
+
+
+FUNDING_VALUE_FIELDS = ("initial_budget", "budget", "executed", "weight", "rate", "score")
+
+
+class Goal(_Strict):
+    """年度总体目标."""
+
+    expected: Text = Field(default_factory=Text, description="预期目标")
+    actual: Text = Field(default_factory=Text, description="实际完成情况")
+
+
+class Indicator(_Strict):
+    """One row of 绩效指标."""
+
+    level1: str = Field("", description="一级指标 (产出指标, 效益指标, 满意度指标…), weight text removed")
+    level2: str = Field("", description="二级指标 (数量指标, 质量指标…)")
+    name: Text = Field(default_factory=Text, description="三级指标")
+    target: Value = Field(default_factory=Value, description="年度指标值")
+    actual: Value = Field(default_factory=Value, description="实际完成值")
+    weight: Value = Field(default_factory=Value, description="分值")
+    score: Value = Field(default_factory=Value, description="得分")
+    deviation: Text = Field(default_factory=Text, description="偏差原因分析及改进措施")
+    nature: str | None = Field(None, description="指标性质 where the form has that column (正向/反向/≥…)")
+    measure_unit: str | None = Field(None, description="度量单位 where the form has that column")
+    empty: bool = Field(False, description="the row has no name, values or scores")
+    loc: Location | None = None
+
+
+class Level1(_Strict):
+    """A 一级指标 block and the weight it declares ("产出指标(50分)")."""
+
+    name: str
+    declared_weight: float | None = None
+    raw: str = ""
+    loc: Location | None = None
+
+
+class Total(_Strict):
+    """总分 row."""
+
+    weight: Value = Field(default_factory=Value)
+    score: Value = Field(default_factory=Value)
+    loc: Location | None = None
+
+
+class Evaluation(_Strict):
+    """One project's self-evaluation: narrative report and/or scored table."""
+
+    year: int | None = None
+    project: str = Field("", description="项目名称/专项名称")
+    department: str = Field("", description="主管部门")
+    implementer: str = Field("", description="实施单位")
+    narrative: Narrative | None = None
+    funding: list[FundingRow] = Field(default_factory=list)
+    goal: Goal | None = None
+    level1: list[Level1] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+    total: Total | None = None
+    has_table: bool = Field(False, description="the scored table (自评表) was found")
+    warnings: list[str] = Field(default_factory=list, description="what the reader could not find")
+
+    def funding_row(self, kind: FundingKind) -> FundingRow | None:
+        return next((r for r in self.funding if r.kind == kind), None)
+
+
+class Filing(_Strict):
+    """One source document holding one or more evaluations."""
+
+    schema_version: str = SCHEMA_VERSION
+    source: str = ""
+    format: str = ""
+    evaluations: list[Evaluation] = Field(default_factory=list)
+
+
+# --- small text helpers shared by readers and layout -------------------------------------------
+
+_BLANKS = " \t\u3000\xa0\r\n"
+
+
+def clean_text(s: str) -> str:
+    """Strip ordinary and full-width spaces at both ends of every line."""
+    return "\n".join(line.strip(_BLANKS) for line in s.strip(_BLANKS).split("\n"))
+
+
+def is_blank(s: str) -> bool:
+    return not s.strip(_BLANKS)

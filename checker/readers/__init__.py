@@ -1,0 +1,102 @@
+"""Read a filing from any supported format into the model.
+
+`read_path` picks the reader by content first (ZIP, OLE, PDF signatures) and by extension second, so a
+mis-named file is still read or rejected with a clear message.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from checker.errors import InputError
+from checker.layout import build_filing
+from checker.model import Filing
+from checker.readers.canonical import read_canonical
+from checker.readers.document import Document
+
+TEXT_SUFFIXES = {".txt", ".text", ".csv", ""}
+CANONICAL_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+SUPPORTED_SUFFIXES = {".txt", ".docx", ".xlsx", ".xlsm", ".yaml", ".yml", ".json"}
+
+
+def read_path(path: str | Path) -> list[Filing]:
+    """All filings in one file. Raises InputError, naming the file, when it cannot be read."""
+    path = Path(path)
+    source = str(path)
+    if not path.exists():
+        raise InputError(source, "file not found")
+    if path.is_dir():
+        raise InputError(source, "is a directory, not a file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(source, f"cannot read: {exc.strerror}") from None
+    return read_bytes(data, source)
+
+
+def read_bytes(data: bytes, source: str) -> list[Filing]:
+    if not data.strip():
+        raise InputError(source, "empty file")
+    suffix = Path(source).suffix.lower()
+    fmt = sniff(data, suffix, source)
+    if fmt in ("yaml", "json"):
+        return read_canonical(data, source, fmt)
+    doc = _read_document(data, source, fmt)
+    return [build_filing(doc, file_year=_year_in_name(source))]
+
+
+def sniff(data: bytes, suffix: str, source: str) -> str:
+    """The format of `data`: text, docx, xlsx, yaml or json. Unsupported formats raise InputError."""
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        kind = "Excel 97-2003 .xls" if suffix == ".xls" else "Word 97-2003 .doc" if suffix == ".doc" else \
+            "legacy Office (OLE) file"
+        raise InputError(source, f"{kind} is not supported: save it as .docx/.xlsx "
+                                 "(e.g. libreoffice --headless --convert-to docx FILE)")
+    if data.startswith(b"%PDF"):
+        raise InputError(source, "PDF is not supported: export the filing from Word as .docx or text")
+    if data.startswith(b"PK\x03\x04") or suffix in (".docx", ".xlsx", ".xlsm"):
+        return _zip_kind(data, suffix, source)
+    if suffix in (".doc", ".xls"):
+        raise InputError(source, f"{suffix} file is not a legacy Office document either; cannot read it")
+    if suffix in CANONICAL_SUFFIXES:
+        return CANONICAL_SUFFIXES[suffix]
+    if suffix not in TEXT_SUFFIXES:
+        raise InputError(source, f"unknown format {suffix!r}: expected one of {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+    return "text"
+
+
+def _zip_kind(data: bytes, suffix: str, source: str) -> str:
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+    except zipfile.BadZipFile:
+        what = suffix or "ZIP"
+        raise InputError(source, f"not a readable {what} (truncated or corrupt ZIP package)") from None
+    if any(n.startswith("word/") for n in names):
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    raise InputError(source, "ZIP archive that is neither a .docx nor an .xlsx")
+
+
+def _read_document(data: bytes, source: str, fmt: str) -> Document:
+    if fmt == "docx":
+        from checker.readers.docx_reader import read_docx
+
+        return read_docx(data, source)
+    if fmt == "xlsx":
+        from checker.readers.xlsx_reader import read_xlsx
+
+        return read_xlsx(data, source)
+    from checker.readers.text_export import read_text_export
+
+    return read_text_export(data, source)
+
+
+def _year_in_name(source: str) -> int | None:
+    m = re.search(r"(?<!\d)(20\d{2})(?!\d)", Path(source).name)
+    return int(m.group(1)) if m else None

@@ -1,0 +1,48 @@
+"""Reader for the canonical YAML/JSON form: the model's own serialisation (see `jxcheck schema`)."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from pydantic import ValidationError
+
+from checker.errors import InputError
+from checker.model import Filing
+
+
+def read_canonical(data: bytes, source: str, fmt: str) -> list[Filing]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(source, "YAML/JSON must be UTF-8", f"byte {exc.start}") from None
+    try:
+        if fmt == "json":
+            docs = [json.loads(text)]
+        else:
+            docs = [d for d in yaml.safe_load_all(text) if d is not None]
+    except json.JSONDecodeError as exc:
+        raise InputError(source, f"invalid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        raise InputError(source, f"invalid YAML: {getattr(exc, 'problem', exc)}", where) from None
+    items = [x for d in docs for x in (d if isinstance(d, list) else [d])]
+    if not items:
+        raise InputError(source, "no filing in the document")
+    filings = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise InputError(source, "a filing must be a mapping", f"document {i + 1}")
+        try:
+            filing = Filing.model_validate(item)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            path = ".".join(str(p) for p in err["loc"])
+            raise InputError(source, f"{err['msg']} ({len(exc.errors())} error(s) in all)", path or None) from None
+        filing.source = filing.source or source
+        filing.format = filing.format or fmt
+        if not filing.evaluations:
+            raise InputError(source, "no filing found: the document has no evaluations", f"document {i + 1}")
+        filings.append(filing)
+    return filings

@@ -1,0 +1,153 @@
+"""Reader for the text that Word exports from a filing (the seed's format).
+
+A table cell is a line starting with TAB; a cell's further paragraphs follow, usually after one blank
+line, without a TAB; a blank line before a TAB line usually starts a new row; text outside tables has
+no TAB. Whitespace alone does not settle the structure (DESIGN.md §1), so the grouping below also uses
+the row widths seen so far and what the form's own titles and notes look like.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from checker.errors import InputError
+from checker.readers.document import Cell, Document, Paragraph, Table
+
+# Free text that ends a table even where a cell's next paragraph could stand.
+_OUTSIDE_RE = re.compile(
+    r"^\s*(?:备注|注[:：]|说明[:：]|附件|附表|填报单位|填表人|填报人|联系电话|单位负责人|填报日期|审核人)"
+    r"|^\s*(?:\d{4}\s*年度?)?[^\t]{0,30}(?:绩效)?自评(?:报告|表)\s*$"
+)
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK; anything else is an error."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _strict(data[3:], "utf-8", source)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _strict(data, "utf-16", source)
+    if b"\x00" in data:
+        raise InputError(source, "binary data, not a text export (NUL bytes and no UTF-16 byte-order mark)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise InputError(source, "text is neither UTF-8 nor GB18030/GBK", f"byte {exc.start}") from None
+    if not _plausible_chinese(text):
+        raise InputError(source, "text is neither UTF-8 nor GB18030/GBK (decodes to unlikely characters)")
+    return text
+
+
+def _strict(data: bytes, encoding: str, source: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(source, f"invalid {encoding.upper()} text", f"byte {exc.start}") from None
+
+
+def _plausible_chinese(text: str) -> bool:
+    """Big5, Shift-JIS and random bytes often decode as GB18030; real GBK text stays in GB2312's set."""
+    cjk = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if not cjk:
+        return not any(ord(c) > 0x7F for c in text)
+    common = 0
+    for c in cjk:
+        try:
+            c.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common / len(cjk) >= 0.9
+
+
+@dataclass
+class _Line:
+    tab: bool
+    text: str
+    line: int
+    blanks: int  # blank lines just before this one
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    blanks = 0
+    for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        raw = raw.replace("\f", "")
+        if raw.startswith("\t"):
+            # Word's plain "table to text" puts a whole row on one line, cells split by TAB
+            for k, part in enumerate(raw[1:].split("\t")):
+                out.append(_Line(True, part, no, blanks if k == 0 else 0))
+            blanks = 0
+        elif raw.strip(" \u3000\xa0"):
+            out.append(_Line(False, raw, no, blanks))
+            blanks = 0
+        else:
+            blanks += 1
+    return out
+
+
+def parse_text_export(text: str, source: str) -> Document:
+    doc = Document(source=source, format="text")
+    table: Table | None = None
+    paragraphs: list[list[str]] = []  # paragraphs of the last cell in the current row
+    prev_width = 0
+
+    def close() -> None:
+        nonlocal table
+        if table is not None:
+            _finish_cells(table, paragraphs_by_cell)
+            doc.blocks.append(table)
+        table = None
+
+    paragraphs_by_cell: dict[int, list[str]] = {}
+    for ln in _lines(text):
+        if ln.tab:
+            if table is None:
+                table = Table(index=len(doc.tables))
+                table.rows.append([])
+                paragraphs_by_cell = {}
+                prev_width = 0
+            else:
+                row = table.rows[-1]
+                same_row = ln.blanks == 0 or (ln.blanks >= 2 and 0 < len(row) < prev_width)
+                if not same_row:
+                    prev_width = len(row)
+                    table.rows.append([])
+            row = table.rows[-1]
+            cell = Cell(text="", row=len(table.rows) - 1, col=len(row), line=ln.line)
+            row.append(cell)
+            paragraphs = [ln.text]
+            paragraphs_by_cell[id(cell)] = paragraphs
+            continue
+        inside = (
+            table is not None
+            and table.rows[-1]
+            and not _OUTSIDE_RE.search(ln.text)
+            and (ln.blanks <= 1 or len(table.rows[-1]) < prev_width)
+        )
+        if inside:
+            paragraphs.extend([""] * max(0, ln.blanks - 1))
+            paragraphs.append(ln.text)
+            continue
+        close()
+        doc.blocks.append(Paragraph(index=len(doc.blocks) - len(doc.tables), text=ln.text, line=ln.line))
+    close()
+    return doc
+
+
+def _finish_cells(table: Table, paragraphs_by_cell: dict[int, list[str]]) -> None:
+    for row in table.rows:
+        for cell in row:
+            paras = paragraphs_by_cell.get(id(cell), [])
+            while paras and not paras[-1].strip(" \u3000\xa0"):
+                paras.pop()
+            cell.text = "\n".join(paras)
+    table.rows = [r for r in table.rows if r]
+
+
+def read_text_export(data: bytes, source: str) -> Document:
+    return parse_text_export(decode(data, source), source)
