@@ -63,6 +63,8 @@ INDICATOR_COLUMNS: dict[str, set[str]] = {
     "measure_unit": {"度量单位", "计量单位", "单位"},
 }
 REQUIRED_INDICATOR_COLUMNS = ("name", "target", "actual", "weight", "score")
+COLUMN_NAMES = {"name": "三级指标", "target": "年度指标值", "actual": "实际完成值", "weight": "分值", "score": "得分",
+                "budget": "全年预算数", "executed": "全年执行数"}
 TOTAL_LABELS = {"总分", "合计", "总计", "总得分"}
 GOAL_LABELS = {"年度总体目标", "总体目标", "年度目标"}
 GOAL_EXPECTED = {"预期目标", "年度预期目标", "目标"}
@@ -290,10 +292,9 @@ class _ScoreMapper:
         self._require(row, cols, REQUIRED_INDICATOR_COLUMNS, "indicators (绩效指标)")
 
     def _require(self, row: _Row, cols: _Columns, names: Iterable[str], what: str) -> None:
-        vocab = {**FUNDING_COLUMNS, **INDICATOR_COLUMNS}
         missing = [n for n in names if n not in cols.spans]
         if missing:
-            wanted = ", ".join(sorted(vocab[n])[0] for n in missing)
+            wanted = ", ".join(COLUMN_NAMES[n] for n in missing)
             raise InputError(self.source, f"the {what} header lacks columns: {wanted}", row.where())
 
     def _indicator(self, row: _Row) -> None:
@@ -451,19 +452,24 @@ def build_filing(doc: Document, file_year: int | None = None) -> Filing:
     if not filing.evaluations:
         raise InputError(doc.source, "no filing found: no 自评报告 or 自评表 table in the document")
     for ev in filing.evaluations:
-        ev.warnings.extend(missing_parts(ev))
+        ev.warnings.extend(missing_parts(ev, doc.format))
     return filing
 
 
-def missing_parts(ev: Evaluation) -> list[str]:
+NARRATIVE_SECTION_NAMES = {"management": "项目支出管理和使用基本情况", "problems": "存在的问题", "measures": "改进措施"}
+
+
+def missing_parts(ev: Evaluation, fmt: str) -> list[str]:
     """What a partly readable evaluation lacks, in words an auditor recognises."""
     missing: list[str] = []
     if not ev.project:
         missing.append("missing 项目名称")
     if ev.year is None:
         missing.append("missing year (no …年度…自评 title)")
-    if ev.narrative is None and ev.has_table is False:
-        missing.append("missing 自评报告 and 自评表")
+    if not ev.has_table:
+        missing.append("missing 自评表 (the scored table)")
+    if ev.narrative is None and fmt not in ("xlsx", "yaml", "json"):
+        missing.append("missing 自评报告 (the narrative report)")
     if ev.has_table:
         if not ev.funding:
             missing.append("missing 项目资金 rows")
@@ -474,8 +480,7 @@ def missing_parts(ev: Evaluation) -> list[str]:
         if ev.total is None:
             missing.append("missing 总分 row")
     if ev.narrative is not None:
-        for name in ("management", "problems", "measures"):
+        for name, label in NARRATIVE_SECTION_NAMES.items():
             if getattr(ev.narrative, name) is None:
-                label = sorted(NARRATIVE_LABELS[name], key=len)[-1]
                 missing.append(f"missing 自评报告 section {label}")
     return missing

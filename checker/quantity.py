@@ -21,10 +21,7 @@ MONEY_FACTORS = {"亿元": 10000.0, "万元": 1.0, "千元": 0.1, "元": 0.0001}
 
 # Longest first so that "人次" wins over "人" and "个月" over "个".
 COUNT_UNITS = sorted(
-    """人次 个月 个百分点 百分点 平方公里 平方米 立方米 公里 千米 公顷 公斤 千克 小时 分钟 工作日 季度 课时 学时
-    个 家 期 次 部 起 件 项 场 份 台 套 辆 户 所 名 人 批 条 篇 本 册 张 处 座 架 艘 棵 株 头 只 宗 单 轮 届 节
-    天 日 周 月 年 米 亩 吨 元 % ‰ 分 km m 位 支 队 组 栋 间 床 所 块 根 辆 期次 人天 票 卷 盏 口 把 门 类 种 段 篇次
-    场次 批次 户次 车次 架次 人月""".split(),
+    ["人次", "个月", "个百分点", "百分点", "平方公里", "平方米", "立方米", "公里", "千米", "公顷", "公斤", "千克", "小时", "分钟", "工作日", "季度", "课时", "学时", "个", "家", "期", "次", "部", "起", "件", "项", "场", "份", "台", "套", "辆", "户", "所", "名", "人", "批", "条", "篇", "本", "册", "张", "处", "座", "架", "艘", "棵", "株", "头", "只", "宗", "单", "轮", "届", "节", "天", "日", "周", "月", "年", "米", "亩", "吨", "元", "%", "‰", "分", "km", "m", "位", "支", "队", "组", "栋", "间", "床", "所", "块", "根", "辆", "期次", "人天", "票", "卷", "盏", "口", "把", "门", "类", "种", "段", "篇次", "场次", "批次", "户次", "车次", "架次", "人月"],
     key=len,
     reverse=True,
 )
@@ -103,6 +100,8 @@ def chinese_numeral(s: str) -> int | None:
         return None
     total, section, digit = 0, 0, None
     for c in s:
+        if c in "零〇":
+            continue
         if c in _CN_DIGITS:
             if digit is not None:  # "一二" is not a numeral
                 return None
@@ -166,7 +165,7 @@ def _normalise_unit(number: float, unit: str | None) -> tuple[float, str | None]
 
 _OP_PREFIX_RE = "|".join(re.escape(k) for k in sorted(PREFIX_OPS, key=len, reverse=True))
 _OP_SUFFIX_RE = "|".join(re.escape(k) for k in sorted(SUFFIX_OPS, key=len, reverse=True))
-_LABEL = r"[\u4e00-\u9fff()A-Za-z]{1,12}?"
+_LABEL = r"(?:(?![零〇一二两三四五六七八九十百千万])[\u4e00-\u9fff()A-Za-z]){1,12}?"
 _SINGLE_RE = re.compile(
     rf"^(?P<label>{_LABEL})?(?P<op>{_OP_PREFIX_RE})?(?P<num>{_NUM_ANY})(?P<rest>[^\d]*?)(?P<suffix>{_OP_SUFFIX_RE}|左右)?$"
 )
@@ -178,13 +177,15 @@ def _single(s: str) -> Quantity | None:
     if not m:
         return None
     label, num, rest = m.group("label"), m.group("num"), m.group("rest") or ""
-    if label and (label in PREFIX_OPS or any(label.endswith(k) for k in PREFIX_OPS)):
-        return None
+    op_text = m.group("op") or ""
+    if label and not op_text:  # "达到100%": the operator word was taken for a label
+        word = next((k for k in sorted(PREFIX_OPS, key=len, reverse=True) if label.endswith(k)), None)
+        if word:
+            label, op_text = label[: -len(word)], word
     number = _to_float(num)
     if number is None:
         return None
     cn = not re.match(r"[-+\d]", num)
-    op_text = m.group("op") or ""
     if label and op_text and label[-1] + op_text in PREFIX_OPS:  # "不" + "低于"
         label, op_text = label[:-1], label[-1] + op_text
     op = PREFIX_OPS.get(op_text) or SUFFIX_OPS.get(m.group("suffix") or "")
@@ -282,7 +283,7 @@ def _range(s: str) -> Quantity | None:
     if unit and (known is None or extra):
         return None
     q = Quantity(text=s, kind="range", raw_unit=unit or None, unit=known, low=lo, high=hi)
-    if known == "月" and 1 <= lo and hi <= 12:
+    if known == "月" and lo >= 1 and hi <= 12:
         q.dates = [DatePart(month=int(lo)), DatePart(month=int(hi))]
     elif known == "年" and 1900 <= lo <= 2100:
         q.dates = [DatePart(year=int(lo)), DatePart(year=int(hi))]

@@ -17,10 +17,7 @@ def read_canonical(data: bytes, source: str, fmt: str) -> list[Filing]:
     except UnicodeDecodeError as exc:
         raise InputError(source, "YAML/JSON must be UTF-8", f"byte {exc.start}") from None
     try:
-        if fmt == "json":
-            docs = [json.loads(text)]
-        else:
-            docs = [d for d in yaml.safe_load_all(text) if d is not None]
+        docs = [json.loads(text)] if fmt == "json" else [d for d in yaml.safe_load_all(text) if d is not None]
     except json.JSONDecodeError as exc:
         raise InputError(source, f"invalid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}") from None
     except yaml.YAMLError as exc:

@@ -46,3 +46,10 @@ class Document:
     @property
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
+
+
+def join_paragraphs(paragraphs: list[str]) -> str:
+    """A cell's text: its paragraphs joined by newlines, trailing empty paragraphs dropped."""
+    while paragraphs and not paragraphs[-1].strip(" \t\u3000\xa0"):
+        paragraphs = paragraphs[:-1]
+    return "\n".join(paragraphs)

@@ -17,7 +17,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from checker.errors import InputError
-from checker.readers.document import Cell, Document, Paragraph, Table
+from checker.readers.document import Cell, Document, Paragraph, Table, join_paragraphs
 
 
 def read_docx(data: bytes, source: str) -> Document:
@@ -47,7 +47,7 @@ def _table(table: DocxTable, index: int) -> Table:
         for tc in tr.tc_lst:
             span = tc.grid_span
             vmerge = tc.vMerge
-            text = "" if vmerge == "continue" else _Cell(tc, table).text
+            text = "" if vmerge == "continue" else join_paragraphs(_Cell(tc, table).text.split("\n"))
             row.append(Cell(text=text, row=r, col=col, span=span))
             col += span
         out.rows.append(row)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from checker.errors import InputError
-from checker.readers.document import Cell, Document, Paragraph, Table
+from checker.readers.document import Cell, Document, Paragraph, Table, join_paragraphs
 
 # Free text that ends a table even where a cell's next paragraph could stand.
 _OUTSIDE_RE = re.compile(
@@ -142,10 +142,7 @@ def parse_text_export(text: str, source: str) -> Document:
 def _finish_cells(table: Table, paragraphs_by_cell: dict[int, list[str]]) -> None:
     for row in table.rows:
         for cell in row:
-            paras = paragraphs_by_cell.get(id(cell), [])
-            while paras and not paras[-1].strip(" \u3000\xa0"):
-                paras.pop()
-            cell.text = "\n".join(paras)
+            cell.text = join_paragraphs(paragraphs_by_cell.get(id(cell), []))
     table.rows = [r for r in table.rows if r]
 
 

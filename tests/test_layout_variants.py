@@ -1,0 +1,112 @@
+"""Layouts met in other provinces: the shared layout step maps them by labels, not positions."""
+
+from __future__ import annotations
+
+from docx import Document
+from openpyxl import Workbook
+
+from checker.readers import read_path
+from fixtures.make_renderings import GridCell, docx_table
+from tests.conftest import FIXTURES
+
+
+def test_split_target_columns_and_other_weights():
+    [filing] = read_path(FIXTURES / "edge" / "variant_split_target_2023.txt")
+    [ev] = filing.evaluations
+    assert (ev.year, ev.project, ev.department, ev.implementer) == (2023, "乡村道路养护", "某县交通运输局", "某县公路养护中心")
+    # 产出60 + 效益30 and no 满意度
+    assert [(lv.name, lv.declared_weight) for lv in ev.level1] == [("产出指标", 60), ("效益指标", 30)]
+    # 权重 for 分值, 本年财政拨款 for 当年财政拨款
+    total, current = ev.funding_row("total"), ev.funding_row("current")
+    assert (total.weight.number, total.rate.number, total.score.number) == (10, 85, 8.5)
+    assert (current.budget.number, current.executed.number) == (118, 100.3)
+    # 指标性质 | 指标值 | 度量单位 folded into one target
+    first = ev.indicators[0]
+    assert (first.nature, first.measure_unit, first.target.raw) == ("≥", "公里", "≥300公里")
+    assert (first.target.parsed.op, first.target.number, first.target.parsed.unit) == (">=", 300, "公里")
+    cost = ev.indicators[3]
+    assert (cost.level2, cost.target.parsed.op, cost.target.number, cost.target.parsed.unit) == (
+        "成本指标", "<=", 0.35, "万元")
+    qualitative = ev.indicators[4]
+    assert (qualitative.nature, qualitative.target.raw, qualitative.target.parsed.kind) == ("定性", "明显提升", "text")
+    # no 偏差 column: deviation stays empty rather than borrowing a neighbour
+    assert all(i.deviation.empty for i in ev.indicators)
+    assert (ev.total.weight.number, ev.total.score.number) == (100, 91.5)
+    assert ev.warnings == ["missing 自评报告 (the narrative report)"]
+
+
+def _grid_rows(rows: list[list[tuple]]) -> list[list[GridCell]]:
+    return [[GridCell(*cell) for cell in row] for row in rows]
+
+
+def test_docx_two_row_header_and_project_label(tmp_path):
+    """年度指标值 spans 指标性质 | 指标值 | 度量单位 on a second header row; 项目名称 instead of 项目支出名称."""
+    grid = _grid_rows([
+        [("项目名称", 0, 2), ("社区养老服务补助", 2, 9)],
+        [("主管部门", 0, 2), ("某市民政局", 2, 4), ("实施单位", 6, 2), ("某市养老服务中心", 8, 3)],
+        [("项目资金（万元）", 0, 2, "restart"), ("", 2, 3), ("年初预算数", 5), ("全年预算数", 6), ("全年执行数", 7),
+         ("分值", 8), ("执行率", 9), ("得分", 10)],
+        [("", 0, 2, "continue"), ("年度资金总额", 2, 3), ("500", 5), ("480", 6), ("456", 7), ("20", 8),
+         ("95%", 9), ("19", 10)],
+        [("年度总体目标", 0, 2, "restart"), ("预期目标", 2, 5), ("实际完成情况", 7, 4)],
+        [("", 0, 2, "continue"), ("为800名老人提供居家服务", 2, 5), ("为812名老人提供居家服务", 7, 4)],
+        [("绩效指标", 0, 1, "restart"), ("一级指标", 1, 1, "restart"), ("二级指标", 2, 1, "restart"),
+         ("三级指标", 3, 1, "restart"), ("年度指标值", 4, 3), ("实际完成值", 7, 1, "restart"),
+         ("分值", 8, 1, "restart"), ("得分", 9, 1, "restart"), ("偏差原因分析及改进措施", 10, 1, "restart")],
+        [("", 0, 1, "continue"), ("", 1, 1, "continue"), ("", 2, 1, "continue"), ("", 3, 1, "continue"),
+         ("指标性质", 4), ("指标值", 5), ("度量单位", 6), ("", 7, 1, "continue"), ("", 8, 1, "continue"),
+         ("", 9, 1, "continue"), ("", 10, 1, "continue")],
+        [("", 0, 1, "continue"), ("产出指标（40分）", 1, 1, "restart"), ("数量指标", 2, 1, "restart"),
+         ("服务老人数", 3), ("≥", 4), ("800", 5), ("人", 6), ("812人", 7), ("40", 8), ("40", 9), ("", 10)],
+        [("", 0, 1, "continue"), ("效益指标（30分）", 1, 1, "restart"), ("社会效益指标", 2, 1, "restart"),
+         ("投诉率", 3), ("≤", 4), ("2", 5), ("%", 6), ("3%", 7), ("30", 8), ("20", 9), ("个别服务不及时", 10)],
+        [("", 0, 1, "continue"), ("满意度指标（10分）", 1, 1, "restart"), ("服务对象满意度指标", 2, 1, "restart"),
+         ("老人满意度", 3), ("≥", 4), ("90", 5), ("%", 6), ("93%", 7), ("10", 8), ("10", 9), ("", 10)],
+        [("总分", 0, 8), ("100", 8), ("89", 9), ("", 10)],
+    ])
+    doc = Document()
+    doc.add_paragraph("2022年度项目支出绩效自评表")
+    docx_table(doc, grid, 11)
+    path = tmp_path / "variant.docx"
+    doc.save(str(path))
+    [ev] = read_path(path)[0].evaluations
+    assert (ev.year, ev.project, ev.department, ev.implementer) == (2022, "社区养老服务补助", "某市民政局", "某市养老服务中心")
+    total = ev.funding_row("total")
+    assert (total.budget.number, total.executed.number, total.weight.number, total.score.number) == (480, 456, 20, 19)
+    assert ev.goal.actual.text == "为812名老人提供居家服务"
+    assert [(lv.name, lv.declared_weight) for lv in ev.level1] == [("产出指标", 40), ("效益指标", 30), ("满意度指标", 10)]
+    assert [(i.name.text, i.target.raw, i.actual.raw, i.weight.number, i.score.number) for i in ev.indicators] == [
+        ("服务老人数", "≥800人", "812人", 40, 40),
+        ("投诉率", "≤2%", "3%", 30, 20),
+        ("老人满意度", "≥90%", "93%", 10, 10),
+    ]
+    assert ev.indicators[1].deviation.text == "个别服务不及时"
+    assert (ev.total.weight.number, ev.total.score.number) == (100, 89)
+
+
+def test_xlsx_year_from_file_name_and_notes_sheet_skipped(tmp_path):
+    wb = Workbook()
+    notes = wb.active
+    notes.title = "填表说明"
+    notes["A1"] = "请按要求填写。"
+    ws = wb.create_sheet("项目1")
+    rows = [
+        ["项目名称", "河道保洁"],
+        ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "年度资金总额", 30, 30, 30, 10, 1, 10],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "权重", "得分", "偏差原因分析"],
+        ["", "产出指标(50分)", "数量指标", "保洁河道长度", "≥20公里", "22公里", 50, 50, ""],
+        ["总分", "", "", "", "", "", 100, 60],
+    ]
+    for r in rows:
+        ws.append(r)
+    ws["G3"].number_format = "0%"
+    path = tmp_path / "2020_河道保洁.xlsx"
+    wb.save(str(path))
+    [ev] = read_path(path)[0].evaluations
+    assert (ev.year, ev.project) == (2020, "河道保洁")
+    assert ev.funding_row("total").rate.raw == "100%"
+    ind = ev.indicators[0]
+    assert (ind.target.raw, ind.weight.number, ind.score.number) == ("≥20公里", 50, 50)
+    assert (ev.total.weight.number, ev.total.score.number) == (100, 60)
+    assert ev.total.score.loc.cell == "H6"
