@@ -130,6 +130,15 @@ def loc_of(table: Table, cell: Cell) -> Location:
                     cell=cell.ref)
 
 
+def _paragraph_loc(table: Table, cell: Cell, k: int) -> Location:
+    """The k-th paragraph inside a cell, with its own line where the text export gives one."""
+    loc = loc_of(table, cell)
+    loc.paragraph = k
+    if k < len(cell.lines) and cell.lines[k] is not None:
+        loc.line = cell.lines[k]
+    return loc
+
+
 def _value(row: _Row, cell: Cell | None) -> Value:
     if cell is None:
         return Value()
@@ -374,7 +383,8 @@ def _narrative(table: Table, ev: Evaluation) -> None:
             ev.project = ev.project or Text(raw=cell.text).text
         elif name == "achievement":
             narrative.achievement = [
-                Text(raw=p, loc=loc_of(table, cell)) for p in cell.text.split("\n") if not is_blank(p)
+                Text(raw=p, loc=_paragraph_loc(table, cell, k))
+                for k, p in enumerate(cell.text.split("\n")) if not is_blank(p)
             ]
         else:
             setattr(narrative, name, _text(row, cell))

@@ -111,6 +111,12 @@ def test_text_export_locations():
     assert (ev.indicators[0].target.loc.table, ev.indicators[0].target.loc.col) == (1, 4)
 
 
+def test_paragraph_locations():
+    evs = _evaluations("txt")
+    assert [(p.loc.paragraph, p.loc.line) for p in evs[0].narrative.achievement] == [(0, 25), (1, 27), (2, 29)]
+    assert [(p.loc.paragraph, p.loc.line) for p in evs[1].narrative.achievement] == [(0, 627), (1, 628), (2, 630)]
+
+
 def test_xlsx_locations():
     ev = _evaluations("xlsx")[1]
     loc = ev.funding_row("total").executed.loc

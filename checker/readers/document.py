@@ -17,6 +17,7 @@ class Cell:
     col: int  # grid column where the format has one, else position in the row
     span: int = 1  # grid columns covered
     line: int | None = None  # text export: 1-based line of the cell's first paragraph
+    lines: list[int | None] = field(default_factory=list)  # text export: line of each paragraph
     ref: str | None = None  # xlsx: "B7"
 
 

@@ -93,7 +93,7 @@ def _lines(text: str) -> list[_Line]:
 def parse_text_export(text: str, source: str) -> Document:
     doc = Document(source=source, format="text")
     table: Table | None = None
-    paragraphs: list[list[str]] = []  # paragraphs of the last cell in the current row
+    paragraphs: list[tuple[str, int | None]] = []  # (text, line) of the last cell's paragraphs
     prev_width = 0
 
     def close() -> None:
@@ -103,7 +103,7 @@ def parse_text_export(text: str, source: str) -> Document:
             doc.blocks.append(table)
         table = None
 
-    paragraphs_by_cell: dict[int, list[str]] = {}
+    paragraphs_by_cell: dict[int, list[tuple[str, int | None]]] = {}
     for ln in _lines(text):
         if ln.tab:
             if table is None:
@@ -120,7 +120,7 @@ def parse_text_export(text: str, source: str) -> Document:
             row = table.rows[-1]
             cell = Cell(text="", row=len(table.rows) - 1, col=len(row), line=ln.line)
             row.append(cell)
-            paragraphs = [ln.text]
+            paragraphs = [(ln.text, ln.line)]
             paragraphs_by_cell[id(cell)] = paragraphs
             continue
         inside = (
@@ -130,8 +130,8 @@ def parse_text_export(text: str, source: str) -> Document:
             and (ln.blanks <= 1 or len(table.rows[-1]) < prev_width)
         )
         if inside:
-            paragraphs.extend([""] * max(0, ln.blanks - 1))
-            paragraphs.append(ln.text)
+            paragraphs.extend([("", None)] * max(0, ln.blanks - 1))
+            paragraphs.append((ln.text, ln.line))
             continue
         close()
         doc.blocks.append(Paragraph(index=len(doc.blocks) - len(doc.tables), text=ln.text, line=ln.line))
@@ -139,10 +139,12 @@ def parse_text_export(text: str, source: str) -> Document:
     return doc
 
 
-def _finish_cells(table: Table, paragraphs_by_cell: dict[int, list[str]]) -> None:
+def _finish_cells(table: Table, paragraphs_by_cell: dict[int, list[tuple[str, int | None]]]) -> None:
     for row in table.rows:
         for cell in row:
-            cell.text = join_paragraphs(paragraphs_by_cell.get(id(cell), []))
+            paras = paragraphs_by_cell.get(id(cell), [])
+            cell.text = join_paragraphs([t for t, _ in paras])
+            cell.lines = [line for _, line in paras[: cell.text.count("\n") + 1]]
     table.rows = [r for r in table.rows if r]
 
 
