@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from checker.errors import InputError
 from checker.model import (
@@ -90,12 +91,15 @@ TITLE_RE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?.{0,20}?自评(?P<kind
 LEVEL1_RE = re.compile(r"^(?P<name>.*?)[(（]?(?P<w>\d+(?:\.\d+)?)分?[)）]?$")
 
 
+_SPACES_RE = re.compile(r"\s+")
+_OF_WHICH_RE = re.compile(r"^其中[:：]?")
+
+
+@lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """A label as compared: NFKC, no blanks or line breaks, no leading 其中: or trailing colon."""
-    s = unicodedata.normalize("NFKC", text)
-    s = re.sub(r"\s+", "", s)
-    s = re.sub(r"^其中[:：]?", "", s)
-    return s.rstrip(":：")
+    s = _SPACES_RE.sub("", unicodedata.normalize("NFKC", text))
+    return _OF_WHICH_RE.sub("", s).rstrip(":：")
 
 
 def _match(text: str, labels: Iterable[str]) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -49,7 +49,7 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 
 class DatePart(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     year: int | None = None
     month: int | None = None
     day: int | None = None
@@ -58,7 +58,7 @@ class DatePart(BaseModel):
 class Quantity(BaseModel):
     """The parsed form of one value. `value` is in `unit` (money always in 万元)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     text: str = Field("", description="the value as written, outer blanks removed")
     kind: Kind = "empty"
@@ -192,7 +192,7 @@ def _single(s: str) -> Quantity | None:
     if m.group("suffix") == "左右":
         op = None
     unit, subject = _split_unit(rest) if rest else (None, "")
-    q = Quantity(text=s, kind="number", op=op, number=number, label=label or None)
+    f: dict[str, Any] = {"text": s, "kind": "number", "op": op, "number": number, "label": label or None}
     if rest and unit is None:
         # digits followed by words we do not know: keep the figure only if it is a rate (x/y)
         return None
@@ -204,14 +204,10 @@ def _single(s: str) -> Quantity | None:
         nxt, _ = _split_unit(subject)
         if nxt is not None and (nxt in MONEY_FACTORS or unit in MONEY_FACTORS):
             # "0.5万元元": two units in a row, not a unit followed by a noun
-            q.issues.append(f"unknown unit {unit}{subject}")
-            q.raw_unit = unit + subject
-            q.value = number
-            return q
-        q.subject = subject
-    q.raw_unit = unit
-    q.value, q.unit = _normalise_unit(number, unit)
-    return q
+            return Quantity(**f, issues=[f"unknown unit {unit}{subject}"], raw_unit=unit + subject, value=number)
+        f["subject"] = subject
+    f["value"], f["unit"] = _normalise_unit(number, unit)
+    return Quantity(**f, raw_unit=unit)
 
 
 _EXPR_RE = re.compile(rf"^(?P<ops>{_NUM}(?:\*{_NUM})+)=(?P<res>{_NUM})(?P<unit>[^\d]*)$")
@@ -236,14 +232,12 @@ def _rate(s: str) -> Quantity | None:
     unit, extra = _split_unit(raw_unit)
     if (unit is None or extra) and (s.startswith("每") or not re.match(r"[-+\d]", m.group("num"))):
         return None  # "每月一交办": words, not a rate
-    q = Quantity(text=s, kind="rate", op=PREFIX_OPS.get(m.group("op") or ""), number=number,
-                 per=m.group("per"), raw_unit=raw_unit)
+    f: dict[str, Any] = {"text": s, "kind": "rate", "op": PREFIX_OPS.get(m.group("op") or ""), "number": number,
+                         "per": m.group("per"), "raw_unit": raw_unit}
     if unit is None or extra:
-        q.value = number
-        q.issues.append(f"unknown unit {raw_unit}")
-    else:
-        q.value, q.unit = _normalise_unit(number, unit)
-    return q
+        return Quantity(**f, value=number, issues=[f"unknown unit {raw_unit}"])
+    f["value"], f["unit"] = _normalise_unit(number, unit)
+    return Quantity(**f)
 
 
 def _expression(s: str) -> Quantity | None:
@@ -256,19 +250,19 @@ def _expression(s: str) -> Quantity | None:
         return None
     raw_unit = m.group("unit") or None
     unit, extra = _split_unit(raw_unit) if raw_unit else (None, "")
-    q = Quantity(text=s, kind="expression", number=result, raw_unit=raw_unit)
-    q.items = [Quantity(text=str(o), kind="number", number=o, value=o) for o in operands]
+    f: dict[str, Any] = {"text": s, "kind": "expression", "number": result, "raw_unit": raw_unit, "issues": [],
+                         "items": [Quantity(text=f"{o:g}", kind="number", number=o, value=o) for o in operands]}
     if raw_unit and (unit is None or extra):
-        q.value = result
-        q.issues.append(f"unknown unit {raw_unit}")
+        f["value"] = result
+        f["issues"].append(f"unknown unit {raw_unit}")
     else:
-        q.value, q.unit = _normalise_unit(result, unit)
+        f["value"], f["unit"] = _normalise_unit(result, unit)
     product = 1.0
     for o in operands:
         product *= o  # type: ignore[operator]
     if abs(product - result) > 1e-6 * max(1.0, abs(result)):
-        q.issues.append(f"expression gives {product:g}, not {result:g}")
-    return q
+        f["issues"].append(f"expression gives {product:g}, not {result:g}")
+    return Quantity(**f)
 
 
 def _range(s: str) -> Quantity | None:
@@ -282,12 +276,12 @@ def _range(s: str) -> Quantity | None:
     known, extra = _split_unit(unit) if unit else (None, "")
     if unit and (known is None or extra):
         return None
-    q = Quantity(text=s, kind="range", raw_unit=unit or None, unit=known, low=lo, high=hi)
+    dates: list[DatePart] = []
     if known == "月" and lo >= 1 and hi <= 12:
-        q.dates = [DatePart(month=int(lo)), DatePart(month=int(hi))]
+        dates = [DatePart(month=int(lo)), DatePart(month=int(hi))]
     elif known == "年" and 1900 <= lo <= 2100:
-        q.dates = [DatePart(year=int(lo)), DatePart(year=int(hi))]
-    return q
+        dates = [DatePart(year=int(lo)), DatePart(year=int(hi))]
+    return Quantity(text=s, kind="range", raw_unit=unit or None, unit=known, low=lo, high=hi, dates=dates)
 
 
 def _change(s: str) -> Quantity | None:
@@ -331,10 +325,8 @@ def _list(s: str) -> Quantity | None:
         if q is None:
             return None
         items.append(q)
-    q = Quantity(text=s, kind="list", items=items)
-    if all(i.kind == "date" for i in items):
-        q.dates = [d for i in items for d in i.dates]
-    return q
+    dates = [d for i in items for d in i.dates] if all(i.kind == "date" for i in items) else []
+    return Quantity(text=s, kind="list", items=items, dates=dates)
 
 
 def _scalar(s: str) -> Quantity | None:
@@ -354,10 +346,12 @@ def _parse_cached(text: str) -> Quantity:
     q = _scalar(s) or _list(s)
     if q is None:
         return Quantity(text=stripped, kind="text")
-    q.text = stripped
-    return q
+    return q.model_copy(update={"text": stripped})
 
 
 def parse_quantity(text: str | None) -> Quantity:
-    """Parse one cell's text. Never raises; unparseable text comes back as kind "text"."""
-    return _parse_cached(text or "").model_copy(deep=True)
+    """Parse one cell's text. Never raises; unparseable text comes back as kind "text".
+
+    Quantities are frozen, so the cached instance is shared safely between cells.
+    """
+    return _parse_cached(text or "")

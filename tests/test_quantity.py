@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from checker.quantity import chinese_numeral, parse_quantity
 
@@ -126,7 +127,8 @@ def test_chinese_numeral(text, n):
     assert chinese_numeral(text) == n
 
 
-def test_parse_returns_independent_copies():
-    a = parse_quantity("5次")
-    a.issues.append("changed")
-    assert parse_quantity("5次").issues == []
+def test_quantities_are_frozen():
+    q = parse_quantity("5次")
+    with pytest.raises(ValidationError):
+        q.value = 6  # type: ignore[misc]
+    assert parse_quantity("5次").value == 5

@@ -146,3 +146,26 @@ def test_narrative(ext):
 
 def test_xlsx_has_no_narrative():
     assert all(ev.narrative is None for ev in _evaluations("xlsx"))
+
+
+def test_one_row_per_line_export(tmp_path):
+    """Word's plain "convert table to text" writes each row on one line with TAB between cells."""
+    ev = _evaluations("txt")[2]
+    lines = ["2021年度项目支出绩效自评表", f"项目支出名称\t{ev.project}"]
+    lines.append("项目资金（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分")
+    for fr in ev.funding:
+        lines.append("\t".join(["", fr.label] + [getattr(fr, f).raw for f in
+                                                 ("initial_budget", "budget", "executed", "weight", "rate", "score")]))
+    lines.append("绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施")
+    for ind in ev.indicators:
+        lines.append("\t".join(["", ind.level1, ind.level2, ind.name.raw, ind.target.raw, ind.actual.raw,
+                                ind.weight.raw, ind.score.raw, ind.deviation.raw]))
+    lines.append(f"总分\t{ev.total.weight.raw}\t{ev.total.score.raw}")
+    path = tmp_path / "rows.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [got] = read_path(path)[0].evaluations
+    assert (got.year, got.project) == (2021, "非税收入")
+    assert [(i.name.text, i.target.raw, i.score.number) for i in got.indicators] == [
+        (i.name.text, i.target.raw, i.score.number) for i in ev.indicators]
+    assert got.funding_row("total").executed.number == 54
+    assert got.total.score.number == 99.96

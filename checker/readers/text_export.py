@@ -70,6 +70,7 @@ class _Line:
     text: str
     line: int
     blanks: int  # blank lines just before this one
+    row_start: bool = False  # a whole row on one line ("a<TAB>b<TAB>c"): this cell opens it
 
 
 def _lines(text: str) -> list[_Line]:
@@ -77,10 +78,13 @@ def _lines(text: str) -> list[_Line]:
     blanks = 0
     for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         raw = raw.replace("\f", "")
-        if raw.startswith("\t"):
-            # Word's plain "table to text" puts a whole row on one line, cells split by TAB
-            for k, part in enumerate(raw[1:].split("\t")):
-                out.append(_Line(True, part, no, blanks if k == 0 else 0))
+        if raw.startswith("\t") and "\t" not in raw[1:]:
+            out.append(_Line(True, raw[1:], no, blanks))
+            blanks = 0
+        elif "\t" in raw:
+            # Word's plain "convert table to text": one row per line, cells split by TAB
+            for k, part in enumerate(raw.split("\t")):
+                out.append(_Line(True, part, no, blanks if k == 0 else 0, row_start=k == 0))
             blanks = 0
         elif raw.strip(" \u3000\xa0"):
             out.append(_Line(False, raw, no, blanks))
@@ -113,7 +117,7 @@ def parse_text_export(text: str, source: str) -> Document:
                 prev_width = 0
             else:
                 row = table.rows[-1]
-                same_row = ln.blanks == 0 or (ln.blanks >= 2 and 0 < len(row) < prev_width)
+                same_row = not ln.row_start and (ln.blanks == 0 or (ln.blanks >= 2 and 0 < len(row) < prev_width))
                 if not same_row:
                     prev_width = len(row)
                     table.rows.append([])
