@@ -1,0 +1,177 @@
+"""Check filings: model → facts → engine → findings, per evaluation and across the run.
+
+Findings are deterministic: the same filings and rules give the same findings in the same order.
+"""
+
+from __future__ import annotations
+
+import string
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from checker.engine import Engine
+from checker.facts.build import FactRecord, build_facts
+from checker.facts.cross import EvalRef, metric_facts, paste_facts
+from checker.facts.schema import fields_of
+from checker.findings import CATEGORIES, Bilingual, Evidence, Finding, FindingLocation, OtherPlace
+from checker.model import Filing
+from checker.rulebook import Rule, RuleError
+
+
+@dataclass
+class Report:
+    """The findings of one evaluation (one project of one filing)."""
+
+    source: str
+    project: str
+    year: int | None
+    department: str
+    findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def select_rules(rules: list[Rule], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
+    """Keep rules named by id, id prefix (BUD) or category; unknown names are an error."""
+    select, ignore = list(select), list(ignore)
+    for name in select + ignore:
+        if not any(_selects(name, r) for r in rules):
+            raise RuleError("--select/--ignore", f"unknown rule id or category {name!r}")
+    kept = [r for r in rules if not select or any(_selects(n, r) for n in select)]
+    return [r for r in kept if not any(_selects(n, r) for n in ignore)]
+
+
+def _selects(name: str, rule: Rule) -> bool:
+    name = name.strip()
+    if name.lower() in CATEGORIES:
+        return rule.category == name.lower()
+    return rule.id == name.upper() or (len(name) < len(rule.id) and rule.id.startswith(name.upper()))
+
+
+class Checker:
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = {r.id: r for r in rules}
+        self.engine = Engine.for_rules(rules)
+
+    def check(self, filings: list[Filing]) -> list[Report]:
+        reports: list[Report] = []
+        refs: list[EvalRef] = []
+        for filing in filings:
+            for ev in filing.evaluations:
+                key = len(reports)
+                reports.append(Report(filing.source, ev.project, ev.year, ev.department, warnings=list(ev.warnings)))
+                refs.append(EvalRef(key, ev, filing.source))
+                reports[key].findings.extend(self._run(build_facts(ev, key), filing.source))
+        for finding_key, finding in self._cross(refs):
+            reports[finding_key].findings.append(finding)
+        for r in reports:
+            r.findings.sort(key=Finding.sort_key)
+        return reports
+
+    def _run(self, records: list[FactRecord], source: str) -> list[Finding]:
+        by_fid = {r.fid: r for r in records}
+        return [make_finding(self.rules[rule_id], [by_fid[f] for f in fids], source)
+                for rule_id, fids in self.engine.run([r.fact for r in records])]
+
+    def _cross(self, refs: list[EvalRef]) -> list[tuple[int, Finding]]:
+        sources = {r.key: r.source for r in refs}
+        out: list[tuple[int, Finding]] = []
+        if len(refs) < 2:
+            return out
+        pastes = paste_facts(refs)
+        metrics = metric_facts(refs)
+        # a metric is compared within one unit and year: one engine session per group keeps joins small
+        groups: dict[tuple[str, Any], list[FactRecord]] = defaultdict(list)
+        for rec in metrics:
+            groups[(rec.fact.get("department", ""), rec.fact.get("year"))].append(rec)
+        batches = [pastes, *(g for g in groups.values() if len({r.eval_key for r in g}) > 1)]
+        for batch in batches:
+            by_fid = {r.fid: r for r in batch}
+            for rule_id, fids in self.engine.run([r.fact for r in batch]):
+                recs = [by_fid[f] for f in fids]
+                out.append((recs[0].eval_key, make_finding(self.rules[rule_id], recs, sources[recs[0].eval_key])))
+        return out
+
+
+# --- findings ----------------------------------------------------------------------------------------
+
+class _Formatter(string.Formatter):
+    """Fills message templates; a missing value shows as "?", a float without a spec as %g."""
+
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
+        try:
+            return super().get_field(field_name, args, kwargs)
+        except (KeyError, AttributeError):
+            return ("?", field_name)
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if value is None or (isinstance(value, str) and format_spec and format_spec[-1] in "gfe%d"):
+            return "?" if value is None else value
+        if isinstance(value, float) and not format_spec:
+            return f"{value:g}"
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
+def _values(rule: Rule, records: list[FactRecord]) -> Mapping[str, Any]:
+    values: dict[str, Any] = dict(rule.parameters)
+    if rule.facts:
+        for alias, rec in zip(rule.aliases, records, strict=True):
+            values[alias] = SimpleNamespace(**{k: rec.fact.get(k) for k in _all_fields(rec)})
+    else:
+        values.update(records[0].fact)
+    return values
+
+
+def _all_fields(rec: FactRecord) -> dict[str, Any]:
+    return {k: None for k in fields_of(rec.fact["kind"])} | rec.fact
+
+
+def _lookup(values: Mapping[str, Any], name: str | None) -> Any:
+    if name is None:
+        return None
+    if name.startswith("$"):
+        return values.get(name[1:])
+    if "." in name:
+        alias, attr = name.split(".", 1)
+        return getattr(values.get(alias), attr, None)
+    return values.get(name)
+
+
+def make_finding(rule: Rule, records: list[FactRecord], source: str) -> Finding:
+    primary = records[0]
+    values = _values(rule, records)
+    message = Bilingual(zh=_FORMATTER.vformat(rule.message.zh, (), values),
+                        en=_FORMATTER.vformat(rule.message.en, (), values))
+    spec = rule.evidence
+    items = primary.evidence.get(spec.items, []) if spec.items else []
+    evidence = Evidence(
+        reported=_lookup(values, spec.reported), computed=_lookup(values, spec.computed),
+        tolerance=_lookup(values, spec.tolerance),
+        items=[_item(x) for x in items],
+        others=[_other(r) for r in records[1:]] + [OtherPlace(**o) for o in
+                                                    ({k: v for k, v in x.items() if k in OtherPlace.model_fields}
+                                                     for x in primary.others)],
+    )
+    fact = primary.fact
+    return Finding(rule=rule.id, category=rule.category, severity=rule.severity, title=rule.title, message=message,
+                   source=source, project=fact.get("project", ""), year=fact.get("year"),
+                   department=fact.get("department", ""),
+                   location=FindingLocation(path=primary.path, source=primary.loc, text=primary.cell_text),
+                   evidence=evidence)
+
+
+def _item(x: Any) -> str:
+    if isinstance(x, dict):
+        return "：".join(str(v) for k, v in x.items() if k != "location")
+    return str(x)
+
+
+def _other(rec: FactRecord) -> OtherPlace:
+    f = rec.fact
+    return OtherPlace(source=f.get("source"), project=f.get("project"), section=" › ".join(rec.path),
+                      text=rec.cell_text, location=rec.loc)

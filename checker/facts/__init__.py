@@ -1,0 +1,1 @@
+"""Facts: what the rules see of a filing. See `checker.facts.schema` for every kind and field."""

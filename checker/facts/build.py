@@ -1,0 +1,359 @@
+"""Evaluation → facts: plain dicts with the derived fields durable-rules cannot compute.
+
+Each fact travels with a Python-side record (location, path, evidence) that the engine never sees; a
+finding is built from the rule that fired and the records of the facts it matched.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from checker.facts import claims as claims_mod
+from checker.facts.figures import figures
+from checker.facts.scoring import actual_is_count, compare, months_in, target_is_time, time_missed
+from checker.facts.text import contained_share, filled, shorten, similarity, squash, stutter
+from checker.model import Evaluation, Indicator, Location, Text
+from checker.quantity import MONEY_UNIT, parse_quantity
+
+MAX_STRING = 2000
+
+
+@dataclass
+class FactRecord:
+    fact: dict[str, Any]
+    loc: Location | None = None
+    path: list[str] = field(default_factory=list)
+    cell_text: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)  # shown with a finding, never seen by rules
+    others: list[dict[str, Any]] = field(default_factory=list)  # the other places of a consistency/duplication
+    eval_key: int = 0
+
+    @property
+    def fid(self) -> str:
+        return self.fact["fid"]
+
+
+def clean_number(x: float) -> float | int:
+    """A number durable-rules parses: no exponent notation, no NaN."""
+    if isinstance(x, bool):
+        return int(x)
+    if isinstance(x, int):
+        return x
+    if math.isnan(x) or math.isinf(x):
+        raise ValueError("not a finite number")
+    x = round(x, 6)
+    if abs(x) < 1e-6:
+        return 0
+    if x == int(x) and abs(x) < 1e15:
+        return int(x)
+    return x
+
+
+def sanitise(fact: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in fact.items():
+        if v is None:
+            continue
+        if isinstance(v, bool):
+            out[k] = int(v)
+        elif isinstance(v, int | float):
+            try:
+                out[k] = clean_number(v)
+            except ValueError:
+                continue
+        elif isinstance(v, str):
+            out[k] = v[:MAX_STRING]
+        else:
+            raise TypeError(f"fact field {k} has type {type(v).__name__}")
+    return out
+
+
+class FactBuilder:
+    """Collects the facts of one evaluation."""
+
+    def __init__(self, ev: Evaluation, eval_key: int, prefix: str = "") -> None:
+        self.ev = ev
+        self.eval_key = eval_key
+        self.prefix = prefix  # keeps fids of cross-filing facts apart from per-evaluation ones
+        self.records: list[FactRecord] = []
+        self._n = 0
+
+    def add(self, kind: str, fields: dict[str, Any], loc: Location | None, path: list[str],
+            cell_text: str | None = None, **evidence: Any) -> FactRecord:
+        self._n += 1
+        base = {"kind": kind, "fid": f"{self.prefix}{self.eval_key}.{self._n}", "project": self.ev.project,
+                "department": self.ev.department, "year": self.ev.year, "where": " › ".join(path)}
+        rec = FactRecord(fact=sanitise({**base, **fields}), loc=loc, path=path, cell_text=cell_text,
+                         evidence=evidence, eval_key=self.eval_key)
+        self.records.append(rec)
+        return rec
+
+
+def _num(v: Any) -> float | None:
+    return v.number if v is not None and not v.empty else None
+
+
+def _r(x: float | None, nd: int = 4) -> float | None:
+    return None if x is None else round(x, nd)
+
+
+def build_facts(ev: Evaluation, eval_key: int = 0) -> list[FactRecord]:
+    b = FactBuilder(ev, eval_key)
+    _evaluation(b)
+    if ev.has_table:
+        _funding(b)
+        _level1(b)
+        for i, ind in enumerate(ev.indicators):
+            if not ind.empty:
+                _indicator(b, ind, i)
+    _texts(b)
+    if ev.narrative is not None:
+        _narrative_funding(b)
+        claims_mod.add_claims(b)
+    return b.records
+
+
+def indicator_path(ind: Indicator) -> list[str]:
+    return ["自评表", "绩效指标", *(x for x in (ind.level1, ind.level2) if x), ind.name.text or "(未命名)"]
+
+
+def _evaluation(b: FactBuilder) -> None:
+    ev = b.ev
+    rows = [i for i in ev.indicators if not i.empty]
+    total = ev.funding_row("total")
+    exec_weight = _num(total.weight) if total else None
+    exec_score = _num(total.score) if total else None
+    weights = [w for w in (_num(i.weight) for i in rows) if w is not None]
+    scores = [s for s in (_num(i.score) for i in rows) if s is not None]
+    fields: dict[str, Any] = {"has_table": ev.has_table, "has_narrative": ev.narrative is not None,
+                              "indicator_count": len(rows)}
+    if ev.has_table and rows:
+        fields["weight_sum"] = _r(sum(weights) + (exec_weight or 0))
+        fields["score_sum"] = _r(sum(scores) + (exec_score or 0))
+        reported = _num(ev.total.score) if ev.total else None
+        if reported is not None:
+            fields["total_reported"] = reported
+            fields["total_gap"] = _r(reported - fields["score_sum"])
+            fields["total_gap_abs"] = abs(fields["total_gap"])
+        declared = [lv.declared_weight for lv in ev.level1]
+        if declared and all(d is not None for d in declared):
+            fields["declared_sum"] = _r(sum(declared) + (exec_weight or 0))  # type: ignore[arg-type]
+    score_cell = ev.total.score if ev.total is not None else None
+    b.add("evaluation", fields, score_cell.loc if score_cell else None,
+          ["自评表", "总分"] if ev.has_table else ["自评报告"], cell_text=score_cell.raw if score_cell else None)
+    n = ev.narrative
+    if n is not None and n.problems is not None and n.measures is not None and not n.problems.empty \
+            and not n.measures.empty:
+        b.add("narrative", {"problems": shorten(n.problems.text, 200), "measures": shorten(n.measures.text, 200),
+                            "problems_measures_similarity": _r(similarity(n.problems.raw, n.measures.raw), 3),
+                            "problems_in_measures": _r(contained_share(n.problems.raw, n.measures.raw), 3)},
+              n.measures.loc, ["自评报告", "改进措施"], cell_text=n.measures.raw)
+
+
+def _funding(b: FactBuilder) -> None:
+    ev = b.ev
+    total = ev.funding_row("total")
+    if total is None:
+        return
+    budget, executed = _num(total.budget), _num(total.executed)
+    fields: dict[str, Any] = {"budget": budget, "initial_budget": _num(total.initial_budget), "executed": executed,
+                              "weight": _num(total.weight), "score_reported": _num(total.score)}
+    if total.rate.parsed.value is not None:
+        fields["rate_reported"] = total.rate.parsed.value * (100 if total.rate.parsed.unit is None
+                                                             and total.rate.parsed.value <= 1 else 1)
+    if budget and executed is not None and budget > 0:
+        rate = executed / budget * 100
+        fields["rate_computed"] = _r(rate, 2)
+        if "rate_reported" in fields:
+            fields["rate_gap_abs"] = _r(abs(fields["rate_reported"] - rate), 2)
+        if fields["weight"] is not None:
+            fields["score_computed"] = _r(min(rate, 100) / 100 * fields["weight"], 2)
+            if fields["score_reported"] is not None:
+                fields["score_gap_abs"] = _r(abs(fields["score_reported"] - fields["score_computed"]), 2)
+        if executed > budget:
+            fields["over_executed"] = _r(executed - budget)
+    costs = [i for i in ev.indicators if "成本" in i.level2 and not i.empty]
+    money = [v for v in (_money(i) for i in costs) if v is not None]
+    if money:
+        reference = executed if executed else budget
+        fields["cost_actual_sum"] = _r(sum(money))
+        fields["cost_rows"] = len(money)
+        if reference is not None:
+            fields["cost_reference"] = reference
+            fields["cost_excess"] = _r(sum(money) - reference)
+    cell = total.score if not total.score.empty else total.executed
+    b.add("funding", fields, cell.loc or total.loc, ["自评表", "项目资金", "年度资金总额"], cell_text=cell.raw,
+          costs=[f"{i.name.text}: {i.actual.raw}" for i in costs])
+    _funding_columns(b)
+
+
+def _money(ind: Indicator) -> float | None:
+    """The actual of a cost row in 万元; a bare figure counts in the table's unit, 万元."""
+    q = ind.actual.parsed
+    if q.kind not in ("number", "expression") or q.value is None or q.issues:
+        return None
+    if q.unit == MONEY_UNIT or q.unit is None:
+        return q.value
+    return None
+
+
+_COLUMNS = (("initial_budget", "年初预算数"), ("budget", "全年预算数"), ("executed", "全年执行数"))
+
+
+def _funding_columns(b: FactBuilder) -> None:
+    ev = b.ev
+    total = ev.funding_row("total")
+    parts = [r for r in ev.funding if r.kind != "total"]
+    assert total is not None
+    for attr, label in _COLUMNS:
+        t = _num(getattr(total, attr))
+        values = [(r, _num(getattr(r, attr))) for r in parts]
+        filled_parts = [(r, v) for r, v in values if v is not None]
+        if t is None or not filled_parts:
+            continue
+        s = sum(v for _, v in filled_parts)
+        first = getattr(filled_parts[0][0], attr)
+        b.add("funding_column", {"column": label, "total": t, "parts_sum": _r(s), "parts_count": len(filled_parts),
+                                 "gap": _r(t - s), "gap_abs": _r(abs(t - s))},
+              first.loc, ["自评表", "项目资金", label], cell_text=first.raw,
+              parts=[f"{r.label} {getattr(r, attr).raw.strip()}" for r, _ in filled_parts])
+
+
+def _level1(b: FactBuilder) -> None:
+    ev = b.ev
+    for lv in ev.level1:
+        rows = [i for i in ev.indicators if i.level1 == lv.name and not i.empty]
+        weights = [w for w in (_num(i.weight) for i in rows) if w is not None]
+        scores = [s for s in (_num(i.score) for i in rows) if s is not None]
+        fields: dict[str, Any] = {"name": lv.name, "declared_weight": lv.declared_weight,
+                                  "weight_sum": _r(sum(weights)), "score_sum": _r(sum(scores)), "rows": len(rows)}
+        if lv.declared_weight is not None:
+            fields["weight_gap"] = _r(sum(weights) - lv.declared_weight)
+            fields["weight_gap_abs"] = abs(fields["weight_gap"])
+        b.add("level1", fields, lv.loc, ["自评表", "绩效指标", lv.name], cell_text=lv.raw)
+
+
+def _indicator(b: FactBuilder, ind: Indicator, index: int) -> None:
+    t, a = ind.target.parsed, ind.actual.parsed
+    weight, score = _num(ind.weight), _num(ind.score)
+    fields: dict[str, Any] = {
+        "name": ind.name.text, "level1": ind.level1, "level2": ind.level2,
+        "target_text": ind.target.raw.strip(" \u3000"), "actual_text": ind.actual.raw.strip(" \u3000"),
+        "deviation_text": ind.deviation.text, "target_kind": t.kind, "actual_kind": a.kind,
+        "weight": weight, "score": score, "deviation_filled": filled(ind.deviation.raw),
+        "is_time": "时效" in ind.level2, "is_cost": "成本" in ind.level2,
+        "target_is_time": target_is_time(t), "actual_is_count": actual_is_count(a),
+    }
+    if weight is not None and score is not None:
+        fields["lost"] = _r(weight - score)
+        fields["full_marks"] = score >= weight - 1e-9
+    cmp = compare(ind)
+    fields["comparable"] = cmp is not None
+    if cmp is not None:
+        fields.update(target_value=cmp.target, actual_value=cmp.actual, unit=cmp.unit, polarity=cmp.polarity,
+                      met=cmp.met, ratio=_r(cmp.ratio))
+        if cmp.polarity == "positive" and cmp.target > 0:
+            fields["over_target"] = _r(cmp.actual / cmp.target, 3)
+        if weight is not None:
+            implied = weight * min(cmp.ratio, 1.0)
+            fields["implied_score"] = _r(implied, 2)
+            if score is not None:
+                fields["score_excess"] = _r(score - implied, 3)
+    missed = time_missed(t, ind.actual.raw)
+    if missed is not None:
+        fields["time_missed"] = missed
+        fields["actual_months"] = "、".join(str(m) for m in months_in(ind.actual.raw))
+    unit_issues = [i for q in (t, a) for i in q.issues if i.startswith("unknown unit")]
+    if unit_issues:
+        fields["unit_issue"] = unit_issues[0].removeprefix("unknown unit ")
+    expr_issues = [f"{q.text}: {i}" for q in (t, a) for i in q.issues if i.startswith("expression")]
+    if expr_issues:
+        fields["expression_issue"] = expr_issues[0]
+    if not ind.actual.empty and not ind.target.empty:
+        name_target = ind.name.text + ind.target.raw
+        sim = similarity(ind.actual.raw, name_target)
+        if t.kind == "text":
+            sim = max(sim, similarity(ind.actual.raw, ind.target.raw))
+        fields["restate_similarity"] = _r(sim, 3)
+    cell = ind.actual if not ind.actual.empty else ind.name
+    b.add("indicator", fields, cell.loc or ind.loc, indicator_path(ind), cell_text=cell.raw, row=index)
+
+
+def _texts(b: FactBuilder) -> None:
+    """Only texts with a stuttered phrase become facts: the rest would never match."""
+    for section, text in _all_texts(b.ev):
+        phrase = stutter(text.raw)
+        if phrase:
+            b.add("text", {"section": section[-1], "text": text.raw.strip(" \u3000"), "stutter": phrase,
+                           "stutter_len": len(phrase)}, text.loc, section, cell_text=text.raw)
+
+
+def _all_texts(ev: Evaluation) -> list[tuple[list[str], Text]]:
+    out: list[tuple[list[str], Text]] = []
+    n = ev.narrative
+    if n is not None:
+        for name, label in (("purpose", "项目立项目的"), ("management", "项目支出管理和使用基本情况"),
+                            ("problems", "存在的问题"), ("measures", "改进措施"), ("other", "其他需要说明问题")):
+            t = getattr(n, name)
+            if t is not None:
+                out.append((["自评报告", label], t))
+        for k, p in enumerate(n.achievement):
+            out.append((["自评报告", "项目绩效目标完成情况", f"第{k + 1}段"], p))
+    if ev.goal is not None:
+        out.append((["自评表", "年度总体目标", "预期目标"], ev.goal.expected))
+        out.append((["自评表", "年度总体目标", "实际完成情况"], ev.goal.actual))
+    for ind in ev.indicators:
+        if ind.empty:
+            continue
+        path = indicator_path(ind)
+        for label, value in (("年度指标值", ind.target), ("实际完成值", ind.actual)):
+            out.append(([*path, label], Text(raw=value.raw, loc=value.loc)))
+    return out
+
+
+_FULL_USE_RE = re.compile(r"(已?全部(?:使用|拨付|支付|支出|用于)|全额(?:使用|拨付|支付)|(?:资金)?(?:使用|执行)率(?:达到?)?100%)")
+
+
+def _narrative_funding(b: FactBuilder) -> None:
+    ev = b.ev
+    n = ev.narrative
+    assert n is not None
+    total = ev.funding_row("total")
+    if total is None:
+        return
+    fields: dict[str, Any] = {"table_budget": _num(total.budget), "table_initial_budget": _num(total.initial_budget),
+                              "table_executed": _num(total.executed)}
+    tb, te = fields["table_budget"], fields["table_executed"]
+    if tb and te is not None:
+        fields["rate_computed"] = _r(te / tb * 100, 2)
+    loc = None
+    if n.budget is not None and n.budget.text:
+        q = _money_of(n.budget.text)
+        if q is not None:
+            fields["stated_budget"] = q
+            if tb is not None:
+                fields["stated_budget_gap_abs"] = _r(abs(q - tb))
+        loc = n.budget.loc
+    if n.management is not None:
+        money = [f for f in figures(n.management.raw) if f.unit == MONEY_UNIT]
+        if money:
+            fields["stated_amount"] = money[0].value
+            if tb is not None:
+                fields["stated_amount_gap_abs"] = _r(abs(money[0].value - tb))
+        m = _FULL_USE_RE.search(squash(n.management.raw).replace("％", "%"))
+        fields["full_use_claim"] = m is not None
+        if m:
+            fields["full_use_text"] = m.group(0)
+        loc = n.management.loc or loc
+    b.add("narrative_funding", fields, loc, ["自评报告", "项目支出管理和使用基本情况"],
+          cell_text=n.management.raw if n.management else None)
+
+
+def _money_of(text: str) -> float | None:
+    q = parse_quantity(text)
+    if q.kind == "number" and q.unit == MONEY_UNIT and q.value is not None:
+        return q.value
+    return None

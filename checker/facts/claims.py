@@ -1,0 +1,96 @@
+"""Narrative claims matched to the table: "全年发生生产安全事故98起" against 年度安全生产事故起数 = 80起.
+
+A claim is a count in the 自评报告 (money is left to the funding facts, which know the budget). It is
+matched to the indicator rows whose name and figure label share the most words with the claim's context,
+in the same unit family. It is consistent when it equals a figure of those rows or their sum (7999 人 =
+1244 + 6755 人次), or satisfies the figure when it is stated as a bound (95%以上).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from checker.facts.figures import Figure, bigrams, figures
+from checker.facts.text import sentences
+from checker.quantity import MONEY_UNIT
+
+if TYPE_CHECKING:
+    from checker.facts.build import FactBuilder
+    from checker.model import Indicator
+
+# A clause with these words speaks of a part, not of the whole the table reports.
+PART_WORDS = ("其他", "其中", "仅", "部分", "个别", "以外", "之外", "分别为", "另有", "此外")
+# Words too common in this domain to show that two phrases speak of the same thing.
+STOP_BIGRAMS = {"全年", "年度", "完成", "工作", "项目", "指标", "情况", "开展", "进行", "实际", "全市", "我局", "本年", "同比"}
+
+
+def _rows(ev_indicators: list[Indicator]) -> list[tuple[Indicator, list[Figure]]]:
+    out = []
+    for ind in ev_indicators:
+        if ind.empty:
+            continue
+        figs = [f for f in figures(ind.actual.raw) if f.direction is None and f.unit != MONEY_UNIT]
+        if figs:
+            out.append((ind, figs))
+    return out
+
+
+def _score(claim: Figure, ind: Indicator, fig: Figure) -> int:
+    words = (bigrams(claim.context) or bigrams(claim.clause)) - STOP_BIGRAMS
+    return len(words & (bigrams(ind.name.text + fig.context) - STOP_BIGRAMS))
+
+
+def _consistent(claim: Figure, values: list[float]) -> bool:
+    candidates = set(values) | {round(sum(values), 6)}
+    if claim.approximate:
+        return any(abs(claim.value - v) <= 0.1 * max(abs(v), 1) for v in candidates)
+    if claim.op == ">=":
+        return any(v >= claim.value - 1e-9 for v in candidates)
+    if claim.op == "<=":
+        return any(v <= claim.value + 1e-9 for v in candidates)
+    return any(abs(claim.value - v) < 1e-6 for v in candidates)
+
+
+def add_claims(b: FactBuilder) -> None:
+    ev = b.ev
+    n = ev.narrative
+    if n is None or not ev.has_table:
+        return
+    rows = _rows(ev.indicators)
+    for k, para in enumerate(n.achievement):
+        for sentence in sentences(para.raw):
+            for claim in figures(sentence):
+                if claim.unit == MONEY_UNIT or claim.direction is not None:
+                    continue
+                if any(w in claim.clause for w in PART_WORDS):
+                    continue
+                best: list[tuple[Indicator, Figure]] = []
+                best_score = 0
+                for ind, figs in rows:
+                    for fig in figs:
+                        if fig.family != claim.family:
+                            continue
+                        s = _score(claim, ind, fig)
+                        if s > best_score:
+                            best, best_score = [(ind, fig)], s
+                        elif s == best_score and s > 0:
+                            best.append((ind, fig))
+                short_context = len(claim.context) <= 4
+                matched = best_score >= 2 or (best_score >= 1 and short_context)
+                fields = {"section": "项目绩效目标完成情况", "sentence": sentence, "value": claim.value,
+                          "unit": claim.unit, "context": claim.context, "matched": matched}
+                evidence = {}
+                if matched:
+                    # one figure per row: the first of the row's figures that matched best
+                    per_row: dict[int, tuple[Indicator, Figure]] = {}
+                    for ind, fig in best:
+                        per_row.setdefault(id(ind), (ind, fig))
+                    values = [fig.value for _, fig in per_row.values()]
+                    fields["indicator"] = "、".join(dict.fromkeys(ind.name.text for ind, _ in per_row.values()))
+                    fields["table_values"] = "、".join(f"{fig.value:g}{fig.unit}" for _, fig in per_row.values())
+                    fields["consistent"] = _consistent(claim, values)
+                    evidence["table"] = [{"indicator": ind.name.text, "actual": ind.actual.raw.strip(" \u3000"),
+                                          "location": ind.actual.loc} for ind, _ in per_row.values()]
+                loc = para.loc
+                b.add("claim", fields, loc, ["自评报告", "项目绩效目标完成情况", f"第{k + 1}段"], cell_text=sentence,
+                      **evidence)

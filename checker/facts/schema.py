@@ -1,0 +1,174 @@
+"""The fact kinds rules may use, with every field documented.
+
+This table is the contract between Python (which computes facts) and the YAML rules (which decide):
+a rule condition or message naming a field not listed here is rejected when the rule pack loads.
+Booleans travel to durable-rules as 0/1; a field whose value is unknown is left out of the fact, so a
+comparison on it never matches (the compiler guards every comparison with an existence test).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+FieldType = Literal["number", "string", "bool"]
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    type: FieldType
+    doc: str
+
+
+def _f(type_: FieldType, doc: str) -> FieldDoc:
+    return FieldDoc(type_, doc)
+
+
+COMMON: dict[str, FieldDoc] = {
+    "kind": _f("string", "the fact kind"),
+    "fid": _f("string", "unique id of the fact within a run"),
+    "project": _f("string", "项目名称 of the evaluation the fact belongs to"),
+    "department": _f("string", "主管部门"),
+    "year": _f("number", "year of the evaluation"),
+    "where": _f("string", "human-readable place: section › row"),
+}
+
+FACT_KINDS: dict[str, dict[str, FieldDoc]] = {
+    "evaluation": {
+        "has_table": _f("bool", "the 自评表 was found"),
+        "has_narrative": _f("bool", "the 自评报告 was found"),
+        "indicator_count": _f("number", "non-empty indicator rows"),
+        "weight_sum": _f("number", "execution 分值 plus every indicator 分值"),
+        "score_sum": _f("number", "execution 得分 plus every indicator 得分 as reported"),
+        "total_reported": _f("number", "总分 得分 as reported"),
+        "total_gap": _f("number", "total_reported − score_sum"),
+        "total_gap_abs": _f("number", "|total_gap|"),
+        "declared_sum": _f("number", "execution 分值 plus the weights declared by the 一级 labels (all declared)"),
+    },
+    "narrative": {
+        "problems": _f("string", "存在的问题 (shortened)"),
+        "measures": _f("string", "改进措施 (shortened)"),
+        "problems_measures_similarity": _f("number", "0–1 similarity of 改进措施 to 存在的问题"),
+        "problems_in_measures": _f("number", "0–1 share of 存在的问题 found verbatim inside 改进措施"),
+    },
+    "funding": {
+        "budget": _f("number", "全年预算数 of 年度资金总额 (万元)"),
+        "initial_budget": _f("number", "年初预算数 of 年度资金总额 (万元)"),
+        "executed": _f("number", "全年执行数 of 年度资金总额 (万元)"),
+        "weight": _f("number", "分值 of the execution rate"),
+        "rate_reported": _f("number", "执行率 as reported (%)"),
+        "rate_computed": _f("number", "全年执行数 / 全年预算数 × 100"),
+        "rate_gap_abs": _f("number", "|rate_reported − rate_computed| in percentage points"),
+        "score_reported": _f("number", "execution 得分 as reported"),
+        "score_computed": _f("number", "min(rate, 100%) × 分值"),
+        "score_gap_abs": _f("number", "|score_reported − score_computed|"),
+        "over_executed": _f("number", "executed − budget when positive"),
+        "cost_actual_sum": _f("number", "sum of the 成本指标 actual money values (万元)"),
+        "cost_rows": _f("number", "成本指标 rows whose actual is a money figure"),
+        "cost_excess": _f("number", "cost_actual_sum − executed (or budget when nothing is executed)"),
+        "cost_reference": _f("number", "the amount cost_excess is measured against (万元)"),
+    },
+    "funding_column": {
+        "column": _f("string", "column label (年初预算数, 全年预算数, 全年执行数)"),
+        "total": _f("number", "年度资金总额 in that column"),
+        "parts_sum": _f("number", "当年财政拨款 + 上年结转资金 + 其他资金 in that column"),
+        "parts_count": _f("number", "how many of the three parts are filled in"),
+        "gap": _f("number", "total − parts_sum"),
+        "gap_abs": _f("number", "|gap|"),
+    },
+    "level1": {
+        "name": _f("string", "一级指标 name (产出指标…)"),
+        "declared_weight": _f("number", "weight declared in the label, e.g. 50 in 产出指标(50分)"),
+        "weight_sum": _f("number", "sum of the 分值 of its rows"),
+        "score_sum": _f("number", "sum of the 得分 of its rows"),
+        "weight_gap": _f("number", "weight_sum − declared_weight"),
+        "weight_gap_abs": _f("number", "|weight_gap|"),
+        "rows": _f("number", "non-empty rows under it"),
+    },
+    "indicator": {
+        "name": _f("string", "三级指标"),
+        "level1": _f("string", "一级指标"),
+        "level2": _f("string", "二级指标"),
+        "target_text": _f("string", "年度指标值 as written"),
+        "actual_text": _f("string", "实际完成值 as written"),
+        "deviation_text": _f("string", "偏差原因分析 as written"),
+        "target_kind": _f("string", "parsed kind of the target (number, range, list, date, rate, change, text…)"),
+        "actual_kind": _f("string", "parsed kind of the actual"),
+        "target_value": _f("number", "the target figure in its normalised unit"),
+        "actual_value": _f("number", "the actual figure, comparable with target_value"),
+        "unit": _f("string", "the common unit of target and actual"),
+        "polarity": _f("string", "positive (more is better) or negative (a cap: ≤, costs, accidents)"),
+        "comparable": _f("bool", "target and actual are figures in compatible units"),
+        "met": _f("bool", "the actual meets the target (only where comparable)"),
+        "ratio": _f("number", "achievement ratio: actual/target, or target/actual for a cap"),
+        "weight": _f("number", "分值"),
+        "score": _f("number", "得分"),
+        "lost": _f("number", "分值 − 得分"),
+        "full_marks": _f("bool", "得分 ≥ 分值"),
+        "implied_score": _f("number", "the score target vs. actual implies: 分值 × min(ratio, 1)"),
+        "score_excess": _f("number", "得分 − implied_score"),
+        "over_target": _f("number", "actual/target for a positive figure (how far above target)"),
+        "deviation_filled": _f("bool", "偏差原因分析 holds a real reason (not blank, 无, —, 0)"),
+        "is_time": _f("bool", "a 时效 indicator (二级 时效指标)"),
+        "is_cost": _f("bool", "a 成本 indicator (二级 成本指标)"),
+        "target_is_time": _f("bool", "the target is a period or dates (1-12月, 3月、10月, 2021-2023年)"),
+        "actual_is_count": _f("bool", "the actual is a plain count or figure, not a time or a description"),
+        "time_missed": _f("bool", "dates in the actual fall outside the target months or after the deadline"),
+        "actual_months": _f("string", "months found in the actual, e.g. 1、4"),
+        "unit_issue": _f("string", "a unit that does not parse (0.5万元元/部)"),
+        "expression_issue": _f("string", "an expression whose arithmetic is wrong (5*4=21万元)"),
+        "restate_similarity": _f("number", "0–1 similarity of the actual to indicator name + target (or the target text)"),
+    },
+    "text": {
+        "section": _f("string", "where the text stands (实际完成值, 存在的问题, 项目绩效目标完成情况…)"),
+        "text": _f("string", "the text (up to 2,000 characters)"),
+        "stutter": _f("string", "the phrase written twice in a row, when there is one"),
+        "stutter_len": _f("number", "length of that phrase in characters"),
+    },
+    "narrative_funding": {
+        "stated_budget": _f("number", "年度预算金额 of the 自评报告 (万元)"),
+        "stated_amount": _f("number", "first money figure of 项目支出管理和使用基本情况 (万元)"),
+        "full_use_claim": _f("bool", "the report says the money was fully used (已全部使用, 使用率100%…)"),
+        "table_budget": _f("number", "全年预算数 of the 自评表 (万元)"),
+        "table_initial_budget": _f("number", "年初预算数 of the 自评表 (万元)"),
+        "table_executed": _f("number", "全年执行数 of the 自评表 (万元)"),
+        "rate_computed": _f("number", "全年执行数 / 全年预算数 × 100"),
+        "stated_budget_gap_abs": _f("number", "|stated_budget − table_budget|"),
+        "stated_amount_gap_abs": _f("number", "|stated_amount − table_budget|"),
+        "full_use_text": _f("string", "the words claiming full use"),
+    },
+    "claim": {
+        "section": _f("string", "the narrative section of the claim"),
+        "sentence": _f("string", "the sentence holding the figure"),
+        "value": _f("number", "the figure stated in the narrative"),
+        "unit": _f("string", "its unit"),
+        "context": _f("string", "the words before the figure"),
+        "indicator": _f("string", "the table indicator the claim is about"),
+        "table_values": _f("string", "the figures the table gives for it, e.g. 80、13"),
+        "matched": _f("bool", "an indicator of the table speaks of the same thing in the same unit"),
+        "consistent": _f("bool", "the figure equals a table figure or the sum of the matching rows"),
+    },
+    "paste": {
+        "section": _f("string", "the section of this paragraph"),
+        "text": _f("string", "the paragraph (shortened)"),
+        "other_project": _f("string", "the other project holding the same text"),
+        "other_section": _f("string", "where it stands there"),
+        "other_source": _f("string", "the other filing's file"),
+        "others": _f("number", "how many other paragraphs of other projects share it"),
+        "shared_ratio": _f("number", "0–1 share of this paragraph found in the other"),
+    },
+    "metric_value": {
+        "metric": _f("string", "normalised indicator name, the key across filings"),
+        "name": _f("string", "三级指标 as written"),
+        "dimension": _f("string", "what the figure measures: unit, and 下降/增长 for changes"),
+        "value": _f("number", "the figure"),
+        "text": _f("string", "the actual value as written"),
+        "source": _f("string", "the file of the filing"),
+    },
+}
+
+CROSS_KINDS = {"paste", "metric_value"}
+
+
+def fields_of(kind: str) -> dict[str, FieldDoc]:
+    return {**COMMON, **FACT_KINDS[kind]}

@@ -1,0 +1,137 @@
+"""What a target and an actual imply for an indicator's score (DESIGN.md §2).
+
+Positive indicators (≥, ＞, a bare count): met when actual ≥ target, else weight × actual / target.
+Negative ones (≤, ＜, costs, accidents, complaints): met when actual ≤ target, else weight × target / actual.
+A 成本指标 with a bare number is a cap, unless it counts money coming in (罚没, 收入…).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from checker.model import Indicator
+from checker.quantity import CHANGE_DOWN, CHANGE_UP, MONEY_UNIT, Quantity
+
+# A bare figure under these names is a cap: less is better.
+NEGATIVE_NAME_WORDS = ("事故起数", "事故数", "事故率", "死亡", "伤亡", "投诉", "差错", "错误率", "损失", "发生率", "故障率",
+                       "不合格", "超标", "逾期", "违规", "违法率", "返工", "退回率", "成本")
+# Money coming in: more is better even under 成本指标.
+REVENUE_NAME_WORDS = ("罚没", "收入", "收缴", "上缴", "征收", "税收", "回收", "收费", "缴款")
+TIME_UNITS = {"月", "日", "天", "年", "季度", "周", "小时", "分钟", "工作日"}
+_MONTH_RE = re.compile(r"(?<![\d\-~至到])(\d{1,2})月")
+
+
+@dataclass
+class Comparison:
+    target: float
+    actual: float
+    unit: str | None
+    polarity: str  # positive / negative
+    strict: bool
+
+    @property
+    def met(self) -> bool:
+        if self.polarity == "positive":
+            return self.actual > self.target if self.strict else self.actual >= self.target
+        return self.actual < self.target if self.strict else self.actual <= self.target
+
+    @property
+    def ratio(self) -> float:
+        if self.polarity == "positive":
+            return self.actual / self.target if self.target > 0 else 1.0
+        if self.actual <= 0:
+            return 1.0
+        return self.target / self.actual
+
+
+def polarity(ind: Indicator, target: Quantity) -> str:
+    if target.op in ("<=", "<"):
+        return "negative"
+    if target.op in (">=", ">"):
+        return "positive"
+    name = ind.name.text
+    if "成本" in ind.level2:
+        return "positive" if any(w in name for w in REVENUE_NAME_WORDS) else "negative"
+    if any(w in name for w in NEGATIVE_NAME_WORDS):
+        return "negative"
+    return "positive"
+
+
+def _change(q: Quantity) -> tuple[str, float, str | None] | None:
+    """(direction, magnitude, unit) of a change such as 同比下降5%, also inside a list."""
+    if q.kind == "change" and q.value is not None:
+        return q.direction or "", q.value, q.unit
+    if q.kind == "number" and q.label and q.value is not None:
+        for word in CHANGE_DOWN + CHANGE_UP:
+            if q.label.endswith(word):
+                return ("down" if word in CHANGE_DOWN else "up"), q.value, q.unit
+    return None
+
+
+def _figure(q: Quantity) -> tuple[float, str | None] | None:
+    if q.kind in ("number", "expression") and q.value is not None and not q.issues:
+        return q.value, q.unit
+    return None
+
+
+def _units_compatible(t: str | None, a: str | None, is_cost: bool) -> str | None | bool:
+    """The common unit, None for two bare figures, False when they measure different things."""
+    if t == a:
+        return t
+    if t is None or a is None:
+        known = t or a
+        if is_cost and known != MONEY_UNIT:
+            return False
+        return known
+    return False
+
+
+def compare(ind: Indicator) -> Comparison | None:
+    """Target vs. actual as figures, or None when they cannot be compared."""
+    t, a = ind.target.parsed, ind.actual.parsed
+    is_cost = "成本" in ind.level2
+    tc = _change(t)
+    if tc is not None:
+        candidates = [a, *a.items]
+        for q in candidates:
+            ac = _change(q)
+            if ac is not None and ac[0] == tc[0] and _units_compatible(tc[2], ac[2], False) is not False:
+                return Comparison(tc[1], ac[1], tc[2], "positive", t.op == ">")
+        return None
+    tf, af = _figure(t), _figure(a)
+    if tf is None or af is None:
+        return None
+    unit = _units_compatible(tf[1], af[1], is_cost)
+    if unit is False:
+        return None
+    return Comparison(tf[0], af[0], unit if isinstance(unit, str) else None, polarity(ind, t), t.op in (">", "<"))
+
+
+def target_is_time(q: Quantity) -> bool:
+    if q.kind == "range":
+        return q.unit in TIME_UNITS
+    if q.kind == "date":
+        return True
+    return q.kind == "list" and bool(q.items) and all(i.kind == "date" for i in q.items)
+
+
+def actual_is_count(q: Quantity) -> bool:
+    return q.kind in ("number", "expression") and q.unit not in TIME_UNITS
+
+
+def months_in(text: str) -> list[int]:
+    return sorted({int(m) for m in _MONTH_RE.findall(text) if 1 <= int(m) <= 12})
+
+
+def time_missed(target: Quantity, actual_text: str) -> bool | None:
+    """Dates of the actual outside the target's named months; None when the target names no months."""
+    if target.kind not in ("date", "list") or not target.dates:
+        return None
+    wanted = {d.month for d in target.dates if d.month}
+    done = set(months_in(actual_text))
+    if not wanted or not done:
+        return None
+    if target.kind == "date" and target.text.endswith(("前", "底", "之前", "末")):
+        return max(done) > max(wanted)
+    return not done <= wanted

@@ -1,0 +1,65 @@
+"""Text measures used by the duplication and consistency facts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+_PUNCT_RE = re.compile(r"[\s\u3000，,。．.、；;：:！!？?“”\"'‘’（）()《》<>【】\[\]—\-…·]+")
+_SENTENCE_RE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
+_STATUS_BLANK = {"", "无", "—", "-", "/", "0", "——", "无。", "不适用", "无偏差"}
+
+
+@lru_cache(maxsize=16384)
+def squash(text: str) -> str:
+    """Text as compared: NFKC, no blanks or punctuation."""
+    return _PUNCT_RE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def similarity(a: str, b: str) -> float:
+    """0–1 ratio of matching characters (difflib), on squashed text."""
+    sa, sb = squash(a), squash(b)
+    if not sa or not sb:
+        return 0.0
+    return SequenceMatcher(None, sa, sb, autojunk=False).ratio()
+
+
+def contained_share(part: str, whole: str) -> float:
+    """Share of `part` that appears in `whole` as matching blocks."""
+    sa, sb = squash(part), squash(whole)
+    if not sa or not sb:
+        return 0.0
+    blocks = SequenceMatcher(None, sa, sb, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks if b.size >= 4) / len(sa)
+
+
+# A phrase of 4+ characters written twice in a row ("全民安全生产意识全民安全生产意识").
+_STUTTER_RE = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{4,40}?)\1")
+
+
+def stutter(text: str) -> str | None:
+    """The longest phrase written twice in a row, or None."""
+    best: str | None = None
+    for m in _STUTTER_RE.finditer(squash(text)):
+        phrase = m.group(1)
+        if len(set(phrase)) < 2:  # "一一一一" is emphasis, not a stutter
+            continue
+        if best is None or len(phrase) > len(best):
+            best = phrase
+    return best
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
+
+
+def filled(text: str) -> bool:
+    """A reason field holds a real reason, not a placeholder."""
+    return squash(text) not in {squash(x) for x in _STATUS_BLANK} and bool(text.strip(" \u3000"))
+
+
+def shorten(text: str, n: int = 60) -> str:
+    t = " ".join(text.split())
+    return t if len(t) <= n else t[: n - 1] + "…"

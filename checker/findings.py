@@ -1,0 +1,83 @@
+"""The one findings model every output is rendered from."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from checker.model import Location
+
+Severity = Literal["error", "warning", "info"]
+Category = Literal["budget", "arithmetic", "consistency", "duplication", "scoring", "indicator"]
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+CATEGORIES: tuple[str, ...] = ("budget", "arithmetic", "consistency", "duplication", "scoring", "indicator")
+
+
+class Bilingual(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class FindingLocation(BaseModel):
+    """Where a finding points: a readable path and, where known, the exact cell or paragraph."""
+
+    model_config = ConfigDict(extra="forbid")
+    path: list[str] = Field(default_factory=list, description="自评表 › 绩效指标 › 产出指标 › … › 三级指标")
+    source: Location | None = None
+    text: str | None = Field(None, description="the cell or paragraph text")
+
+
+class OtherPlace(BaseModel):
+    """The other place of a consistency or duplication finding."""
+
+    model_config = ConfigDict(extra="forbid")
+    source: str | None = None
+    project: str | None = None
+    section: str | None = None
+    text: str | None = None
+    location: Location | None = None
+    detail: str | None = None
+
+
+class Evidence(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reported: Any = None
+    computed: Any = None
+    tolerance: Any = None
+    items: list[str] = Field(default_factory=list, description="the figures or rows that produced `computed`")
+    others: list[OtherPlace] = Field(default_factory=list)
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rule: str
+    category: Category
+    severity: Severity
+    title: Bilingual
+    message: Bilingual
+    source: str
+    project: str
+    year: int | None = None
+    department: str = ""
+    location: FindingLocation = Field(default_factory=FindingLocation)
+    evidence: Evidence = Field(default_factory=Evidence)
+
+    def sort_key(self) -> tuple:
+        loc = self.location.source
+        pos = (loc.table if loc and loc.table is not None else -1, loc.row if loc and loc.row is not None else -1,
+               loc.col if loc and loc.col is not None else -1, loc.paragraph if loc and loc.paragraph is not None else -1)
+        return (pos, self.rule, self.location.path, self.message.zh)
+
+
+class FileError(BaseModel):
+    """A file or rule pack that could not be read."""
+
+    model_config = ConfigDict(extra="forbid")
+    source: str
+    where: str | None = None
+    message: str
