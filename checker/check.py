@@ -6,7 +6,6 @@ Findings are deterministic: the same filings and rules give the same findings in
 from __future__ import annotations
 
 import string
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -80,14 +79,7 @@ class Checker:
         out: list[tuple[int, Finding]] = []
         if len(refs) < 2:
             return out
-        pastes = paste_facts(refs)
-        metrics = metric_facts(refs)
-        # a metric is compared within one unit and year: one engine session per group keeps joins small
-        groups: dict[tuple[str, Any], list[FactRecord]] = defaultdict(list)
-        for rec in metrics:
-            groups[(rec.fact.get("department", ""), rec.fact.get("year"))].append(rec)
-        batches = [pastes, *(g for g in groups.values() if len({r.eval_key for r in g}) > 1)]
-        for batch in batches:
+        for batch in (paste_facts(refs), metric_facts(refs)):
             by_fid = {r.fid: r for r in batch}
             for rule_id, fids in self.engine.run([r.fact for r in batch]):
                 recs = [by_fid[f] for f in fids]
@@ -158,11 +150,13 @@ def make_finding(rule: Rule, records: list[FactRecord], source: str) -> Finding:
                                                      for x in primary.others)],
     )
     fact = primary.fact
-    return Finding(rule=rule.id, category=rule.category, severity=rule.severity, title=rule.title, message=message,
+    finding = Finding(rule=rule.id, category=rule.category, severity=rule.severity, title=rule.title, message=message,
                    source=source, project=fact.get("project", ""), year=fact.get("year"),
                    department=fact.get("department", ""),
                    location=FindingLocation(path=primary.path, source=primary.loc, text=primary.cell_text),
                    evidence=evidence)
+    finding._order = primary.order
+    return finding
 
 
 def _item(x: Any) -> str:

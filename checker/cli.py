@@ -1,6 +1,7 @@
-"""Command line: `jxcheck parse`, `jxcheck schema`.
+"""Command line: `jxcheck check`, `parse`, `schema`, `rules`, `explain`.
 
-Exit codes: 0 success, 2 unreadable input (every readable file is still processed and printed).
+Exit codes: 0 no error findings, 1 error findings, 2 unreadable input or bad rule files (every readable
+file is still checked and printed).
 """
 
 from __future__ import annotations
@@ -9,13 +10,16 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import yaml
 
 from checker import __version__
 from checker.errors import JxError
+from checker.findings import FileError
 from checker.model import Filing
-from checker.readers import read_path
+from checker.readers import SUPPORTED_SUFFIXES, read_path
+from checker.rulebook import Rule, RuleError, bundled_rules_dir, load_rules
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -37,6 +41,20 @@ def filings_to_json(filings: Sequence[Filing]) -> str:
 
 def _err(message: str) -> None:
     print(f"jxcheck: {message}", file=sys.stderr)
+
+
+def expand_paths(paths: Sequence[str]) -> list[str]:
+    """Files as given; directories walked for supported files, in sorted order."""
+    out: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            out.extend(str(f) for f in sorted(path.rglob("*"))
+                       if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                       and not any(part.startswith(".") for part in f.relative_to(path).parts))
+        else:
+            out.append(p)
+    return out
 
 
 def read_all(paths: Sequence[str]) -> tuple[list[Filing], list[JxError]]:
@@ -65,6 +83,74 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_INPUT if errors else EXIT_OK
 
 
+def _rules(args: argparse.Namespace) -> list[Rule]:
+    dirs = [bundled_rules_dir(), *(Path(d) for d in (args.rules or []))]
+    return load_rules(dirs)
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [x for v in values or [] for x in v.split(",") if x.strip()]
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from checker.check import Checker, select_rules
+
+    try:
+        rules = select_rules(_rules(args), _split(args.select), _split(args.ignore))
+    except RuleError as exc:
+        _err(f"error: {exc.describe()}")
+        return EXIT_INPUT
+    paths = expand_paths(args.paths)
+    filings, read_errors = read_all(paths)
+    errors = [FileError(**e.to_dict()) for e in read_errors]
+    reports = Checker(rules).check(filings)
+    if args.format == "json":
+        from checker.render.json_out import render_json
+
+        sys.stdout.write(render_json(reports, errors, len(paths), args.lang, len(rules)))
+    else:
+        from checker.render.console import render_console
+
+        render_console(reports, errors, len(paths), args.lang)
+    if errors:
+        return EXIT_INPUT
+    return EXIT_FINDINGS if any(f.severity == "error" for r in reports for f in r.findings) else EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    try:
+        rules = _rules(args)
+    except RuleError as exc:
+        _err(f"error: {exc.describe()}")
+        return EXIT_INPUT
+    table = Table(show_header=True, header_style="bold", box=None)
+    for col in ("id", "category", "severity", "title"):
+        table.add_column(col)
+    for r in rules:
+        table.add_row(r.id, r.category, r.severity, r.title.get(args.lang))
+    Console().print(table)
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from checker.render.explain import explain
+
+    try:
+        rules = {r.id: r for r in _rules(args)}
+    except RuleError as exc:
+        _err(f"error: {exc.describe()}")
+        return EXIT_INPUT
+    rule = rules.get(args.rule.upper())
+    if rule is None:
+        _err(f"error: unknown rule id {args.rule!r}; `jxcheck rules` lists them")
+        return EXIT_INPUT
+    sys.stdout.write(explain(rule, args.lang))
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     schema = Filing.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -88,7 +174,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("schema", help="print the JSON Schema of the canonical YAML/JSON form")
     s.set_defaults(func=cmd_schema)
+
+    c = sub.add_parser("check", help="check filings against the rules and report findings")
+    c.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    c.add_argument("--format", choices=("console", "json"), default="console")
+    _common(c)
+    c.add_argument("--select", action="append", metavar="IDS", help="only these rule ids, prefixes or categories")
+    c.add_argument("--ignore", action="append", metavar="IDS", help="skip these rule ids, prefixes or categories")
+    c.set_defaults(func=cmd_check)
+
+    r = sub.add_parser("rules", help="list the rules")
+    _common(r)
+    r.set_defaults(func=cmd_rules)
+
+    e = sub.add_parser("explain", help="show one rule: rationale, condition, parameters, examples")
+    e.add_argument("rule", metavar="ID")
+    _common(e)
+    e.set_defaults(func=cmd_explain)
     return parser
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of messages (default zh)")
+    p.add_argument("--rules", action="append", metavar="DIR", help="extra rule directory (repeatable)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

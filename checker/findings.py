@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from checker.model import Location
 
@@ -66,12 +66,13 @@ class Finding(BaseModel):
     department: str = ""
     location: FindingLocation = Field(default_factory=FindingLocation)
     evidence: Evidence = Field(default_factory=Evidence)
+    _order: int = PrivateAttr(default=0)  # the matched fact's place in its evaluation's facts
 
     def sort_key(self) -> tuple:
-        loc = self.location.source
-        pos = (loc.table if loc and loc.table is not None else -1, loc.row if loc and loc.row is not None else -1,
-               loc.col if loc and loc.col is not None else -1, loc.paragraph if loc and loc.paragraph is not None else -1)
-        return (pos, self.rule, self.location.path, self.message.zh)
+        """Document order: by cell or paragraph where known, then by fact order, then rule."""
+        loc = self.location.source or Location()
+        pos = tuple(-1 if v is None else v for v in (loc.table, loc.row, loc.col, loc.paragraph))
+        return (loc.sheet or "", pos, self._order, self.rule, self.message.zh)
 
 
 class FileError(BaseModel):

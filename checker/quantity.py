@@ -218,7 +218,7 @@ _CHANGE_RE = re.compile(
     rf"^(?P<base>{'|'.join(CHANGE_BASES)})?(?P<dir>{'|'.join(CHANGE_DOWN + CHANGE_UP)})"
     rf"(?P<op>{_OP_PREFIX_RE})?(?P<num>{_NUM})(?P<unit>%|个百分点|百分点|[\u4e00-\u9fff]{{0,2}})(?P<suffix>{_OP_SUFFIX_RE})?$"
 )
-_DATE_RE = re.compile(r"^(?:(?P<y>(?:19|20)\d{2})年)?(?:(?P<m>1[0-2]|0?[1-9])月)?(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?(?:前|底|末|之前)?$")
+_DATE_RE = re.compile(r"^(?:(?P<y>(?:19|20)\d{2})年)?(?:(?P<m>1[0-2]|0?[1-9])月)?(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?(?:底前|末前|底之前|之前|以前|前|底|末)?$")
 
 
 def _rate(s: str) -> Quantity | None:

@@ -175,6 +175,10 @@ def check_rule(rule: Rule) -> None:
 
     if (rule.fact is None) == (rule.facts is None):
         fail("give either `fact: KIND` or `facts: {alias: KIND, alias: KIND}`")
+    for name, value in rule.parameters.items():
+        if isinstance(value, float) and "e" in repr(value):
+            fail(f"parameter {name}: {value!r} needs exponent notation, which durable-rules cannot parse; "
+                 "use 0 or a value of at least 0.0001")
     for alias, kind in rule.aliases.items():
         if kind not in FACT_KINDS:
             fail(f"unknown fact kind {kind!r}; known: {', '.join(sorted(FACT_KINDS))}")

@@ -35,6 +35,13 @@ class FactRecord:
     def fid(self) -> str:
         return self.fact["fid"]
 
+    @property
+    def order(self) -> int:
+        """Creation order within the evaluation; cross-filing facts come after the evaluation's own."""
+        prefix, _, n = self.fid.partition(".")
+        offset = {"p": 100_000, "m": 200_000}.get(prefix[:1], 0) if prefix[:1].isalpha() else 0
+        return offset + int(n)
+
 
 def clean_number(x: float) -> float | int:
     """A number durable-rules parses: no exponent notation, no NaN."""
@@ -45,10 +52,10 @@ def clean_number(x: float) -> float | int:
     if math.isnan(x) or math.isinf(x):
         raise ValueError("not a finite number")
     x = round(x, 6)
-    if abs(x) < 1e-6:
-        return 0
     if x == int(x) and abs(x) < 1e15:
         return int(x)
+    if "e" in repr(x):  # durable-rules cannot parse exponent notation (1e-05)
+        return 0 if abs(x) < 1 else int(x)
     return x
 
 
@@ -269,9 +276,11 @@ def _indicator(b: FactBuilder, ind: Indicator, index: int) -> None:
     unit_issues = [i for q in (t, a) for i in q.issues if i.startswith("unknown unit")]
     if unit_issues:
         fields["unit_issue"] = unit_issues[0].removeprefix("unknown unit ")
-    expr_issues = [f"{q.text}: {i}" for q in (t, a) for i in q.issues if i.startswith("expression")]
-    if expr_issues:
-        fields["expression_issue"] = expr_issues[0]
+    for q in (t, a):
+        if q.kind == "expression" and any(i.startswith("expression") for i in q.issues):
+            product = math.prod(i.value or 0 for i in q.items)
+            fields.update(expression=q.text, expression_product=_r(product), expression_result=q.number)
+            break
     if not ind.actual.empty and not ind.target.empty:
         name_target = ind.name.text + ind.target.raw
         sim = similarity(ind.actual.raw, name_target)

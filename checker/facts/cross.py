@@ -11,9 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from checker.facts.build import FactBuilder, FactRecord
-from checker.facts.figures import figures
+from checker.facts.figures import Figure, figures
 from checker.facts.text import sentences, shorten, squash
-from checker.model import Evaluation, Location
+from checker.model import Evaluation, Indicator, Location
 
 MIN_SENTENCE = 12  # squashed characters: shorter sentences ("无。", "已完成。") say nothing about copying
 SHARE_FLOOR = 0.2  # below this share a paragraph is not reported as a fact at all
@@ -93,22 +93,39 @@ def paste_facts(refs: list[EvalRef]) -> list[FactRecord]:
 
 
 def metric_facts(refs: list[EvalRef]) -> list[FactRecord]:
-    """One fact per indicator actual and dimension (unit, 下降/增长), for comparing units' figures."""
-    records: list[FactRecord] = []
+    """A fact per pair of projects of one unit and year that state the same metric in the same dimension.
+
+    The pairing is done here, not as a durable-rules join: its beta nodes read invalid memory when an
+    `$neq` compares two joined facts (seen under valgrind), so joins in rules are limited to equality.
+    """
+    groups: dict[tuple[str, str, str, int | None], list[tuple[EvalRef, Indicator, Figure]]] = defaultdict(list)
     for r in refs:
-        builder = FactBuilder(r.ev, r.key, prefix="m")
         for ind in r.ev.indicators:
             if ind.empty or not ind.name.text:
                 continue
             seen: set[str] = set()
             for fig in figures(ind.actual.raw):
-                if fig.dimension in seen:
+                if fig.dimension not in seen:
+                    seen.add(fig.dimension)
+                    key = (squash(ind.name.text), fig.dimension, squash(r.ev.department), r.ev.year)
+                    groups[key].append((r, ind, fig))
+    builders = {r.key: FactBuilder(r.ev, r.key, prefix="m") for r in refs}
+    records: list[FactRecord] = []
+    for (metric, dimension, _, _), members in groups.items():
+        for r, ind, fig in members:
+            for o, oind, ofig in members:
+                if o.key == r.key or o.identity == r.identity or o.ev.project == r.ev.project:
                     continue
-                seen.add(fig.dimension)
                 path = ["自评表", "绩效指标", *(x for x in (ind.level1, ind.level2) if x), ind.name.text]
-                records.append(builder.add(
-                    "metric_value", {"metric": squash(ind.name.text), "name": ind.name.text,
-                                     "dimension": fig.dimension, "value": fig.value,
-                                     "text": ind.actual.raw.strip(" \u3000"), "source": r.source},
-                    ind.actual.loc, path, cell_text=ind.actual.raw))
+                rec = builders[r.key].add(
+                    "metric_pair", {"metric": metric, "name": ind.name.text, "dimension": dimension,
+                                    "value": fig.value, "text": ind.actual.raw.strip(" \u3000"),
+                                    "other_project": o.ev.project, "other_value": ofig.value,
+                                    "other_text": oind.actual.raw.strip(" \u3000"), "other_source": o.source,
+                                    "gap_abs": round(abs(fig.value - ofig.value), 6)},
+                    ind.actual.loc, path, cell_text=ind.actual.raw)
+                rec.others = [{"source": o.source, "project": o.ev.project, "section": " › ".join(
+                    ["自评表", "绩效指标", *(x for x in (oind.level1, oind.level2) if x), oind.name.text]),
+                    "location": oind.actual.loc, "text": oind.actual.raw.strip(" \u3000")}]
+                records.append(rec)
     return records

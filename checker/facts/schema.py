@@ -116,7 +116,9 @@ FACT_KINDS: dict[str, dict[str, FieldDoc]] = {
         "time_missed": _f("bool", "dates in the actual fall outside the target months or after the deadline"),
         "actual_months": _f("string", "months found in the actual, e.g. 1、4"),
         "unit_issue": _f("string", "a unit that does not parse (0.5万元元/部)"),
-        "expression_issue": _f("string", "an expression whose arithmetic is wrong (5*4=21万元)"),
+        "expression": _f("string", "a value written as an expression whose arithmetic is wrong (5*4=21万元)"),
+        "expression_product": _f("number", "what the expression's factors multiply to"),
+        "expression_result": _f("number", "the result written after ="),
         "restate_similarity": _f("number", "0–1 similarity of the actual to indicator name + target (or the target text)"),
     },
     "text": {
@@ -157,17 +159,21 @@ FACT_KINDS: dict[str, dict[str, FieldDoc]] = {
         "others": _f("number", "how many other paragraphs of other projects share it"),
         "shared_ratio": _f("number", "0–1 share of this paragraph found in the other"),
     },
-    "metric_value": {
+    "metric_pair": {
         "metric": _f("string", "normalised indicator name, the key across filings"),
         "name": _f("string", "三级指标 as written"),
         "dimension": _f("string", "what the figure measures: unit, and 下降/增长 for changes"),
-        "value": _f("number", "the figure"),
-        "text": _f("string", "the actual value as written"),
-        "source": _f("string", "the file of the filing"),
+        "value": _f("number", "the figure in this project"),
+        "text": _f("string", "the actual value as written here"),
+        "other_project": _f("string", "another project of the same unit and year stating the same metric"),
+        "other_value": _f("number", "the figure there"),
+        "other_text": _f("string", "the actual value as written there"),
+        "other_source": _f("string", "the file of the other filing"),
+        "gap_abs": _f("number", "|value − other_value|"),
     },
 }
 
-CROSS_KINDS = {"paste", "metric_value"}
+CROSS_KINDS = {"paste", "metric_pair"}
 
 
 def fields_of(kind: str) -> dict[str, FieldDoc]:

@@ -1,0 +1,96 @@
+"""Console output via rich: findings grouped by filing, severity-coloured, and a summary table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from checker.check import Report
+from checker.findings import FileError, Finding
+from checker.render.json_out import summary
+
+STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+WORDS = {
+    "zh": {"error": "错误", "warning": "警告", "info": "提示", "rule": "规则", "where": "位置", "message": "说明",
+           "reported": "填报", "computed": "计算", "tolerance": "容差", "other": "另见", "clean": "未发现问题",
+           "summary": "汇总", "files": "文件", "reports": "项目", "findings": "问题", "errors": "无法读取",
+           "category": "类别", "severity": "严重程度", "count": "数量", "unreadable": "无法读取的文件",
+           "warnings": "读取提示"},
+    "en": {"error": "error", "warning": "warning", "info": "info", "rule": "rule", "where": "where",
+           "message": "message", "reported": "reported", "computed": "computed", "tolerance": "tolerance",
+           "other": "see also", "clean": "no findings", "summary": "Summary", "files": "files",
+           "reports": "projects", "findings": "findings", "errors": "unreadable", "category": "category",
+           "severity": "severity", "count": "count", "unreadable": "Unreadable files", "warnings": "reader warnings"},
+}
+CATEGORY_ZH = {"budget": "预算", "arithmetic": "计算", "consistency": "一致性", "duplication": "重复",
+               "scoring": "评分", "indicator": "指标"}
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def _evidence(f: Finding, w: dict[str, str]) -> str:
+    e = f.evidence
+    parts = [f"{w[k]} {_fmt(getattr(e, k))}" for k in ("reported", "computed", "tolerance") if getattr(e, k) is not None]
+    parts += [f"{w['other']} {o.project or ''} {o.section or ''}".strip() for o in e.others]
+    parts += e.items
+    return " · ".join(parts)
+
+
+def render_console(reports: list[Report], errors: list[FileError], files: int, lang: str,
+                   console: Console | None = None) -> None:
+    console = console or Console()
+    w = WORDS[lang]
+    for r in reports:
+        head = Text.assemble((r.project or "?", "bold"), "  ", (r.source, "dim"),
+                             (f"  {r.year or ''} {r.department}".rstrip(), "dim"))
+        console.rule(head, align="left")
+        for warning in r.warnings:
+            console.print(Text(f"  {w['warnings']}: {warning}", style="dim yellow"))
+        if not r.findings:
+            console.print(Text(f"  {w['clean']}", style="green"))
+            continue
+        for f in r.findings:
+            line = Text.assemble("  ", (f"{w[f.severity]:<4}", STYLE[f.severity]), " ", (f.rule, "bold"), "  ",
+                                 (" › ".join(f.location.path), "blue"))
+            place = f.location.source.describe() if f.location.source else ""
+            if place:
+                line.append(f"  ({place})", style="dim")
+            console.print(line)
+            console.print(Padding(Text(f.message.get(lang)), (0, 0, 0, 8)))
+            ev = _evidence(f, w)
+            if ev:
+                console.print(Padding(Text(ev, style="dim"), (0, 0, 0, 8)))
+    if errors:
+        console.rule(Text(w["unreadable"], style="bold red"), align="left")
+        for e in errors:
+            place = f" ({e.where})" if e.where else ""
+            console.print(Text(f"  {e.source}{place}: {e.message}", style="red"))
+    _summary(reports, errors, files, lang, console)
+
+
+def _summary(reports: list[Report], errors: list[FileError], files: int, lang: str, console: Console) -> None:
+    w = WORDS[lang]
+    s = summary(reports, errors, files)
+    table = Table(title=w["summary"], show_header=True, header_style="bold")
+    table.add_column(w["category"])
+    for sev in ("error", "warning", "info"):
+        table.add_column(w[sev], justify="right", style=STYLE[sev])
+    cats: dict[str, dict[str, int]] = {}
+    for r in reports:
+        for f in r.findings:
+            cats.setdefault(f.category, {}).setdefault(f.severity, 0)
+            cats[f.category][f.severity] += 1
+    for cat in sorted(cats):
+        label = f"{CATEGORY_ZH[cat]} {cat}" if lang == "zh" else cat
+        table.add_row(label, *(str(cats[cat].get(sev, 0)) for sev in ("error", "warning", "info")))
+    console.print(table)
+    console.print(f"{w['files']} {s['files']} · {w['reports']} {s['reports']} · {w['findings']} {s['findings']}"
+                  f" · {w['errors']} {s['errors']}")

@@ -1,0 +1,68 @@
+"""Every rule's pass/fail cases, kept as YAML under fixtures/rules/ (the way SQLFluff keeps rule cases).
+
+Each file names one rule and holds named cases `test_pass_…` / `test_fail_…`: a filing fragment in the
+canonical YAML form and the exact findings of that rule (or none). The case runs with only that rule
+selected, so other rules cannot hide or add findings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from checker.check import Checker, select_rules
+from checker.model import Filing
+from checker.rulebook import bundled_rules_dir, load_rules
+from tests.conftest import FIXTURES
+
+CASE_DIR = FIXTURES / "rules"
+RULES = load_rules([bundled_rules_dir()])
+RULE_IDS = {r.id for r in RULES}
+
+
+def _cases() -> list:
+    out = []
+    for path in sorted(CASE_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for name, case in data["cases"].items():
+            out.append(pytest.param(data["rule"], name, case, id=f"{data['rule']}-{name}"))
+    return out
+
+
+def _summary(finding) -> dict:
+    out = {"rule": finding.rule, "project": finding.project, "path": " › ".join(finding.location.path)}
+    if finding.evidence.reported is not None:
+        out["reported"] = finding.evidence.reported
+    if finding.evidence.computed is not None:
+        out["computed"] = finding.evidence.computed
+    return out
+
+
+@pytest.mark.parametrize(("rule_id", "name", "case"), _cases())
+def test_rule_case(rule_id, name, case):
+    assert name.startswith(("test_pass_", "test_fail_")), name
+    filing = Filing.model_validate({"source": f"{rule_id}.yaml", **case["filing"]})
+    reports = Checker(select_rules(RULES, [rule_id])).check([filing])
+    got = [f for r in reports for f in r.findings]
+    expected = case.get("findings") or []
+    assert [_summary(f) for f in got] == [{k: v for k, v in e.items() if k != "message"} for e in expected]
+    for f, e in zip(got, expected, strict=True):
+        if "message" in e:
+            assert f.message.zh == e["message"]
+    if name.startswith("test_pass_"):
+        assert expected == []
+    else:
+        assert expected, "a failing case lists the findings it expects"
+
+
+def test_every_rule_has_pass_and_fail_cases():
+    kinds: dict[str, set[str]] = {}
+    for path in sorted(CASE_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert data["rule"] in RULE_IDS, f"{path.name} names an unknown rule"
+        assert Path(path).stem == data["rule"]
+        kinds.setdefault(data["rule"], set()).update(n.split("_")[1] for n in data["cases"])
+    missing = {r: {"pass", "fail"} - kinds.get(r, set()) for r in RULE_IDS}
+    assert {r: m for r, m in missing.items() if m} == {}
