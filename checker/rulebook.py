@@ -276,7 +276,7 @@ def _compile_field(rule: Rule, name: str, test: Any, kind: str, earlier: dict[st
                 raise RuleError(rule.file, f"`exists` on {name} takes true or false", where)
             terms.append({"$ex" if raw else "$nex": {name: 1}})
             continue
-        value = _resolve(rule, raw, kind, earlier, name)
+        value = _resolve(rule, raw, kind, earlier, name, op)
         if op == "matches":
             if ftype != "string" or not isinstance(value, str):
                 raise RuleError(rule.file, f"`matches` needs a string field and a pattern ({name})", where)
@@ -305,7 +305,7 @@ def _check_literal(rule: Rule, name: str, ftype: str, value: Any) -> None:
         raise RuleError(rule.file, f"{name} is a {ftype} field; {value!r} can never match", rule.where())
 
 
-def _resolve(rule: Rule, raw: Any, kind: str, earlier: dict[str, str], name: str) -> Any:
+def _resolve(rule: Rule, raw: Any, kind: str, earlier: dict[str, str], name: str, op: str) -> Any:
     where = rule.where()
     if isinstance(raw, str) and raw.startswith("$"):
         key = raw[1:]
@@ -320,6 +320,10 @@ def _resolve(rule: Rule, raw: Any, kind: str, earlier: dict[str, str], name: str
                 raise RuleError(rule.file, f"{raw}: a join may only refer to an alias matched before", where)
             if fname not in fields_of(earlier[alias]):
                 raise RuleError(rule.file, f"{raw} names unknown field {fname!r} of {earlier[alias]!r}", where)
+            if op != "eq":
+                # durable-rules' beta nodes read invalid memory on `$neq` & co. between joined facts
+                raise RuleError(rule.file, f"{name}: a join compares joined facts only by equality; compute the "
+                                           "difference as a fact field instead", where)
             return {alias: fname}
         if ref not in fields_of(kind):
             raise RuleError(rule.file, f"{raw} names unknown field {ref!r} of {kind!r}", where)
