@@ -151,6 +151,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_facts(args: argparse.Namespace) -> int:
+    from checker.facts.schema import facts_markdown
+
+    sys.stdout.write(facts_markdown())
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     schema = Filing.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -182,6 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--select", action="append", metavar="IDS", help="only these rule ids, prefixes or categories")
     c.add_argument("--ignore", action="append", metavar="IDS", help="skip these rule ids, prefixes or categories")
     c.set_defaults(func=cmd_check)
+
+    f = sub.add_parser("facts", help="list the fact kinds and fields rules may use (Markdown)")
+    f.set_defaults(func=cmd_facts)
 
     r = sub.add_parser("rules", help="list the rules")
     _common(r)

@@ -32,23 +32,25 @@ class Location(_Strict):
     sheet: str | None = Field(None, description="worksheet name (xlsx)")
     cell: str | None = Field(None, description="cell reference such as B7 (xlsx)")
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        zh = lang == "zh"
         parts: list[str] = []
         if self.sheet is not None:
-            parts.append(f"sheet {self.sheet}")
+            parts.append(f"工作表“{self.sheet}”" if zh else f"sheet {self.sheet}")
         if self.cell is not None:
-            parts.append(f"cell {self.cell}")
+            parts.append(f"单元格{self.cell}" if zh else f"cell {self.cell}")
         elif self.table is not None:
-            parts.append(f"table {self.table + 1}")
-            if self.row is not None:
-                parts.append(f"row {self.row + 1}")
-            if self.col is not None:
-                parts.append(f"column {self.col + 1}")
+            if zh:
+                parts.append(f"表{self.table + 1}" + (f"第{self.row + 1}行" if self.row is not None else "")
+                             + (f"第{self.col + 1}列" if self.col is not None else ""))
+            else:
+                parts.append(f"table {self.table + 1}")
+                parts += [f"{w} {v + 1}" for w, v in (("row", self.row), ("column", self.col)) if v is not None]
         if self.paragraph is not None:
-            parts.append(f"paragraph {self.paragraph + 1}")
+            parts.append(f"第{self.paragraph + 1}段" if zh else f"paragraph {self.paragraph + 1}")
         if self.line is not None:
-            parts.append(f"line {self.line}")
-        return ", ".join(parts)
+            parts.append(f"原文第{self.line}行" if zh else f"line {self.line}")
+        return "，".join(parts) if zh else ", ".join(parts)
 
 
 class _Shorthand(_Strict):

@@ -237,3 +237,11 @@ def test_join_rule_fires(tmp_path):
     doc[0].evaluations[0].indicators[-1].weight = Value.of("8")
     reports = Checker(rules).check(doc)
     assert [f.message.zh for r in reports for f in r.findings] == ["“社会公众和企业对应急管理工作的满意度”分值8分，声明10分"]
+
+
+def test_fact_reference_is_current(capsys):
+    from tests.conftest import ROOT
+
+    code, out, _ = _run(capsys, "facts")
+    assert code == 0
+    assert out == (ROOT / "docs" / "facts.md").read_text(encoding="utf-8"), "regenerate: jxcheck facts > docs/facts.md"

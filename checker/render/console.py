@@ -60,7 +60,7 @@ def render_console(reports: list[Report], errors: list[FileError], files: int, l
         for f in r.findings:
             line = Text.assemble("  ", (f"{w[f.severity]:<4}", STYLE[f.severity]), " ", (f.rule, "bold"), "  ",
                                  (" › ".join(f.location.path), "blue"))
-            place = f.location.source.describe() if f.location.source else ""
+            place = f.location.source.describe(lang) if f.location.source else ""
             if place:
                 line.append(f"  ({place})", style="dim")
             console.print(line)
