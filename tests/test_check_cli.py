@@ -205,14 +205,19 @@ def test_missing_rule_dir(capsys, tmp_path):
     assert code == 2 and "rule directory not found" in err
 
 
-def test_join_rules_compare_by_equality_only(tmp_path):
-    join = PROVINCE_RULE.replace("    fact: indicator\n", "    facts: {a: level1, b: indicator}\n").replace(
+def _join_rule(when_a: str, when_b: str, message: str, evidence: str) -> str:
+    """The province rule rewritten as a join of a 一级 block and its indicator rows."""
+    return PROVINCE_RULE.replace("    fact: indicator\n", "    facts: {a: level1, b: indicator}\n").replace(
         "    when:\n      level1: 满意度指标\n      weight: {lt: $minimum}\n",
-        "    when:\n      a: {name: 满意度指标}\n      b: {level1: '@a.name', weight: {lt: '@a.declared_weight'}}\n",
-    ).replace("“{name}”分值{weight:g}分，低于{minimum}分", "“{b.name}”分值{b.weight:g}分").replace(
+        f"    when:\n      a: {when_a}\n      b: {when_b}\n",
+    ).replace("“{name}”分值{weight:g}分，低于{minimum}分", message).replace(
         "“{name}” weighs {weight:g}, below {minimum}", "“{b.name}” weighs {b.weight:g}").replace(
-        "evidence: {reported: weight, computed: minimum}", "evidence: {reported: b.weight}")
-    _pack(tmp_path, join)
+        "evidence: {reported: weight, computed: minimum}", evidence)
+
+
+def test_join_rules_compare_by_equality_only(tmp_path):
+    _pack(tmp_path, _join_rule("{name: 满意度指标}", "{level1: '@a.name', weight: {lt: '@a.declared_weight'}}",
+                               "“{b.name}”分值{b.weight:g}分", "evidence: {reported: b.weight}"))
     with pytest.raises(RuleError) as exc:
         load_rules([tmp_path])
     assert "compares joined facts only by equality" in str(exc.value)
@@ -223,13 +228,9 @@ def test_join_rule_fires(tmp_path):
     from checker.model import Value
     from checker.readers import read_path
 
-    join = PROVINCE_RULE.replace("    fact: indicator\n", "    facts: {a: level1, b: indicator}\n").replace(
-        "    when:\n      level1: 满意度指标\n      weight: {lt: $minimum}\n",
-        "    when:\n      a: {name: 满意度指标, declared_weight: 10}\n      b: {level1: '@a.name', weight: {lt: $minimum}}\n",
-    ).replace("“{name}”分值{weight:g}分，低于{minimum}分", "“{b.name}”分值{b.weight:g}分，声明{a.declared_weight:g}分").replace(
-        "“{name}” weighs {weight:g}, below {minimum}", "“{b.name}” weighs {b.weight:g}").replace(
-        "evidence: {reported: weight, computed: minimum}", "evidence: {reported: b.weight, computed: a.declared_weight}")
-    _pack(tmp_path, join)
+    _pack(tmp_path, _join_rule("{name: 满意度指标, declared_weight: 10}", "{level1: '@a.name', weight: {lt: $minimum}}",
+                               "“{b.name}”分值{b.weight:g}分，声明{a.declared_weight:g}分",
+                               "evidence: {reported: b.weight, computed: a.declared_weight}"))
     rules = load_rules([tmp_path])
     reports = Checker(rules).check(read_path(FIXTURES / "seed_yongzhou_2021.txt"))
     assert [f.message.zh for r in reports for f in r.findings] == []  # every 满意度 row weighs 10

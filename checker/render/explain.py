@@ -13,14 +13,6 @@ HEAD = {"zh": ("规则", "类别", "严重程度", "匹配事实", "条件", "�
                "rationale", "examples", "bad", "good", "fields")}
 
 
-def _strip(data: object) -> object:
-    if isinstance(data, dict):
-        return {k: _strip(v) for k, v in data.items() if k != "__line__"}
-    if isinstance(data, list):
-        return [_strip(x) for x in data]
-    return data
-
-
 def explain(rule: Rule, lang: str) -> str:
     h = HEAD[lang]
     other = "en" if lang == "zh" else "zh"
@@ -32,7 +24,7 @@ def explain(rule: Rule, lang: str) -> str:
     if rule.reference:
         lines += [f"{h[7]}: {rule.reference}", ""]
     lines += [f"{h[4]}:"]
-    lines += ["  " + x for x in yaml.safe_dump(_strip(rule.when), allow_unicode=True, sort_keys=False).splitlines()]
+    lines += ["  " + x for x in yaml.safe_dump(rule.when, allow_unicode=True, sort_keys=False).splitlines()]
     if rule.parameters:
         lines += ["", f"{h[5]}:"] + [f"  {k}: {v}" for k, v in rule.parameters.items()]
     lines += ["", f"{h[6]}:", f"  zh: {rule.message.zh}", f"  en: {rule.message.en}"]
