@@ -15,8 +15,8 @@ from checker.engine import Engine
 from checker.facts.build import FactRecord, build_facts
 from checker.facts.cross import EvalRef, metric_facts, paste_facts
 from checker.facts.schema import fields_of
-from checker.findings import CATEGORIES, Bilingual, Evidence, Finding, FindingLocation, OtherPlace
-from checker.model import Filing
+from checker.findings import CATEGORIES, Bilingual, Evidence, FileError, Finding, FindingLocation, OtherPlace
+from checker.model import Evaluation, Filing
 from checker.rulebook import Rule, RuleError
 
 
@@ -30,28 +30,45 @@ class Report:
     department: str
     findings: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)  # reported, rows, recomputed
+    evaluation: Evaluation | None = None  # kept for renderers that show the table (HTML)
 
 
 def select_rules(rules: list[Rule], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
     """Keep rules named by id, id prefix (BUD) or category; unknown names are an error."""
     select, ignore = list(select), list(ignore)
     for name in select + ignore:
-        if not any(_selects(name, r) for r in rules):
+        if not any(selects(name, r) for r in rules):
             raise RuleError("--select/--ignore", f"unknown rule id or category {name!r}")
-    kept = [r for r in rules if not select or any(_selects(n, r) for n in select)]
-    return [r for r in kept if not any(_selects(n, r) for n in ignore)]
+    kept = [r for r in rules if not select or any(selects(n, r) for n in select)]
+    return [r for r in kept if not any(selects(n, r) for n in ignore)]
 
 
-def _selects(name: str, rule: Rule) -> bool:
+def selects(name: str, rule: Rule) -> bool:
+    """A rule id (BUD001), an id prefix (BUD) or a category (budget) names the rule."""
     name = name.strip()
     if name.lower() in CATEGORIES:
         return rule.category == name.lower()
     return rule.id == name.upper() or (len(name) < len(rule.id) and rule.id.startswith(name.upper()))
 
 
+@dataclass
+class RunResult:
+    """Everything a renderer shows of one run."""
+
+    reports: list[Report]
+    errors: list[FileError]
+    files: int
+    rules: list[Rule]
+    lang: str = "zh"
+    baseline: Any = None  # checker.gate.BaselineResult when a baseline was applied
+    waivers: Any = None  # checker.gate.WaiverResult when waivers were applied
+
+
 class Checker:
-    def __init__(self, rules: list[Rule]) -> None:
+    def __init__(self, rules: list[Rule], profile: dict[str, float] | None = None) -> None:
         self.rules = {r.id: r for r in rules}
+        self.profile = profile
         self.engine = Engine.for_rules(rules)
 
     def check(self, filings: list[Filing]) -> list[Report]:
@@ -60,9 +77,13 @@ class Checker:
         for filing in filings:
             for ev in filing.evaluations:
                 key = len(reports)
-                reports.append(Report(filing.source, ev.project, ev.year, ev.department, warnings=list(ev.warnings)))
+                report = Report(filing.source, ev.project, ev.year, ev.department, warnings=list(ev.warnings),
+                                evaluation=ev)
+                reports.append(report)
                 refs.append(EvalRef(key, ev, filing.source))
-                reports[key].findings.extend(self._run(build_facts(ev, key), filing.source))
+                records = build_facts(ev, key, self.profile)
+                report.scores = recomputed_scores(records)
+                report.findings.extend(self._run(records, filing.source))
         for finding_key, finding in self._cross(refs):
             reports[finding_key].findings.append(finding)
         for r in reports:
@@ -85,6 +106,24 @@ class Checker:
                 recs = [by_fid[f] for f in fids]
                 out.append((recs[0].eval_key, make_finding(self.rules[rule_id], recs, sources[recs[0].eval_key])))
         return out
+
+
+def recomputed_scores(records: list[FactRecord]) -> dict[str, float]:
+    """Total as reported, as the rows add up, and as the method scores it (execution score from the rate,
+    each comparable indicator at its implied score, the rest as reported)."""
+    out: dict[str, float] = {}
+    ev = next((r.fact for r in records if r.fact["kind"] == "evaluation"), {})
+    funding = next((r.fact for r in records if r.fact["kind"] == "funding"), {})
+    if "total_reported" in ev:
+        out["reported"] = ev["total_reported"]
+    if "score_sum" in ev:
+        out["rows"] = ev["score_sum"]
+    indicators = [r.fact for r in records if r.fact["kind"] == "indicator"]
+    if indicators or funding:
+        execution = funding.get("score_computed", funding.get("score_reported", 0))
+        rows = sum(f.get("implied_score", f.get("score", 0)) for f in indicators)
+        out["recomputed"] = round(execution + rows, 2)
+    return out
 
 
 # --- findings ----------------------------------------------------------------------------------------

@@ -15,11 +15,12 @@ from pathlib import Path
 import yaml
 
 from checker import __version__
+from checker.config import Settings, find_config, load_settings
 from checker.errors import JxError
-from checker.findings import FileError
 from checker.model import Filing
-from checker.readers import SUPPORTED_SUFFIXES, read_path
-from checker.rulebook import Rule, RuleError, bundled_rules_dir, load_rules
+from checker.readers import read_path
+from checker.render import FORMATS
+from checker.rulebook import Rule
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -41,20 +42,6 @@ def filings_to_json(filings: Sequence[Filing]) -> str:
 
 def _err(message: str) -> None:
     print(f"jxcheck: {message}", file=sys.stderr)
-
-
-def expand_paths(paths: Sequence[str]) -> list[str]:
-    """Files as given; directories walked for supported files, in sorted order."""
-    out: list[str] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            out.extend(str(f) for f in sorted(path.rglob("*"))
-                       if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                       and not any(part.startswith(".") for part in f.relative_to(path).parts))
-        else:
-            out.append(p)
-    return out
 
 
 def read_all(paths: Sequence[str]) -> tuple[list[Filing], list[JxError]]:
@@ -83,38 +70,54 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_INPUT if errors else EXIT_OK
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    if getattr(args, "config", None):
+        return load_settings(Path(args.config))
+    if getattr(args, "no_config", False):
+        return Settings()
+    return load_settings(find_config())
+
+
 def _rules(args: argparse.Namespace) -> list[Rule]:
-    dirs = [bundled_rules_dir(), *(Path(d) for d in (args.rules or []))]
-    return load_rules(dirs)
+    from checker.run import load_active_rules
+
+    return load_active_rules(_settings(args), args.rules or [], [], [])
 
 
 def _split(values: list[str] | None) -> list[str]:
-    return [x for v in values or [] for x in v.split(",") if x.strip()]
+    return [x.strip() for v in values or [] for x in v.split(",") if x.strip()]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from checker.check import Checker, select_rules
+    from checker.gate import fails
+    from checker.output import emit
+    from checker.render import render
+    from checker.run import Options, run
 
     try:
-        rules = select_rules(_rules(args), _split(args.select), _split(args.ignore))
-    except RuleError as exc:
+        settings = _settings(args)
+        fmt = args.format
+        if fmt == "xlsx" and not args.output:
+            raise JxError("--format xlsx", "an Excel workbook needs --output FILE")
+        result = run(Options(paths=args.paths, settings=settings, rule_dirs=args.rules or [],
+                             select=_split(args.select), ignore=_split(args.ignore), lang=args.lang,
+                             baseline=args.baseline, write_baseline=args.write_baseline, waivers=args.waivers))
+    except JxError as exc:
         _err(f"error: {exc.describe()}")
         return EXIT_INPUT
-    paths = expand_paths(args.paths)
-    filings, read_errors = read_all(paths)
-    errors = [FileError(**e.to_dict()) for e in read_errors]
-    reports = Checker(rules).check(filings)
-    if args.format == "json":
-        from checker.render.json_out import render_json
-
-        sys.stdout.write(render_json(reports, errors, len(paths), args.lang, len(rules)))
-    else:
+    if fmt == "console" and not args.output:
         from checker.render.console import render_console
 
-        render_console(reports, errors, len(paths), args.lang)
-    if errors:
+        render_console(result)
+    else:
+        emit(render(result, fmt), args.output)
+    if args.write_baseline:
+        n = sum(len(r.findings) for r in result.reports)
+        _err(f"baseline of {n} finding(s) written to {args.write_baseline}")
+    if result.errors:
         return EXIT_INPUT
-    return EXIT_FINDINGS if any(f.severity == "error" for r in reports for f in r.findings) else EXIT_OK
+    fail_on = args.fail_on or settings.fail_on or "error"
+    return EXIT_FINDINGS if fails(result.reports, fail_on) else EXIT_OK
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -123,14 +126,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
     try:
         rules = _rules(args)
-    except RuleError as exc:
+    except JxError as exc:
         _err(f"error: {exc.describe()}")
         return EXIT_INPUT
     table = Table(show_header=True, header_style="bold", box=None)
     for col in ("id", "category", "severity", "title"):
         table.add_column(col)
     for r in rules:
-        table.add_row(r.id, r.category, r.severity, r.title.get(args.lang))
+        table.add_row(r.id, r.category, r.severity, r.title.get(args.lang or "zh"))
     Console().print(table)
     return EXIT_OK
 
@@ -140,14 +143,14 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     try:
         rules = {r.id: r for r in _rules(args)}
-    except RuleError as exc:
+    except JxError as exc:
         _err(f"error: {exc.describe()}")
         return EXIT_INPUT
     rule = rules.get(args.rule.upper())
     if rule is None:
         _err(f"error: unknown rule id {args.rule!r}; `jxcheck rules` lists them")
         return EXIT_INPUT
-    sys.stdout.write(explain(rule, args.lang))
+    sys.stdout.write(explain(rule, args.lang or "zh"))
     return EXIT_OK
 
 
@@ -184,14 +187,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="check filings against the rules and report findings")
     c.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    c.add_argument("--format", choices=("console", "json"), default="console")
+    c.add_argument("--format", choices=FORMATS, default="console")
+    c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
     _common(c)
     c.add_argument("--select", action="append", metavar="IDS", help="only these rule ids, prefixes or categories")
     c.add_argument("--ignore", action="append", metavar="IDS", help="skip these rule ids, prefixes or categories")
+    c.add_argument("--fail-on", choices=("error", "warning", "info", "never"),
+                   help="lowest severity that makes the exit code 1 (default error)")
+    c.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline")
+    c.add_argument("--write-baseline", metavar="FILE", help="record the current findings as the baseline")
+    c.add_argument("--waivers", metavar="FILE", help="YAML file of waived findings")
     c.set_defaults(func=cmd_check)
-
-    f = sub.add_parser("facts", help="list the fact kinds and fields rules may use (Markdown)")
-    f.set_defaults(func=cmd_facts)
 
     r = sub.add_parser("rules", help="list the rules")
     _common(r)
@@ -201,12 +207,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("rule", metavar="ID")
     _common(e)
     e.set_defaults(func=cmd_explain)
+
+    f = sub.add_parser("facts", help="list the fact kinds and fields rules may use (Markdown)")
+    f.set_defaults(func=cmd_facts)
     return parser
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of messages (default zh)")
+    p.add_argument("--lang", choices=("zh", "en"), default=None, help="language of messages (default zh)")
     p.add_argument("--rules", action="append", metavar="DIR", help="extra rule directory (repeatable)")
+    p.add_argument("--config", metavar="FILE", help="settings file (default: jxcheck.toml or pyproject.toml "
+                                                    "found upward from the working directory)")
+    p.add_argument("--no-config", action="store_true", help="ignore settings files")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

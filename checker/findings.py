@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+import unicodedata
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -68,6 +72,18 @@ class Finding(BaseModel):
     evidence: Evidence = Field(default_factory=Evidence)
     _order: int = PrivateAttr(default=0)  # the matched fact's place in its evaluation's facts
 
+    @property
+    def fingerprint(self) -> str:
+        """Stable identity of a finding: rule, project, location path and normalised evidence.
+
+        No line, row or column enters it, so re-ordered rows, re-wrapped text or another file format of
+        the same filing keep the fingerprint.
+        """
+        others = sorted(_norm(o.project or "") + "/" + _norm(o.section or "") for o in self.evidence.others)
+        key = [self.rule, _norm(self.project), [_norm(p) for p in self.location.path],
+               _norm(self.evidence.reported), _norm(self.evidence.computed), others]
+        return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode()).hexdigest()[:20]
+
     def sort_key(self) -> tuple:
         """Document order: by cell or paragraph where known, then by fact order, then rule."""
         loc = self.location.source or Location()
@@ -82,3 +98,16 @@ class FileError(BaseModel):
     source: str
     where: str | None = None
     message: str
+
+
+_NOISE_RE = re.compile(r"[\s\u3000，,。．.、；;：:！!？?“”\"'‘’（）()]+")
+
+
+def _norm(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, int | float):
+        return f"{round(float(value), 4):g}"
+    return _NOISE_RE.sub("", unicodedata.normalize("NFKC", str(value)))

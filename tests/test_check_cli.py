@@ -54,9 +54,12 @@ def test_exit_codes(capsys, tmp_path):
             has_table: true
             funding:
               - {kind: total, label: 年度资金总额, budget: 100, executed: 100, weight: 10, rate: 100%, score: 10}
-            level1: [{name: 产出指标, declared_weight: 90}]
+            level1: [{name: 产出指标, declared_weight: 50}, {name: 效益指标, declared_weight: 30},
+                     {name: 满意度指标, declared_weight: 10}]
             indicators:
-              - {level1: 产出指标, level2: 数量指标, name: 培训人次, target: ≥500人次, actual: 520人次, weight: 90, score: 90}
+              - {level1: 产出指标, level2: 数量指标, name: 培训人次, target: ≥500人次, actual: 520人次, weight: 50, score: 50}
+              - {level1: 效益指标, level2: 社会效益指标, name: 持证上岗率, target: ≥95%, actual: 97%, weight: 30, score: 30}
+              - {level1: 满意度指标, level2: 服务对象满意度指标, name: 学员满意度, target: ≥90%, actual: 96%, weight: 10, score: 10}
             total: {weight: 100, score: 100}
         """), encoding="utf-8")
     code, doc = _json(capsys, str(clean))

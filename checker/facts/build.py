@@ -81,8 +81,10 @@ def sanitise(fact: dict[str, Any]) -> dict[str, Any]:
 class FactBuilder:
     """Collects the facts of one evaluation."""
 
-    def __init__(self, ev: Evaluation, eval_key: int, prefix: str = "") -> None:
+    def __init__(self, ev: Evaluation, eval_key: int, prefix: str = "",
+                 profile: dict[str, float] | None = None) -> None:
         self.ev = ev
+        self.profile = profile or {}
         self.eval_key = eval_key
         self.prefix = prefix  # keeps fids of cross-filing facts apart from per-evaluation ones
         self.records: list[FactRecord] = []
@@ -107,8 +109,11 @@ def _r(x: float | None, nd: int = 4) -> float | None:
     return None if x is None else round(x, nd)
 
 
-def build_facts(ev: Evaluation, eval_key: int = 0) -> list[FactRecord]:
-    b = FactBuilder(ev, eval_key)
+DEFAULT_PROFILE: dict[str, float] = {"execution": 10, "产出指标": 50, "效益指标": 30, "满意度指标": 10}
+
+
+def build_facts(ev: Evaluation, eval_key: int = 0, profile: dict[str, float] | None = None) -> list[FactRecord]:
+    b = FactBuilder(ev, eval_key, profile=profile or DEFAULT_PROFILE)
     _evaluation(b)
     if ev.has_table:
         _funding(b)
@@ -137,8 +142,11 @@ def _evaluation(b: FactBuilder) -> None:
     scores = [s for s in (_num(i.score) for i in rows) if s is not None]
     fields: dict[str, Any] = {"has_table": ev.has_table, "has_narrative": ev.narrative is not None,
                               "indicator_count": len(rows)}
+    expected_total = sum(b.profile.values())
+    fields["expected_total"] = expected_total
     if ev.has_table and rows:
         fields["weight_sum"] = _r(sum(weights) + (exec_weight or 0))
+        fields["weight_gap_abs"] = _r(abs(fields["weight_sum"] - expected_total))
         fields["score_sum"] = _r(sum(scores) + (exec_score or 0))
         reported = _num(ev.total.score) if ev.total else None
         if reported is not None:
@@ -148,6 +156,7 @@ def _evaluation(b: FactBuilder) -> None:
         declared = [lv.declared_weight for lv in ev.level1]
         if declared and all(d is not None for d in declared):
             fields["declared_sum"] = _r(sum(declared) + (exec_weight or 0))  # type: ignore[arg-type]
+            fields["declared_gap_abs"] = _r(abs(fields["declared_sum"] - expected_total))
     score_cell = ev.total.score if ev.total is not None else None
     b.add("evaluation", fields, score_cell.loc if score_cell else None,
           ["自评表", "总分"] if ev.has_table else ["自评报告"], cell_text=score_cell.raw if score_cell else None)
@@ -167,7 +176,10 @@ def _funding(b: FactBuilder) -> None:
         return
     budget, executed = _num(total.budget), _num(total.executed)
     fields: dict[str, Any] = {"budget": budget, "initial_budget": _num(total.initial_budget), "executed": executed,
-                              "weight": _num(total.weight), "score_reported": _num(total.score)}
+                              "weight": _num(total.weight), "score_reported": _num(total.score),
+                              "expected_weight": b.profile.get("execution")}
+    if fields["weight"] is not None and fields["expected_weight"] is not None:
+        fields["weight_profile_gap_abs"] = _r(abs(fields["weight"] - fields["expected_weight"]))
     if total.rate.parsed.value is not None:
         fields["rate_reported"] = total.rate.parsed.value * (100 if total.rate.parsed.unit is None
                                                              and total.rate.parsed.value <= 1 else 1)
@@ -240,7 +252,21 @@ def _level1(b: FactBuilder) -> None:
         if lv.declared_weight is not None:
             fields["weight_gap"] = _r(sum(weights) - lv.declared_weight)
             fields["weight_gap_abs"] = abs(fields["weight_gap"])
+        expected = _profile_weight(b.profile, lv.name)
+        if expected is not None:
+            fields["expected_weight"] = expected
+            if lv.declared_weight is not None:
+                fields["profile_gap_abs"] = _r(abs(lv.declared_weight - expected))
         b.add("level1", fields, lv.loc, ["自评表", "绩效指标", lv.name], cell_text=lv.raw)
+
+
+def _profile_weight(profile: dict[str, float], name: str) -> float | None:
+    """The profile's weight for a 一级 block: 满意度指标 also matches 服务对象满意度指标."""
+    key = squash(name)
+    for label, weight in profile.items():
+        if label != "execution" and (squash(label) in key or key in squash(label)):
+            return weight
+    return None
 
 
 def _indicator(b: FactBuilder, ind: Indicator, index: int) -> None:

@@ -9,8 +9,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from checker.check import Report
-from checker.findings import FileError, Finding
+from checker.check import RunResult
+from checker.findings import Finding
 from checker.render.json_out import summary
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -19,12 +19,15 @@ WORDS = {
            "reported": "填报", "computed": "计算", "tolerance": "容差", "other": "另见", "clean": "未发现问题",
            "summary": "汇总", "files": "文件", "reports": "项目", "findings": "问题", "errors": "无法读取",
            "category": "类别", "severity": "严重程度", "count": "数量", "unreadable": "无法读取的文件",
-           "warnings": "读取提示"},
+           "warnings": "读取提示", "baseline": "基线", "new": "新增", "known": "已在基线", "fixed": "已消除",
+           "waived": "已豁免", "expired": "豁免已过期", "unused": "豁免未使用"},
     "en": {"error": "error", "warning": "warning", "info": "info", "rule": "rule", "where": "where",
            "message": "message", "reported": "reported", "computed": "computed", "tolerance": "tolerance",
            "other": "see also", "clean": "no findings", "summary": "Summary", "files": "files",
            "reports": "projects", "findings": "findings", "errors": "unreadable", "category": "category",
-           "severity": "severity", "count": "count", "unreadable": "Unreadable files", "warnings": "reader warnings"},
+           "severity": "severity", "count": "count", "unreadable": "Unreadable files", "warnings": "reader warnings",
+           "baseline": "Baseline", "new": "new", "known": "in baseline", "fixed": "fixed", "waived": "waived",
+           "expired": "expired waiver", "unused": "unused waiver"},
 }
 CATEGORY_ZH = {"budget": "预算", "arithmetic": "计算", "consistency": "一致性", "duplication": "重复",
                "scoring": "评分", "indicator": "指标"}
@@ -44,11 +47,11 @@ def _evidence(f: Finding, w: dict[str, str]) -> str:
     return " · ".join(parts)
 
 
-def render_console(reports: list[Report], errors: list[FileError], files: int, lang: str,
-                   console: Console | None = None) -> None:
+def render_console(result: RunResult, console: Console | None = None) -> None:
     console = console or Console()
+    lang = result.lang
     w = WORDS[lang]
-    for r in reports:
+    for r in result.reports:
         head = Text.assemble((r.project or "?", "bold"), "  ", (r.source, "dim"),
                              (f"  {r.year or ''} {r.department}".rstrip(), "dim"))
         console.rule(head, align="left")
@@ -68,17 +71,38 @@ def render_console(reports: list[Report], errors: list[FileError], files: int, l
             ev = _evidence(f, w)
             if ev:
                 console.print(Padding(Text(ev, style="dim"), (0, 0, 0, 8)))
-    if errors:
+    if result.errors:
         console.rule(Text(w["unreadable"], style="bold red"), align="left")
-        for e in errors:
+        for e in result.errors:
             place = f" ({e.where})" if e.where else ""
             console.print(Text(f"  {e.source}{place}: {e.message}", style="red"))
-    _summary(reports, errors, files, lang, console)
+    _gate(result, console)
+    _summary(result, console)
 
 
-def _summary(reports: list[Report], errors: list[FileError], files: int, lang: str, console: Console) -> None:
+def _gate(result: RunResult, console: Console) -> None:
+    w = WORDS[result.lang]
+    b = result.baseline
+    if b is not None:
+        console.print(Text(f"{w['baseline']}: {w['new']} {b.new} · {w['known']} {b.known} · {w['fixed']} {len(b.fixed)}",
+                           style="bold"))
+        for e in b.fixed:
+            console.print(Text(f"  {w['fixed']}: {e.rule} {e.project} › {e.path}", style="green"))
+    v = result.waivers
+    if v is not None:
+        console.print(Text(f"{w['waived']} {v.waived}", style="bold"))
+        for x in v.expired:
+            console.print(Text(f"  {w['expired']}: {x.fingerprint} {x.rule or ''} ({x.expires}, {x.approver})",
+                               style="yellow"))
+        for x in v.unused:
+            console.print(Text(f"  {w['unused']}: {x.fingerprint} {x.rule or ''} ({x.approver})", style="yellow"))
+
+
+def _summary(result: RunResult, console: Console) -> None:
+    lang = result.lang
+    reports = result.reports
     w = WORDS[lang]
-    s = summary(reports, errors, files)
+    s = summary(result)
     table = Table(title=w["summary"], show_header=True, header_style="bold")
     table.add_column(w["category"])
     for sev in ("error", "warning", "info"):

@@ -1,4 +1,4 @@
-"""The JSON document of a run: reports with their findings, errors, and a summary."""
+"""The JSON document of a run: reports with their findings, errors, gate results and a summary."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections import Counter
 from typing import Any
 
 from checker import __version__
-from checker.check import Report
-from checker.findings import FileError, Finding
+from checker.check import RunResult
+from checker.findings import Finding
 
 FORMAT_VERSION = "1"
 
@@ -23,33 +23,41 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
         "messages": f.message.model_dump(),
         "location": f.location.model_dump(mode="json", exclude_none=True),
         "evidence": f.evidence.model_dump(mode="json", exclude_none=True, exclude_defaults=True),
+        "fingerprint": f.fingerprint,
     }
 
 
-def summary(reports: list[Report], errors: list[FileError], files: int) -> dict[str, Any]:
-    findings = [f for r in reports for f in r.findings]
+def summary(result: RunResult) -> dict[str, Any]:
+    findings = [f for r in result.reports for f in r.findings]
+    by_department = Counter(f.department or "?" for f in findings)
     return {
-        "files": files,
-        "reports": len(reports),
+        "files": result.files,
+        "reports": len(result.reports),
         "findings": len(findings),
-        "errors": len(errors),
+        "errors": len(result.errors),
         "by_severity": {s: n for s in ("error", "warning", "info") if (n := sum(f.severity == s for f in findings))},
         "by_category": dict(sorted(Counter(f.category for f in findings).items())),
         "by_rule": dict(sorted(Counter(f.rule for f in findings).items())),
+        "by_department": dict(sorted(by_department.items())),
     }
 
 
-def render_json(reports: list[Report], errors: list[FileError], files: int, lang: str, rules: int) -> str:
-    doc = {
+def render_json(result: RunResult) -> str:
+    lang = result.lang
+    doc: dict[str, Any] = {
         "version": FORMAT_VERSION,
-        "tool": {"name": "jxcheck", "version": __version__, "rules": rules},
+        "tool": {"name": "jxcheck", "version": __version__, "rules": len(result.rules)},
         "lang": lang,
         "reports": [
             {"source": r.source, "project": r.project, "year": r.year, "department": r.department,
              "warnings": r.warnings, "findings": [finding_dict(f, lang) for f in r.findings]}
-            for r in reports
+            for r in result.reports
         ],
-        "errors": [e.model_dump() for e in errors],
-        "summary": summary(reports, errors, files),
+        "errors": [e.model_dump() for e in result.errors],
+        "summary": summary(result),
     }
+    if result.baseline is not None:
+        doc["baseline"] = result.baseline.model_dump(mode="json")
+    if result.waivers is not None:
+        doc["waivers"] = result.waivers.model_dump(mode="json")
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
