@@ -22,9 +22,9 @@ parameter or severity is an error naming the file — settings never silently do
 
     [tool.jxcheck.weights]                  # a custom scoring profile instead of `profile`
     execution = 20
-    产出指标 = 40
-    效益指标 = 30
-    满意度指标 = 10
+    "产出指标" = 40                         # TOML needs quotes around Chinese keys
+    "效益指标" = 30
+    "满意度指标" = 10
 
     [[tool.jxcheck.per-path]]               # settings for some files only
     paths = ["archive/2019/**"]

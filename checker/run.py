@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.check import Checker, RunResult, select_rules, selects
-from checker.config import Settings, check_names
+from checker.config import ConfigError, Settings, check_names
 from checker.errors import JxError
 from checker.findings import CATEGORIES, FileError, Finding
 from checker.gate import apply_baseline, apply_waivers, read_baseline, read_waivers, write_baseline
 from checker.readers import read_path
-from checker.rulebook import Rule, bundled_rules_dir, check_rule, load_rules
+from checker.rulebook import Rule, RuleError, bundled_rules_dir, check_rule, load_rules
 
 
 @dataclass
@@ -49,7 +49,10 @@ def _configured(rule: Rule, settings: Settings) -> Rule:
     if not update:
         return rule
     configured = rule.model_copy(update=update)
-    check_rule(configured)  # a parameter of the wrong type is caught here, naming the rule
+    try:
+        check_rule(configured)  # a parameter of the wrong type can never match: say so, naming the settings
+    except RuleError as exc:
+        raise ConfigError(settings.path or "settings", f"parameters.{rule.id}: {exc.message}") from None
     return configured
 
 
