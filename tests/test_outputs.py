@@ -175,3 +175,8 @@ def test_output_file_written(tmp_path, capsys):
     assert json.loads(out.read_text(encoding="utf-8"))["summary"]["reports"] == 3
     assert oct(out.stat().st_mode & 0o777) != "0o600"
     assert capsys.readouterr().out == ""
+
+
+def test_console_to_file(tmp_path, capsys):
+    out = _render(capsys, "console", tmp_path=tmp_path).read_text(encoding="utf-8")
+    assert "安全生产专项" in out and "BUD001" in out and "汇总" in out

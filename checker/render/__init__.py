@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 
 from checker.check import RunResult
 
-FORMATS = ("console", "json", "sarif", "junit", "github", "markdown", "html", "xlsx")
+# format → (module, function); imported on use so a run loads only the renderer it needs
+_RENDERERS = {
+    "json": ("checker.render.json_out", "render_json"),
+    "sarif": ("checker.render.sarif", "render_sarif"),
+    "junit": ("checker.render.junit", "render_junit"),
+    "github": ("checker.render.github", "render_github"),
+    "markdown": ("checker.render.github", "render_markdown"),
+    "html": ("checker.render.html_out", "render_html"),
+    "xlsx": ("checker.render.xlsx_out", "render_xlsx"),
+}
+FORMATS = ("console", *_RENDERERS)
 
 
 def render(result: RunResult, fmt: str, width: int | None = None) -> str | bytes:
@@ -18,32 +29,7 @@ def render(result: RunResult, fmt: str, width: int | None = None) -> str | bytes
         buf = io.StringIO()
         render_console(result, Console(file=buf, width=width or 100, force_terminal=False, highlight=False))
         return buf.getvalue()
-    if fmt == "json":
-        from checker.render.json_out import render_json
-
-        return render_json(result)
-    if fmt == "sarif":
-        from checker.render.sarif import render_sarif
-
-        return render_sarif(result)
-    if fmt == "junit":
-        from checker.render.junit import render_junit
-
-        return render_junit(result)
-    if fmt == "github":
-        from checker.render.github import render_github
-
-        return render_github(result)
-    if fmt == "markdown":
-        from checker.render.github import render_markdown
-
-        return render_markdown(result)
-    if fmt == "html":
-        from checker.render.html_out import render_html
-
-        return render_html(result)
-    if fmt == "xlsx":
-        from checker.render.xlsx_out import render_xlsx
-
-        return render_xlsx(result)
-    raise ValueError(f"unknown format {fmt!r}")
+    if fmt not in _RENDERERS:
+        raise ValueError(f"unknown format {fmt!r}")
+    module, function = _RENDERERS[fmt]
+    return getattr(importlib.import_module(module), function)(result)
