@@ -6,14 +6,14 @@ Findings are deterministic: the same filings and rules give the same findings in
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
 from checker.engine import Engine
 from checker.facts.build import FactRecord, build_facts
-from checker.facts.cross import EvalRef, metric_facts, paste_facts
+from checker.facts.cross import CrossFeatures, CrossIndex, extract_features
 from checker.facts.schema import fields_of
 from checker.findings import CATEGORIES, Bilingual, Evidence, FileError, Finding, FindingLocation, OtherPlace
 from checker.model import Evaluation, Filing
@@ -71,21 +71,35 @@ class Checker:
         self.profile = profile
         self.engine = Engine.for_rules(rules)
 
+    def evaluate(self, ev: Evaluation, source: str, key: int, keep_model: bool = True) -> tuple[Report, CrossFeatures]:
+        """One evaluation's findings, and the features the cross-filing stage needs of it."""
+        report = Report(source, ev.project, ev.year, ev.department, warnings=list(ev.warnings),
+                        evaluation=ev if keep_model else None)
+        records = build_facts(ev, key, self.profile)
+        report.scores = recomputed_scores(records)
+        report.findings.extend(self._run(records, source))
+        return report, extract_features(ev, key, source)
+
+    def cross(self, index: CrossIndex) -> Iterator[tuple[int, Finding]]:
+        """Findings of the cross-filing stage, as (evaluation key, finding)."""
+        for key, source, records in index.facts():
+            for finding in self._run(records, source):
+                yield key, finding
+
     def check(self, filings: list[Filing]) -> list[Report]:
+        """Check filings in this process (the batch runner in checker.batch does the same in workers)."""
         reports: list[Report] = []
-        refs: list[EvalRef] = []
-        for filing in filings:
-            for ev in filing.evaluations:
-                key = len(reports)
-                report = Report(filing.source, ev.project, ev.year, ev.department, warnings=list(ev.warnings),
-                                evaluation=ev)
-                reports.append(report)
-                refs.append(EvalRef(key, ev, filing.source))
-                records = build_facts(ev, key, self.profile)
-                report.scores = recomputed_scores(records)
-                report.findings.extend(self._run(records, filing.source))
-        for finding_key, finding in self._cross(refs):
-            reports[finding_key].findings.append(finding)
+        index = CrossIndex()
+        try:
+            for filing in filings:
+                for ev in filing.evaluations:
+                    report, features = self.evaluate(ev, filing.source, len(reports))
+                    reports.append(report)
+                    index.add(features)
+            for key, finding in self.cross(index):
+                reports[key].findings.append(finding)
+        finally:
+            index.close()
         for r in reports:
             r.findings.sort(key=Finding.sort_key)
         return reports
@@ -94,18 +108,6 @@ class Checker:
         by_fid = {r.fid: r for r in records}
         return [make_finding(self.rules[rule_id], [by_fid[f] for f in fids], source)
                 for rule_id, fids in self.engine.run([r.fact for r in records])]
-
-    def _cross(self, refs: list[EvalRef]) -> list[tuple[int, Finding]]:
-        sources = {r.key: r.source for r in refs}
-        out: list[tuple[int, Finding]] = []
-        if len(refs) < 2:
-            return out
-        for batch in (paste_facts(refs), metric_facts(refs)):
-            by_fid = {r.fid: r for r in batch}
-            for rule_id, fids in self.engine.run([r.fact for r in batch]):
-                recs = [by_fid[f] for f in fids]
-                out.append((recs[0].eval_key, make_finding(self.rules[rule_id], recs, sources[recs[0].eval_key])))
-        return out
 
 
 def recomputed_scores(records: list[FactRecord]) -> dict[str, float]:

@@ -39,7 +39,7 @@ class FactRecord:
     def order(self) -> int:
         """Creation order within the evaluation; cross-filing facts come after the evaluation's own."""
         prefix, _, n = self.fid.partition(".")
-        offset = {"p": 100_000, "m": 200_000}.get(prefix[:1], 0) if prefix[:1].isalpha() else 0
+        offset = 100_000 if prefix[:1].isalpha() else 0
         return offset + int(n)
 
 

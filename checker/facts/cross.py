@@ -1,131 +1,259 @@
 """Facts across the filings of one run: pasted paragraphs and one metric stated differently.
 
-Pasted text is found by hashing sentences, not by comparing every pair of paragraphs: each sentence is
-looked up once, so the cost grows with the text, not with the square of the number of filings. Two
-evaluations of the same project, unit and year (one filing read from two formats) are not compared.
+Each evaluation contributes compact features (sentence hashes of its report paragraphs, the figures of its
+indicator actuals), so a filing's model can be dropped as soon as it is checked. The features go into a
+SQLite index — in memory for small runs, on disk for archives — and pairs are found by joining on the
+hash, never by comparing every pair of filings. A sentence or metric shared by very many filings (pasted
+boilerplate) is paired with its first `HOLDERS_CAP` holders only, so the work stays linear while the
+count of holders is still reported. Two evaluations of the same project, unit and year (one filing read
+from two formats) are not compared.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from checker.facts.build import FactBuilder, FactRecord
-from checker.facts.figures import Figure, figures
+from checker.facts.figures import figures
 from checker.facts.text import sentences, shorten, squash
-from checker.model import Evaluation, Indicator, Location
+from checker.model import Evaluation, Location
 
 MIN_SENTENCE = 12  # squashed characters: shorter sentences ("无。", "已完成。") say nothing about copying
 SHARE_FLOOR = 0.2  # below this share a paragraph is not reported as a fact at all
+HOLDERS_CAP = 20  # holders of one sentence or metric that are paired explicitly
 
 
 @dataclass
-class EvalRef:
+class EvalMeta:
     key: int
-    ev: Evaluation
     source: str
+    project: str
+    department: str
+    year: int | None
 
     @property
     def identity(self) -> tuple[str, str, int | None]:
-        return (squash(self.ev.project), squash(self.ev.department), self.ev.year)
+        return (squash(self.project), squash(self.department), self.year)
 
 
-def _paragraphs(ev: Evaluation) -> list[tuple[list[str], str, Location | None]]:
+@dataclass
+class ParagraphFeature:
+    path: list[str]
+    loc: Location | None
+    text: str
+    sentences: list[tuple[int, int]]  # (hash, length) of each long enough sentence
+
+
+@dataclass
+class MetricFeature:
+    metric: str
+    dimension: str
+    value: float
+    name: str
+    text: str
+    path: list[str]
+    loc: Location | None
+
+
+@dataclass
+class CrossFeatures:
+    meta: EvalMeta
+    paragraphs: list[ParagraphFeature] = field(default_factory=list)
+    metrics: list[MetricFeature] = field(default_factory=list)
+
+
+def _hash(s: str) -> int:
+    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+def extract_features(ev: Evaluation, key: int, source: str) -> CrossFeatures:
+    feats = CrossFeatures(EvalMeta(key, source, ev.project, ev.department, ev.year))
     n = ev.narrative
-    if n is None:
-        return []
-    out = []
-    for name, label in (("purpose", "项目立项目的"), ("management", "项目支出管理和使用基本情况"),
-                        ("problems", "存在的问题"), ("measures", "改进措施")):
-        t = getattr(n, name)
-        if t is not None and not t.empty:
-            out.append((["自评报告", label], t.raw, t.loc))
-    for k, p in enumerate(n.achievement):
-        out.append((["自评报告", "项目绩效目标完成情况", f"第{k + 1}段"], p.raw, p.loc))
-    return out
-
-
-def paste_facts(refs: list[EvalRef]) -> list[FactRecord]:
-    paras = {r.key: _paragraphs(r.ev) for r in refs}
-    by_key = {r.key: r for r in refs}
-    index: dict[str, set[tuple[int, int]]] = defaultdict(set)
-    split: dict[tuple[int, int], list[str]] = {}
-    for r in refs:
-        for i, (_, text, _) in enumerate(paras[r.key]):
-            sents = [s for s in (squash(x) for x in sentences(text)) if len(s) >= MIN_SENTENCE]
-            split[(r.key, i)] = sents
-            for s in sents:
-                index[s].add((r.key, i))
-    records: list[FactRecord] = []
-    for r in refs:
-        builder = FactBuilder(r.ev, r.key, prefix="p")
-        for i, (path, text, loc) in enumerate(paras[r.key]):
-            total = len(squash(text))
-            if not total:
+    if n is not None:
+        texts = [(["自评报告", label], getattr(n, name)) for name, label in (
+            ("purpose", "项目立项目的"), ("management", "项目支出管理和使用基本情况"), ("problems", "存在的问题"),
+            ("measures", "改进措施"))]
+        texts += [(["自评报告", "项目绩效目标完成情况", f"第{k + 1}段"], p) for k, p in enumerate(n.achievement)]
+        for path, t in texts:
+            if t is None or t.empty:
                 continue
-            shared: dict[tuple[int, int], int] = defaultdict(int)
-            for s in split[(r.key, i)]:
-                for other in index[s]:
-                    o = by_key[other[0]]
-                    if other[0] != r.key and o.identity != r.identity:
-                        shared[other] += len(s)
-            best_per_eval: dict[int, tuple[float, int]] = {}
-            for (okey, opara), n in shared.items():
-                ratio = n / total
-                if ratio > best_per_eval.get(okey, (0.0, 0))[0]:
-                    best_per_eval[okey] = (ratio, opara)
-            others = sorted(((ratio, okey, opara) for okey, (ratio, opara) in best_per_eval.items()
-                             if ratio >= SHARE_FLOOR), key=lambda x: (-x[0], x[1]))
-            if not others:
+            sents = [(_hash(s), len(s)) for s in (squash(x) for x in sentences(t.raw)) if len(s) >= MIN_SENTENCE]
+            feats.paragraphs.append(ParagraphFeature(path, t.loc, t.raw, sents))
+    for ind in ev.indicators:
+        if ind.empty or not ind.name.text:
+            continue
+        seen: set[str] = set()
+        path = ["自评表", "绩效指标", *(x for x in (ind.level1, ind.level2) if x), ind.name.text]
+        for fig in figures(ind.actual.raw):
+            if fig.dimension not in seen:
+                seen.add(fig.dimension)
+                feats.metrics.append(MetricFeature(squash(ind.name.text), fig.dimension, fig.value, ind.name.text,
+                                                   ind.actual.raw.strip(" \u3000"), path, ind.actual.loc))
+    return feats
+
+
+_SCHEMA = """
+CREATE TABLE meta(ekey INTEGER PRIMARY KEY, source TEXT, project TEXT, department TEXT, year INTEGER, ident TEXT);
+CREATE TABLE para(ekey INTEGER, para INTEGER, path TEXT, loc TEXT, text TEXT, len INTEGER,
+                  PRIMARY KEY(ekey, para));
+CREATE TABLE sent(h INTEGER, ekey INTEGER, para INTEGER, len INTEGER);
+CREATE TABLE metric(ekey INTEGER, idx INTEGER, grp TEXT, metric TEXT, dimension TEXT, value REAL, name TEXT,
+                    text TEXT, path TEXT, loc TEXT);
+"""
+
+
+def _loc(s: str | None) -> Location | None:
+    return Location.model_validate_json(s) if s else None
+
+
+class CrossIndex:
+    """Collects features during a run, then yields the cross-filing facts of each evaluation."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.db = sqlite3.connect(str(path) if path else ":memory:")
+        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        self.count = 0
+
+    def close(self) -> None:
+        self.db.close()
+
+    def add(self, f: CrossFeatures) -> None:
+        m = f.meta
+        self.count += 1
+        self.db.execute("INSERT INTO meta VALUES (?,?,?,?,?,?)",
+                        (m.key, m.source, m.project, m.department, m.year, json.dumps(m.identity, ensure_ascii=False)))
+        for i, p in enumerate(f.paragraphs):
+            self.db.execute("INSERT INTO para VALUES (?,?,?,?,?,?)",
+                            (m.key, i, json.dumps(p.path, ensure_ascii=False), p.loc.model_dump_json() if p.loc else None,
+                             p.text, len(squash(p.text))))
+            self.db.executemany("INSERT INTO sent VALUES (?,?,?,?)", [(h, m.key, i, n) for h, n in p.sentences])
+        grp_base = [squash(m.department), m.year]
+        self.db.executemany(
+            "INSERT INTO metric VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(m.key, i, json.dumps([*grp_base, x.metric, x.dimension], ensure_ascii=False), x.metric, x.dimension,
+              x.value, x.name, x.text, json.dumps(x.path, ensure_ascii=False),
+              x.loc.model_dump_json() if x.loc else None) for i, x in enumerate(f.metrics)])
+
+    # --- queries -------------------------------------------------------------------------------------
+
+    def _metas(self) -> dict[int, EvalMeta]:
+        return {k: EvalMeta(k, s, p, d, y) for k, s, p, d, y in
+                self.db.execute("SELECT ekey, source, project, department, year FROM meta")}
+
+    def facts(self) -> Iterator[tuple[int, str, list[FactRecord]]]:
+        """(evaluation key, its source, its cross-filing facts), in key order."""
+        if self.count < 2:
+            return
+        metas = self._metas()
+        pastes = self._pastes(metas)
+        pairs = self._metric_pairs(metas)
+        for key in sorted(set(pastes) | set(pairs)):
+            builder = FactBuilder(metas[key], key, prefix="x")  # type: ignore[arg-type]
+            records = [self._paste_record(builder, metas, *p) for p in pastes.get(key, [])]
+            records += [self._pair_record(builder, metas, *p) for p in pairs.get(key, [])]
+            yield key, metas[key].source, records
+
+    def _pastes(self, metas: dict[int, EvalMeta]) -> dict[int, list]:
+        db = self.db
+        db.executescript("""
+            CREATE INDEX IF NOT EXISTS sent_h ON sent(h);
+            DROP TABLE IF EXISTS holders;
+            DROP TABLE IF EXISTS hcount;
+            CREATE TEMP TABLE hcount AS SELECT h, COUNT(DISTINCT ekey) AS n FROM sent GROUP BY h;
+            CREATE INDEX hcount_h ON hcount(h);
+            CREATE TEMP TABLE holders AS
+              SELECT s.h, s.ekey, s.para, s.len, c.n,
+                     ROW_NUMBER() OVER (PARTITION BY s.h ORDER BY s.ekey, s.para) AS rnk
+              FROM sent s JOIN hcount c ON c.h = s.h WHERE c.n > 1;
+            CREATE INDEX holders_h ON holders(h, rnk);
+        """)
+        rows = db.execute(f"""
+            SELECT a.ekey, a.para, b.ekey, b.para, SUM(a.len), MAX(a.n)
+            FROM holders a JOIN holders b ON b.h = a.h AND b.ekey != a.ekey AND b.rnk <= {HOLDERS_CAP}
+            GROUP BY a.ekey, a.para, b.ekey, b.para
+            ORDER BY a.ekey, a.para, b.ekey, b.para""")
+        lengths = {(k, p): n for k, p, n in db.execute("SELECT ekey, para, len FROM para")}
+        best: dict[tuple[int, int], dict[int, tuple[float, int]]] = defaultdict(dict)
+        holders: dict[tuple[int, int], int] = defaultdict(int)
+        for ak, ap, bk, bp, shared, n in rows:
+            if metas[ak].identity == metas[bk].identity or not lengths[(ak, ap)]:
                 continue
-            ratio, okey, opara = others[0]
-            o = by_key[okey]
-            rec = builder.add("paste", {"section": " › ".join(path[1:]), "text": shorten(text, 80), "other_project": o.ev.project,
-                                        "other_section": " › ".join(paras[okey][opara][0][1:]),
-                                        "other_source": o.source, "others": len(others),
-                                        "shared_ratio": round(min(ratio, 1.0), 3)},
-                              loc, path, cell_text=text)
-            rec.others = [{"source": by_key[k].source, "project": by_key[k].ev.project,
-                           "section": " › ".join(paras[k][p][0]), "location": paras[k][p][2],
-                           "shared_ratio": round(min(x, 1.0), 3)} for x, k, p in others]
-            records.append(rec)
-    return records
+            ratio = min(shared / lengths[(ak, ap)], 1.0)
+            if ratio > best[(ak, ap)].get(bk, (0.0, 0))[0]:
+                best[(ak, ap)][bk] = (ratio, bp)
+            holders[(ak, ap)] = max(holders[(ak, ap)], n - 1)
+        out: dict[int, list] = defaultdict(list)
+        for (ak, ap), per_eval in sorted(best.items()):
+            others = sorted(((r, bk, bp) for bk, (r, bp) in per_eval.items() if r >= SHARE_FLOOR),
+                            key=lambda x: (-x[0], x[1]))
+            if others:
+                # past the cap the explicit pairs are a sample: report how many filings hold the text
+                capped = holders[(ak, ap)] > HOLDERS_CAP
+                out[ak].append((ap, others, holders[(ak, ap)] if capped else len(others)))
+        return out
 
+    def _para(self, key: int, para: int) -> tuple[list[str], Location | None, str]:
+        path, loc, text = self.db.execute("SELECT path, loc, text FROM para WHERE ekey=? AND para=?",
+                                          (key, para)).fetchone()
+        return json.loads(path), _loc(loc), text
 
-def metric_facts(refs: list[EvalRef]) -> list[FactRecord]:
-    """A fact per pair of projects of one unit and year that state the same metric in the same dimension.
+    def _paste_record(self, builder: FactBuilder, metas: dict[int, EvalMeta], para: int,
+                      others: list[tuple[float, int, int]], count: int) -> FactRecord:
+        path, loc, text = self._para(builder.eval_key, para)
+        ratio, okey, opara = others[0]
+        opath = self._para(okey, opara)[0]
+        rec = builder.add("paste", {"section": " › ".join(path[1:]), "text": shorten(text, 80),
+                                    "other_project": metas[okey].project, "other_section": " › ".join(opath[1:]),
+                                    "other_source": metas[okey].source, "others": count,
+                                    "shared_ratio": round(ratio, 3)}, loc, path, cell_text=text)
+        for r, k, p in others:
+            kpath, kloc, _ = self._para(k, p)
+            rec.others.append({"source": metas[k].source, "project": metas[k].project, "section": " › ".join(kpath),
+                               "location": kloc, "shared_ratio": round(r, 3)})
+        return rec
 
-    The pairing is done here, not as a durable-rules join: its beta nodes read invalid memory when an
-    `$neq` compares two joined facts (seen under valgrind), so joins in rules are limited to equality.
-    """
-    groups: dict[tuple[str, str, str, int | None], list[tuple[EvalRef, Indicator, Figure]]] = defaultdict(list)
-    for r in refs:
-        for ind in r.ev.indicators:
-            if ind.empty or not ind.name.text:
+    def _metric_pairs(self, metas: dict[int, EvalMeta]) -> dict[int, list]:
+        db = self.db
+        db.executescript("""
+            DROP TABLE IF EXISTS mgroups;
+            CREATE TEMP TABLE mgroups AS
+              SELECT ekey, idx, grp, value, rnk FROM (
+                SELECT ekey, idx, grp, value, COUNT(*) OVER (PARTITION BY grp) AS n,
+                       ROW_NUMBER() OVER (PARTITION BY grp ORDER BY ekey, idx) AS rnk FROM metric) WHERE n > 1;
+            CREATE INDEX mgroups_grp ON mgroups(grp, rnk);
+        """)
+        rows = db.execute(f"""
+            SELECT a.ekey, a.idx, b.ekey, b.idx FROM mgroups a
+            JOIN mgroups b ON b.grp = a.grp AND b.ekey != a.ekey AND b.rnk <= {HOLDERS_CAP}
+            ORDER BY a.ekey, a.idx, b.ekey, b.idx""")
+        out: dict[int, list] = defaultdict(list)
+        for ak, ai, bk, bi in rows:
+            a, b = metas[ak], metas[bk]
+            if a.identity == b.identity or squash(a.project) == squash(b.project):
                 continue
-            seen: set[str] = set()
-            for fig in figures(ind.actual.raw):
-                if fig.dimension not in seen:
-                    seen.add(fig.dimension)
-                    key = (squash(ind.name.text), fig.dimension, squash(r.ev.department), r.ev.year)
-                    groups[key].append((r, ind, fig))
-    builders = {r.key: FactBuilder(r.ev, r.key, prefix="m") for r in refs}
-    records: list[FactRecord] = []
-    for (metric, dimension, _, _), members in groups.items():
-        for r, ind, fig in members:
-            for o, oind, ofig in members:
-                if o.key == r.key or o.identity == r.identity or o.ev.project == r.ev.project:
-                    continue
-                path = ["自评表", "绩效指标", *(x for x in (ind.level1, ind.level2) if x), ind.name.text]
-                rec = builders[r.key].add(
-                    "metric_pair", {"metric": metric, "name": ind.name.text, "dimension": dimension,
-                                    "value": fig.value, "text": ind.actual.raw.strip(" \u3000"),
-                                    "other_project": o.ev.project, "other_value": ofig.value,
-                                    "other_text": oind.actual.raw.strip(" \u3000"), "other_source": o.source,
-                                    "gap_abs": round(abs(fig.value - ofig.value), 6)},
-                    ind.actual.loc, path, cell_text=ind.actual.raw)
-                rec.others = [{"source": o.source, "project": o.ev.project, "section": " › ".join(
-                    ["自评表", "绩效指标", *(x for x in (oind.level1, oind.level2) if x), oind.name.text]),
-                    "location": oind.actual.loc, "text": oind.actual.raw.strip(" \u3000")}]
-                records.append(rec)
-    return records
+            out[ak].append((ai, bk, bi))
+        return out
+
+    def _metric(self, key: int, idx: int) -> tuple:
+        return self.db.execute("SELECT metric, dimension, value, name, text, path, loc FROM metric "
+                               "WHERE ekey=? AND idx=?", (key, idx)).fetchone()
+
+    def _pair_record(self, builder: FactBuilder, metas: dict[int, EvalMeta], idx: int, okey: int,
+                     oidx: int) -> FactRecord:
+        metric, dimension, value, name, text, path, loc = self._metric(builder.eval_key, idx)
+        _, _, ovalue, _, otext, opath, oloc = self._metric(okey, oidx)
+        o = metas[okey]
+        rec = builder.add("metric_pair", {"metric": metric, "name": name, "dimension": dimension, "value": value,
+                                          "text": text, "other_project": o.project, "other_value": ovalue,
+                                          "other_text": otext, "other_source": o.source,
+                                          "gap_abs": round(abs(value - ovalue), 6)},
+                          _loc(loc), json.loads(path), cell_text=text)
+        rec.others = [{"source": o.source, "project": o.project, "section": " › ".join(json.loads(opath)),
+                       "location": _loc(oloc), "text": otext}]
+        return rec
