@@ -56,13 +56,15 @@ def selects(name: str, rule: Rule) -> bool:
 class RunResult:
     """Everything a renderer shows of one run."""
 
-    reports: list[Report]
+    reports: Any  # list[Report], or a checker.store.ReportStore (iterable, sized) for large runs
     errors: list[FileError]
     files: int
     rules: list[Rule]
     lang: str = "zh"
     baseline: Any = None  # checker.gate.BaselineResult when a baseline was applied
     waivers: Any = None  # checker.gate.WaiverResult when waivers were applied
+    stats: dict[str, Any] = field(default_factory=dict)  # evaluations, cross-stage seconds, cached files
+    cleanup: Any = None  # removes the run's temporary files once rendered
 
 
 class Checker:

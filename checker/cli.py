@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -99,25 +100,44 @@ def cmd_check(args: argparse.Namespace) -> int:
         fmt = args.format
         if fmt == "xlsx" and not args.output:
             raise JxError("--format xlsx", "an Excel workbook needs --output FILE")
-        result = run(Options(paths=args.paths, settings=settings, rule_dirs=args.rules or [],
-                             select=_split(args.select), ignore=_split(args.ignore), lang=args.lang,
-                             baseline=args.baseline, write_baseline=args.write_baseline, waivers=args.waivers))
+        if args.executor == "dask" and not args.scheduler:
+            raise JxError("--executor dask", "give the cluster with --scheduler ADDRESS (or 'local')")
+        result = run(Options(
+            paths=args.paths, settings=settings, rule_dirs=args.rules or [], select=_split(args.select),
+            ignore=_split(args.ignore), exclude=_split(args.exclude), lang=args.lang, baseline=args.baseline,
+            write_baseline=args.write_baseline, waivers=args.waivers, jobs=args.jobs, timeout=args.timeout,
+            cache_dir=None if args.no_cache else (args.cache_dir or default_cache_dir()),
+            keep_models=fmt == "html", progress=not args.quiet and sys.stderr.isatty(),
+            executor=args.executor, scheduler=args.scheduler))
     except JxError as exc:
         _err(f"error: {exc.describe()}")
         return EXIT_INPUT
-    if fmt == "console" and not args.output:
-        from checker.render.console import render_console
+    try:
+        if fmt == "console" and not args.output:
+            from checker.render.console import render_console
 
-        render_console(result)
-    else:
-        emit(render(result, fmt), args.output)
-    if args.write_baseline:
-        n = sum(len(r.findings) for r in result.reports)
-        _err(f"baseline of {n} finding(s) written to {args.write_baseline}")
-    if result.errors:
-        return EXIT_INPUT
-    fail_on = args.fail_on or settings.fail_on or "error"
-    return EXIT_FINDINGS if fails(result.reports, fail_on) else EXIT_OK
+            render_console(result)
+        else:
+            emit(render(result, fmt), args.output)
+        if args.statistics:
+            from checker.render.console import render_statistics
+
+            render_statistics(result, to_stderr=fmt != "console" or bool(args.output))
+        if args.write_baseline:
+            _err(f"baseline written to {args.write_baseline}")
+        if result.errors:
+            return EXIT_INPUT
+        fail_on = args.fail_on or settings.fail_on or "error"
+        return EXIT_FINDINGS if fails(result.reports, fail_on) else EXIT_OK
+    finally:
+        if result.cleanup:
+            result.cleanup()
+
+
+def default_cache_dir() -> str:
+    base = os.environ.get("JXCHECK_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "jxcheck")
+    return base
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -197,6 +217,16 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline")
     c.add_argument("--write-baseline", metavar="FILE", help="record the current findings as the baseline")
     c.add_argument("--waivers", metavar="FILE", help="YAML file of waived findings")
+    c.add_argument("--exclude", action="append", metavar="GLOB", help="skip files matching these globs")
+    c.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="worker processes (default: CPU count; 0 checks in this process)")
+    c.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="give up on a file after this long")
+    c.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
+    c.add_argument("--cache-dir", metavar="DIR", help="result cache (default: $JXCHECK_CACHE_DIR or ~/.cache/jxcheck)")
+    c.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    c.add_argument("--statistics", action="store_true", help="counts by rule, category, severity and 主管部门")
+    c.add_argument("--executor", choices=("local", "dask"), default="local", help="where files are checked")
+    c.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://host:8786) or 'local'")
     c.set_defaults(func=cmd_check)
 
     r = sub.add_parser("rules", help="list the rules")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from checker import __version__
 from checker.check import Report
 from checker.errors import JxError
-from checker.findings import SEVERITY_ORDER, Finding
+from checker.findings import SEVERITY_ORDER
 from checker.output import write_atomic
 
 BASELINE_VERSION = 1
@@ -60,14 +61,13 @@ class WaiverResult(BaseModel):
     unused: list[Waiver] = Field(default_factory=list)
 
 
-def _entry(report: Report, f: Finding) -> BaselineEntry:
-    return BaselineEntry(fingerprint=f.fingerprint, rule=f.rule, project=f.project, source=report.source,
-                         path=" › ".join(f.location.path), message=f.message.zh)
+def baseline_entries(report: Report) -> list[BaselineEntry]:
+    return [BaselineEntry(fingerprint=f.fingerprint, rule=f.rule, project=f.project, source=report.source,
+                          path=" › ".join(f.location.path), message=f.message.zh) for f in report.findings]
 
 
-def write_baseline(path: Path, reports: list[Report]) -> int:
-    entries = sorted((_entry(r, f) for r in reports for f in r.findings),
-                     key=lambda e: (e.source, e.project, e.rule, e.path, e.fingerprint))
+def write_baseline(path: Path, entries: list[BaselineEntry]) -> int:
+    entries = sorted(entries, key=lambda e: (e.source, e.project, e.rule, e.path, e.fingerprint))
     doc = {"version": BASELINE_VERSION, "tool": f"jxcheck {__version__}",
            "findings": [e.model_dump() for e in entries]}
     write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
@@ -90,26 +90,33 @@ def read_baseline(path: Path) -> list[BaselineEntry]:
         raise GateError(source, f"bad baseline entry: {exc.errors()[0]['msg']}") from None
 
 
-def apply_baseline(reports: list[Report], entries: list[BaselineEntry]) -> BaselineResult:
-    """Drop findings the baseline knows (as many times as it holds them); the rest are new."""
-    remaining = Counter(e.fingerprint for e in entries)
-    result = BaselineResult()
-    for r in reports:
+class BaselineGate:
+    """Drops findings the baseline knows (as many times as it holds them); the rest are new."""
+
+    def __init__(self, entries: list[BaselineEntry]) -> None:
+        self.entries = entries
+        self.remaining = Counter(e.fingerprint for e in entries)
+        self.new = self.known = 0
+
+    def apply(self, report: Report) -> None:
         kept = []
-        for f in r.findings:
-            if remaining[f.fingerprint] > 0:
-                remaining[f.fingerprint] -= 1
-                result.known += 1
+        for f in report.findings:
+            if self.remaining[f.fingerprint] > 0:
+                self.remaining[f.fingerprint] -= 1
+                self.known += 1
             else:
                 kept.append(f)
-        r.findings = kept
-        result.new += len(kept)
-    left = Counter({k: v for k, v in remaining.items() if v > 0})
-    for e in entries:
-        if left[e.fingerprint] > 0:
-            left[e.fingerprint] -= 1
-            result.fixed.append(e)
-    return result
+        report.findings = kept
+        self.new += len(kept)
+
+    def result(self) -> BaselineResult:
+        left = Counter({k: v for k, v in self.remaining.items() if v > 0})
+        fixed = []
+        for e in self.entries:
+            if left[e.fingerprint] > 0:
+                left[e.fingerprint] -= 1
+                fixed.append(e)
+        return BaselineResult(new=self.new, known=self.known, fixed=fixed)
 
 
 def read_waivers(path: Path) -> list[Waiver]:
@@ -134,25 +141,33 @@ def read_waivers(path: Path) -> list[Waiver]:
     return waivers
 
 
-def apply_waivers(reports: list[Report], waivers: list[Waiver], today: dt.date) -> WaiverResult:
-    active = {w.fingerprint: w for w in waivers if w.expires >= today}
-    used: set[str] = set()
-    result = WaiverResult(expired=[w for w in waivers if w.expires < today])
-    for r in reports:
+class WaiverGate:
+    """Waived findings leave the report; expired waivers stop working; both kinds of misfit are reported."""
+
+    def __init__(self, waivers: list[Waiver], today: dt.date) -> None:
+        self.waivers = waivers
+        self.today = today
+        self.active = {w.fingerprint: w for w in waivers if w.expires >= today}
+        self.used: set[str] = set()
+        self.waived = 0
+
+    def apply(self, report: Report) -> None:
         kept = []
-        for f in r.findings:
-            w = active.get(f.fingerprint)
+        for f in report.findings:
+            w = self.active.get(f.fingerprint)
             if w is not None and (w.rule is None or w.rule == f.rule):
-                used.add(w.fingerprint)
-                result.waived += 1
+                self.used.add(w.fingerprint)
+                self.waived += 1
             else:
                 kept.append(f)
-        r.findings = kept
-    result.unused = [w for w in waivers if w.expires >= today and w.fingerprint not in used]
-    return result
+        report.findings = kept
+
+    def result(self) -> WaiverResult:
+        return WaiverResult(waived=self.waived, expired=[w for w in self.waivers if w.expires < self.today],
+                            unused=[w for w in self.waivers if w.expires >= self.today and w.fingerprint not in self.used])
 
 
-def fails(reports: list[Report], fail_on: str) -> bool:
+def fails(reports: Iterable[Report], fail_on: str) -> bool:
     if fail_on == "never":
         return False
     level = SEVERITY_ORDER[fail_on]

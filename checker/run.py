@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
+import glob
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.check import Checker, RunResult, select_rules, selects
+from checker.batch import run_batch
+from checker.check import Report, RunResult, select_rules, selects
 from checker.config import ConfigError, Settings, check_names
-from checker.errors import JxError
-from checker.findings import CATEGORIES, FileError, Finding
-from checker.gate import apply_baseline, apply_waivers, read_baseline, read_waivers, write_baseline
-from checker.readers import read_path
+from checker.findings import CATEGORIES, Finding
+from checker.gate import (
+    BaselineEntry,
+    BaselineGate,
+    WaiverGate,
+    baseline_entries,
+    read_baseline,
+    read_waivers,
+    write_baseline,
+)
+from checker.progress import Progress
 from checker.rulebook import Rule, RuleError, bundled_rules_dir, check_rule, load_rules
+from checker.store import ReportStore
 
 
 @dataclass
@@ -22,11 +35,19 @@ class Options:
     rule_dirs: list[str] = field(default_factory=list)
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
     lang: str | None = None
     baseline: str | None = None
     write_baseline: str | None = None
     waivers: str | None = None
     today: dt.date | None = None
+    jobs: int | None = None  # None: CPU count; 0: in this process
+    timeout: float | None = None
+    cache_dir: str | None = None
+    keep_models: bool = False  # renderers that show the tables (HTML) need the models
+    progress: bool = False
+    executor: str = "local"
+    scheduler: str | None = None
 
 
 def load_active_rules(settings: Settings, rule_dirs: list[str], select: list[str], ignore: list[str]) -> list[Rule]:
@@ -67,46 +88,102 @@ def severity_for(rule_id: str, category: str, overrides: dict[str, str]) -> str 
     return overrides.get(category)
 
 
-def expand_paths(paths: list[str]) -> list[str]:
+def expand_paths(paths: list[str], exclude: list[str] | None = None) -> list[str]:
+    """Files as given, directories walked and glob patterns expanded, minus --exclude globs; sorted per
+    argument, in argument order, each file once."""
     from checker.readers import SUPPORTED_SUFFIXES
 
     out: list[str] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            out.extend(str(f) for f in sorted(path.rglob("*"))
-                       if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                       and not any(part.startswith(".") for part in f.relative_to(path).parts))
+            found = [str(f) for f in sorted(path.rglob("*")) if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                     and not any(part.startswith(".") for part in f.relative_to(path).parts)]
+        elif any(c in p for c in "*?[") and not path.exists():
+            found = sorted(g for g in glob.glob(p, recursive=True) if Path(g).is_file())
+            if not found:
+                found = [p]  # reported as "file not found"
         else:
-            out.append(p)
-    return out
+            found = [p]
+        out.extend(found)
+    if exclude:
+        out = [f for f in out if not any(fnmatch.fnmatch(Path(f).as_posix(), pat)
+                                         or fnmatch.fnmatch(Path(f).name, pat) for pat in exclude)]
+    return list(dict.fromkeys(out))
 
 
 def run(opts: Options) -> RunResult:
     settings = opts.settings
     rules = load_active_rules(settings, opts.rule_dirs, opts.select, opts.ignore)
-    paths = expand_paths(opts.paths)
-    filings, errors = [], []
-    for p in paths:
-        try:
-            filings.extend(read_path(p))
-        except JxError as exc:
-            errors.append(FileError(**exc.to_dict()))
-    reports = Checker(rules, settings.weights_profile()).check(filings)
+    profile = settings.weights_profile()
+    paths = expand_paths(opts.paths, opts.exclude)
+    jobs = os.cpu_count() or 1 if opts.jobs is None else opts.jobs
+    work = tempfile.TemporaryDirectory(prefix="jxcheck-")
+    large = len(paths) > SPILL_AFTER
+    sink: list[Report] | ReportStore = ReportStore(work.name) if large else []
+    progress = Progress(len(paths)) if opts.progress else None
+    try:
+        if opts.executor == "dask":
+            from checker.dask_executor import run_batch_dask
+
+            outcome = run_batch_dask(paths, rules, profile, opts.keep_models, opts.cache_dir, sink, opts.scheduler,
+                                     progress.update if progress else None, Path(work.name) if large else None)
+        else:
+            outcome = run_batch(paths, rules, profile, jobs, opts.timeout, opts.keep_models, opts.cache_dir, sink,
+                                progress.update if progress else None, Path(work.name) if large else None)
+    finally:
+        if progress:
+            progress.close()
+    final: list[Report] | ReportStore = ReportStore(work.name) if large else []
+    gate = _Gate(opts, settings)
     by_id = {r.id: r for r in rules}
-    for r in reports:
-        r.findings = [f for f in (_per_path(f, r.source, settings, by_id) for f in r.findings) if f is not None]
-    result = RunResult(reports=reports, errors=errors, files=len(paths), rules=rules,
+    for key, report in enumerate(outcome.reports):
+        report.findings.extend(outcome.cross.get(key, []))
+        report.findings = [f for f in (_per_path(f, report.source, settings, by_id) for f in report.findings)
+                           if f is not None]
+        report.findings.sort(key=Finding.sort_key)
+        gate.apply(report)
+        final.append(report)
+    if isinstance(sink, ReportStore):
+        sink.close()
+    result = RunResult(reports=final, errors=outcome.errors, files=len(paths), rules=rules,
                        lang=opts.lang or settings.lang or "zh")
-    waivers = opts.waivers or (str(settings.resolve(settings.waivers)) if settings.waivers else None)
-    if waivers:
-        result.waivers = apply_waivers(reports, read_waivers(Path(waivers)), opts.today or dt.date.today())
-    if opts.write_baseline:
-        write_baseline(Path(opts.write_baseline), reports)
-    baseline = opts.baseline or (str(settings.resolve(settings.baseline)) if settings.baseline else None)
-    if baseline and not opts.write_baseline:
-        result.baseline = apply_baseline(reports, read_baseline(Path(baseline)))
+    result.stats = {"evaluations": outcome.evaluations, "cross_seconds": round(outcome.cross_seconds, 3),
+                    "cached_files": outcome.cached_files}
+    gate.finish(result)
+    result.cleanup = work.cleanup  # type: ignore[attr-defined]
     return result
+
+
+SPILL_AFTER = 2000  # files: beyond this, reports are spilled to disk instead of kept in memory
+
+
+class _Gate:
+    """Waivers, baseline writing and baseline filtering, applied report by report."""
+
+    def __init__(self, opts: Options, settings: Settings) -> None:
+        waivers = opts.waivers or (str(settings.resolve(settings.waivers)) if settings.waivers else None)
+        self.waivers = WaiverGate(read_waivers(Path(waivers)), opts.today or dt.date.today()) if waivers else None
+        baseline = opts.baseline or (str(settings.resolve(settings.baseline)) if settings.baseline else None)
+        self.write_to = Path(opts.write_baseline) if opts.write_baseline else None
+        self.entries: list[BaselineEntry] = []
+        self.baseline = BaselineGate(read_baseline(Path(baseline))) if baseline and not self.write_to else None
+
+    def apply(self, report: Report) -> None:
+        if self.waivers:
+            self.waivers.apply(report)
+        if self.write_to:
+            self.entries.extend(baseline_entries(report))
+        if self.baseline:
+            self.baseline.apply(report)
+
+    def finish(self, result: RunResult) -> None:
+        if self.waivers:
+            result.waivers = self.waivers.result()
+        if self.write_to:
+            write_baseline(self.write_to, self.entries)
+        if self.baseline:
+            result.baseline = self.baseline.result()
 
 
 def _per_path(f: Finding, source: str, settings: Settings, rules: dict[str, Rule]) -> Finding | None:

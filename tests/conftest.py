@@ -12,3 +12,12 @@ SEED = FIXTURES / "seed_yongzhou_2021.txt"
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
     return SEED
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Tests never read or fill the user's result cache."""
+    import os
+
+    os.environ["JXCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("jxcheck-cache"))
+    yield

@@ -118,3 +118,22 @@ def _summary(result: RunResult, console: Console) -> None:
     console.print(table)
     console.print(f"{w['files']} {s['files']} · {w['reports']} {s['reports']} · {w['findings']} {s['findings']}"
                   f" · {w['errors']} {s['errors']}")
+
+
+def render_statistics(result: RunResult, to_stderr: bool = False) -> None:
+    """`--statistics`: counts by rule, category, severity and 主管部门."""
+    console = Console(stderr=to_stderr)
+    w = WORDS[result.lang]
+    s = summary(result)
+    for title, key in (("rule", "by_rule"), ("category", "by_category"), ("severity", "by_severity"),
+                       ("主管部门" if result.lang == "zh" else "department", "by_department")):
+        table = Table(title=w.get(title, title), show_header=False, box=None)
+        table.add_column()
+        table.add_column(justify="right")
+        for name, n in sorted(s[key].items(), key=lambda x: (-x[1], x[0])):
+            table.add_row(name, str(n))
+        console.print(table)
+    stats = result.stats
+    if stats:
+        console.print(f"{stats.get('evaluations', 0)} filings · cross-filing stage {stats.get('cross_seconds', 0):.2f} s"
+                      f" · cached files {stats.get('cached_files', 0)}")

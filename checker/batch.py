@@ -1,0 +1,183 @@
+"""Check many files: worker processes, input order kept, a cache, and the cross-filing stage at the end.
+
+Each file is read and checked in a worker; what comes back is its reports (findings only, the model is
+dropped unless a renderer needs the tables) and the compact features the cross-filing stage needs.
+Results are consumed in input order whatever the number of workers, so output is identical for any
+--jobs. A file that crashes or hangs its worker becomes an error entry for that file.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import signal
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker import __version__
+from checker.check import Checker, Report
+from checker.errors import JxError
+from checker.facts.cross import CrossFeatures, CrossIndex
+from checker.findings import FileError, Finding
+from checker.output import write_atomic
+from checker.pool import WorkerFailure, run_pool
+from checker.readers import read_bytes
+from checker.rulebook import Rule
+
+# Fault injection for the crash/timeout tests: "crash:NAME" kills, "hang:NAME" stalls the worker that
+# checks a file whose path contains NAME. Never set in normal use.
+FAULT_ENV = "JXCHECK_FAULT_INJECT"
+
+
+@dataclass
+class FileResult:
+    path: str
+    reports: list[Report] = field(default_factory=list)
+    features: list[CrossFeatures] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    cached: bool = False
+
+
+@dataclass
+class WorkerState:
+    checker: Checker
+    keep_models: bool
+    cache_dir: Path | None
+    cache_salt: str
+
+
+def rules_key(rules: list[Rule], profile: dict[str, float]) -> str:
+    """Everything besides the file that decides its findings: rules, profile, jxcheck's version and code."""
+    payload = pickle.dumps(([r.model_dump(mode="json") for r in rules], sorted(profile.items()), __version__,
+                            _code_hash()))
+    return hashlib.sha256(payload).hexdigest()[:24]
+
+
+@functools.cache
+def _code_hash() -> str:
+    """A changed reader or fact must not be served from an old cache, even at the same version number."""
+    h = hashlib.sha256()
+    for f in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def init_worker(rules: list[Rule], profile: dict[str, float], keep_models: bool, cache_dir: str | None) -> WorkerState:
+    return WorkerState(Checker(rules, profile), keep_models, Path(cache_dir) if cache_dir else None,
+                       rules_key(rules, profile) + ("m" if keep_models else ""))
+
+
+def check_file(path: str, state: WorkerState) -> FileResult:
+    _fault(path)
+    result = FileResult(path)
+    try:
+        data = Path(path).read_bytes() if Path(path).is_file() else None
+    except OSError as exc:
+        result.errors.append(FileError(source=path, message=f"cannot read: {exc.strerror}"))
+        return result
+    if data is None:
+        result.errors.append(FileError(source=path, message="file not found" if not Path(path).exists()
+                                       else "is a directory, not a file"))
+        return result
+    cache_file = _cache_file(state, path, data)
+    if cache_file is not None and cache_file.is_file():
+        try:
+            cached = pickle.loads(cache_file.read_bytes())
+            cached.cached = True
+            return cached
+        except Exception:  # a damaged cache entry is recomputed
+            cache_file.unlink(missing_ok=True)
+    try:
+        filings = read_bytes(data, path)
+    except JxError as exc:
+        result.errors.append(FileError(**exc.to_dict()))
+        filings = []
+    for filing in filings:
+        for ev in filing.evaluations:
+            report, features = state.checker.evaluate(ev, filing.source, len(result.reports), state.keep_models)
+            result.reports.append(report)
+            result.features.append(features)
+    if cache_file is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(cache_file, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return result
+
+
+def _cache_file(state: WorkerState, path: str, data: bytes) -> Path | None:
+    if state.cache_dir is None:
+        return None
+    h = hashlib.sha256(data + b"\0" + path.encode() + b"\0" + state.cache_salt.encode()).hexdigest()
+    return state.cache_dir / h[:2] / f"{h}.pickle"
+
+
+def _fault(path: str) -> None:
+    spec = os.environ.get(FAULT_ENV, "")
+    kind, _, name = spec.partition(":")
+    if not name or name not in path:
+        return
+    if kind == "crash":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    elif kind == "hang":
+        time.sleep(3600)
+
+
+def iterate_results(paths: list[str], state_args: tuple, jobs: int, timeout: float | None) -> Iterator[FileResult]:
+    """FileResults in input order; jobs=0 checks in this process (no crash isolation)."""
+    if jobs == 0:
+        state = init_worker(*state_args)
+        for p in paths:
+            yield check_file(p, state)
+        return
+    buffer: dict[int, FileResult] = {}
+    nxt = 0
+    for index, result in run_pool(paths, check_file, init_worker, state_args, min(jobs, max(1, len(paths))),
+                                  timeout):
+        if isinstance(result, WorkerFailure):
+            result = FileResult(paths[index], errors=[FileError(source=paths[index], message=result.message)])
+        buffer[index] = result
+        while nxt in buffer:
+            yield buffer.pop(nxt)
+            nxt += 1
+
+
+@dataclass
+class BatchOutcome:
+    reports: list[Report] | Any  # a list, or a checker.store.ReportStore for large runs
+    errors: list[FileError]
+    cross: dict[int, list[Finding]]
+    evaluations: int
+    cross_seconds: float
+    cached_files: int = 0
+
+
+def run_batch(paths: list[str], rules: list[Rule], profile: dict[str, float], jobs: int, timeout: float | None,
+              keep_models: bool, cache_dir: str | None, sink: Any,
+              progress: Callable[[FileResult], None] | None = None, work_dir: Path | None = None) -> BatchOutcome:
+    """Check every path; reports go to `sink.append` in input order; cross-filing findings come back by key."""
+    index = CrossIndex(work_dir / "cross.sqlite" if work_dir else None)
+    errors: list[FileError] = []
+    key = 0
+    cached = 0
+    try:
+        for result in iterate_results(paths, (rules, profile, keep_models, cache_dir), jobs, timeout):
+            errors.extend(result.errors)
+            cached += result.cached
+            for report, features in zip(result.reports, result.features, strict=True):
+                features.meta.key = key
+                sink.append(report)
+                index.add(features)
+                key += 1
+            if progress:
+                progress(result)
+        start = time.perf_counter()
+        cross: dict[int, list[Finding]] = {}
+        for k, finding in Checker(rules, profile).cross(index):
+            cross.setdefault(k, []).append(finding)
+        return BatchOutcome(sink, errors, cross, key, time.perf_counter() - start, cached)
+    finally:
+        index.close()

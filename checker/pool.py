@@ -1,0 +1,138 @@
+"""Worker processes that survive what durable-rules can do to them.
+
+A file that crashes its worker (durable-rules can segfault, DESIGN.md §5) or runs past the timeout
+becomes a failure for that file only: the worker is replaced and the rest of the batch goes on. Results
+come back in completion order, tagged with the task's index; the caller puts them back in input order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+
+@dataclass
+class WorkerFailure:
+    """A task whose worker died or timed out."""
+
+    message: str
+
+
+def _context() -> Any:
+    methods = mp.get_all_start_methods()
+    return mp.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _worker_main(conn: Connection, init: Callable[..., Any], init_args: tuple, task: Callable[[Any, Any], Any]) -> None:
+    state = init(*init_args)
+    while True:
+        try:
+            item = conn.recv()
+        except EOFError:
+            return
+        if item is None:
+            return
+        index, payload = item
+        conn.send((index, task(payload, state)))
+
+
+class _Worker:
+    def __init__(self, ctx: Any, init: Callable[..., Any], init_args: tuple, task: Callable[[Any, Any], Any]) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, init, init_args, task), daemon=True)
+        self.proc.start()
+        child.close()
+        self.index: int | None = None
+        self.deadline = 0.0
+
+    def give(self, index: int, payload: Any, timeout: float | None) -> None:
+        self.index = index
+        self.deadline = time.monotonic() + timeout if timeout else float("inf")
+        self.conn.send((index, payload))
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.join()
+        self.conn.close()
+
+    def stop(self) -> None:
+        with contextlib.suppress(BrokenPipeError, OSError):
+            self.conn.send(None)
+        self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.conn.close()
+
+
+def run_pool(tasks: Iterable[Any], task: Callable[[Any, Any], Any], init: Callable[..., Any], init_args: tuple,
+             jobs: int, timeout: float | None = None) -> Iterator[tuple[int, Any]]:
+    """(index, result or WorkerFailure) for every task, in completion order."""
+    ctx = _context()
+    pending = enumerate(tasks)
+    workers: list[_Worker] = []
+    try:
+        for _ in range(max(1, jobs)):
+            w = _Worker(ctx, init, init_args, task)
+            workers.append(w)
+            _feed(w, pending, timeout)
+        while any(w.index is not None for w in workers):
+            busy = [w for w in workers if w.index is not None]
+            now = time.monotonic()
+            wait_for = max(0.0, min(w.deadline for w in busy) - now)
+            ready = wait([w.conn for w in busy], timeout=None if wait_for == float("inf") else wait_for)
+            for w in busy:
+                if w.conn in ready:
+                    try:
+                        index, result = w.conn.recv()
+                    except (EOFError, OSError):
+                        failed = w.index
+                        w.proc.join()
+                        code = w.proc.exitcode
+                        yield failed, WorkerFailure(_death(code))  # type: ignore[misc]
+                        w = _replace(workers, w, ctx, init, init_args, task)
+                    else:
+                        yield index, result
+                    w.index = None
+                    _feed(w, pending, timeout)
+                elif time.monotonic() >= w.deadline:
+                    failed = w.index
+                    yield failed, WorkerFailure(f"timed out after {timeout:g} s")  # type: ignore[misc]
+                    w.kill()
+                    w = _replace(workers, w, ctx, init, init_args, task, killed=True)
+                    w.index = None
+                    _feed(w, pending, timeout)
+    finally:
+        for w in workers:
+            w.stop()
+
+
+def _feed(w: _Worker, pending: Iterator[tuple[int, Any]], timeout: float | None) -> None:
+    nxt = next(pending, None)
+    if nxt is not None:
+        w.give(nxt[0], nxt[1], timeout)
+
+
+def _replace(workers: list[_Worker], old: _Worker, ctx: Any, init: Callable[..., Any], init_args: tuple,
+             task: Callable[[Any, Any], Any], killed: bool = False) -> _Worker:
+    if not killed:
+        old.conn.close()
+    new = _Worker(ctx, init, init_args, task)
+    workers[workers.index(old)] = new
+    return new
+
+
+def _death(code: int | None) -> str:
+    if code is not None and code < 0:
+        import signal
+
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"the worker checking this file crashed ({name})"
+    return f"the worker checking this file exited unexpectedly (exit code {code})"
