@@ -75,8 +75,9 @@ def add_claims(b: FactBuilder) -> None:
                             best, best_score = [(ind, fig)], s
                         elif s == best_score and s > 0:
                             best.append((ind, fig))
-                short_context = len(claim.context) <= 4
-                matched = best_score >= 2 or (best_score >= 1 and short_context)
+                # one shared word is enough when only one indicator speaks of it in this unit
+                unambiguous = len({id(ind) for ind, _ in best}) == 1
+                matched = best_score >= 2 or (best_score >= 1 and unambiguous)
                 fields = {"section": "项目绩效目标完成情况", "sentence": sentence, "value": claim.value,
                           "unit": claim.unit, "context": claim.context, "matched": matched}
                 evidence = {}

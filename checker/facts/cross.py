@@ -24,6 +24,8 @@ from checker.facts.figures import figures
 from checker.facts.text import sentences, shorten, squash
 from checker.model import Evaluation, Location
 
+# Names of statistics that belong to a whole unit or area, not to one project.
+AREA_WORDS = ("全市", "全县", "全区", "全省", "全州", "辖区", "全镇", "全乡", "本地区", "全行业")
 MIN_SENTENCE = 12  # squashed characters: shorter sentences ("无。", "已完成。") say nothing about copying
 SHARE_FLOOR = 0.2  # below this share a paragraph is not reported as a fact at all
 HOLDERS_CAP = 20  # holders of one sentence or metric that are paired explicitly
@@ -252,7 +254,9 @@ class CrossIndex:
         rec = builder.add("metric_pair", {"metric": metric, "name": name, "dimension": dimension, "value": value,
                                           "text": text, "other_project": o.project, "other_value": ovalue,
                                           "other_text": otext, "other_source": o.source,
-                                          "gap_abs": round(abs(value - ovalue), 6)},
+                                          "gap_abs": round(abs(value - ovalue), 6),
+                                          "unit_wide": dimension.startswith(("下降", "增长"))
+                                          or any(w in name for w in AREA_WORDS)},
                           _loc(loc), json.loads(path), cell_text=text)
         rec.others = [{"source": o.source, "project": o.project, "section": " › ".join(json.loads(opath)),
                        "location": _loc(oloc), "text": otext}]

@@ -177,6 +177,8 @@ FACT_KINDS: dict[str, dict[str, FieldDoc]] = {
         "other_text": _f("string", "the actual value as written there"),
         "other_source": _f("string", "the file of the other filing"),
         "gap_abs": _f("number", "abs(value − other_value)"),
+        "unit_wide": _f("bool", "a statistic of the whole unit or area: a year-on-year change, or a name with "
+                                "全市/全县/辖区…; per-project counts (培训人次) differ legitimately"),
     },
 }
 

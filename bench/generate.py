@@ -1,0 +1,192 @@
+"""Synthetic filings for benchmarks and batch tests: plausible values and a known mix of planted defects.
+
+    python bench/generate.py OUT_DIR --count 1000 --format text|yaml|docx [--seed 7]
+
+One evaluation per file. Each filing is built correct (weights 10/50/30/10, scores that follow from
+target vs. actual, totals that add up, a report consistent with the table) and then, with the
+probabilities in DEFECTS, receives planted defects; the manifest (OUT_DIR/MANIFEST, JSON) counts them.
+Report paragraphs are drawn from a small pool, so pasted text across filings occurs as in real archives.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from checker.cli import filings_to_yaml  # noqa: E402
+from checker.model import (  # noqa: E402
+    FUNDING_LABELS,
+    Evaluation,
+    Filing,
+    FundingRow,
+    Goal,
+    Indicator,
+    Level1,
+    Narrative,
+    Text,
+    Total,
+    Value,
+)
+from fixtures.make_renderings import text_export, write_docx  # noqa: E402
+
+DEFECTS = {  # planted defect → probability per filing (the rule that should find it)
+    "rate_reported_100": 0.10,  # BUD001 / BUD002
+    "weights_short": 0.08,  # ARI001 / ARI002 / ARI003
+    "total_inflated": 0.08,  # ARI003
+    "missed_full_marks": 0.10,  # SCO001
+    "restated_actual": 0.10,  # DUP003
+    "stutter": 0.05,  # DUP002
+    "measures_copy_problems": 0.10,  # DUP001
+    "unit_typo": 0.05,  # IND001
+    "claim_contradicts": 0.08,  # CON004
+}
+UNITS = ["市应急管理局", "市交通运输局", "市教育局", "市卫生健康委员会", "市农业农村局", "市民政局", "市住房和城乡建设局",
+         "市生态环境局", "市水利局", "市文化旅游广电局"]
+COUNTIES = ["永州", "衡阳", "邵阳", "岳阳", "常德", "郴州", "怀化", "娄底", "湘潭", "株洲"]
+OUTPUTS = [("培训人次", "人次"), ("检查企业", "家"), ("宣传活动", "次"), ("维护设备", "台"), ("巡查里程", "公里"),
+           ("受理案件", "件"), ("发放补助", "户"), ("建设站点", "个"), ("开展演练", "次"), ("评审预案", "部")]
+QUALITY = ["验收合格率", "培训合格率", "整改完成率", "资料归档率", "设备完好率"]
+COSTS = ["人员经费", "设备购置费", "宣传印刷费", "培训场地费", "运行维护费"]
+PARAGRAPHS = [
+    "我单位对于专项资金的管理与使用，坚持量入为出的原则，制定绩效目标，合理安排项目资金使用，确保资金使用规范安全。",
+    "严格专项资金审批制度，不挪用、不拖欠、不截留、不滞留项目资金，按规定范围、标准和程序进行使用。",
+    "项目资金实行专账核算，按照预算批复的用途和进度拨付，每季度对资金使用情况进行一次检查。",
+    "通过项目实施，群众获得感明显增强，社会各界对相关工作的认可度进一步提高，为经济社会发展提供了保障。",
+    "项目的实施有效提升了行业监管水平，服务质量和办事效率得到提高，取得了良好的社会效益。",
+    "通过满意度调查，服务对象对项目实施情况总体满意，满意度达到预期目标，未收到相关投诉。",
+]
+PROBLEMS = [
+    "部分项目资金拨付进度偏慢，个别支出未能在年度内完成，影响了项目的整体推进。",
+    "绩效目标设置不够细化，个别指标难以量化考核，绩效管理意识有待进一步加强。",
+    "基层工作人员业务能力参差不齐，项目实施过程中的资料收集和整理不够规范。",
+]
+MEASURES = [
+    "下一步将建立资金支付台账，按月通报拨付进度，对滞后事项约谈相关责任人。",
+    "将在编制下年度预算时细化量化绩效指标，邀请第三方参与指标论证。",
+    "计划举办两期业务培训，统一资料归档标准，并纳入年度考核。",
+]
+
+
+def _v(x: float) -> str:
+    return f"{round(x, 2):g}"
+
+
+def make_evaluation(rng: random.Random, i: int, planted: Counter) -> Evaluation:
+    county = COUNTIES[i % len(COUNTIES)]
+    unit = county + UNITS[(i // len(COUNTIES)) % len(UNITS)]
+    year = 2019 + (i % 5)
+    project = f"{rng.choice(['专项', '运行', '能力建设', '民生'])}项目{i:06d}"
+    d = {k for k, p in DEFECTS.items() if rng.random() < p}
+    planted.update(d)
+    budget = float(rng.randrange(20, 500))
+    executed = round(budget * rng.uniform(0.7, 1.0), 1)
+    rate = executed / budget
+    exec_score = round(10 * rate, 2)
+    rows: list[tuple[str, str, str, str, str, float, float, str]] = []  # level1, level2, name, target, actual, w, s, dev
+    # 产出 50: 数量 4 × 6, 质量 2 × 5, 时效 2 × 3, 成本 2 × 4 (= 24 + 10 + 6 + 8 = 48) + 1 row of 2
+    for name, unit_word in rng.sample(OUTPUTS, 4):
+        target = rng.randrange(5, 500)
+        actual = round(target * rng.uniform(0.7, 1.3))
+        score = 6.0 if actual >= target else round(6 * actual / target, 2)
+        if "missed_full_marks" in d and actual < target:
+            score = 6.0
+            d.discard("missed_full_marks")
+        rows.append(("产出指标", "数量指标", name, f"≥{target}{unit_word}", f"{actual}{unit_word}", 6, score,
+                     "" if score >= 6 else "部分工作受天气影响延后"))
+    for name in rng.sample(QUALITY, 2):
+        actual = rng.choice([95, 98, 100])
+        rows.append(("产出指标", "质量指标", name, "≥95%", f"{actual}%", 5, 5, ""))
+    rows.append(("产出指标", "时效指标", "完成时限", "1-12月", "1-12月", 3, 3, ""))
+    rows.append(("产出指标", "时效指标", "资金拨付", "12月底前", "12月20日前完成", 3, 3, ""))
+    costs = rng.sample(COSTS, 2)
+    share = [round(executed * 0.5, 1), round(executed * 0.3, 1)]
+    for name, amount in zip(costs, share, strict=True):
+        target = f"≤{_v(amount * 1.1)}万元" if "unit_typo" not in d else f"≤{_v(amount * 1.1)}万元元"
+        d.discard("unit_typo")
+        rows.append(("产出指标", "成本指标", name, target, f"{_v(amount)}万元", 4, 4, ""))
+    rows.append(("产出指标", "数量指标", "形成工作报告", "1份", "1份", 2, 2, ""))
+    accidents = rng.randrange(10, 200)
+    rows.append(("效益指标", "社会效益指标", "服务对象覆盖率", "≥90%", f"{rng.choice([92, 95, 97])}%", 10, 10, ""))
+    rows.append(("效益指标", "社会效益指标", "年度事故起数", f"≤{accidents + 10}起", f"{accidents}起", 10, 10, ""))
+    actual_text = "管理水平持续提高，形成长效机制" if "restated_actual" not in d else "工作机制持续完善"
+    rows.append(("效益指标", "可持续影响指标", "工作机制", "持续完善", actual_text, 10, 10, ""))
+    if "stutter" in d:
+        rows[-1] = (*rows[-1][:4], "长效机制长效机制逐步建立", *rows[-1][5:])
+    rows.append(("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%", f"{rng.choice([92, 95, 98])}%", 10, 10, ""))
+    if "weights_short" in d:
+        name = rows[0]
+        rows[0] = (*name[:5], 3, min(name[6], 3), name[7])
+    indicators = [Indicator(level1=l1, level2=l2, name=Text(raw=n), target=Value.of(t), actual=Value.of(a),
+                            weight=Value.of(_v(w)), score=Value.of(_v(s)), deviation=Text(raw=dev))
+                  for l1, l2, n, t, a, w, s, dev in rows]
+    reported_rate = "100%" if "rate_reported_100" in d else f"{rate * 100:.1f}%"
+    reported_exec = 10.0 if "rate_reported_100" in d else exec_score
+    total = round(reported_exec + sum(r[6] for r in rows), 2)
+    if "total_inflated" in d:
+        total = round(total + rng.choice([1, 2, 3]), 2)
+    funding = [FundingRow(kind="total", label=FUNDING_LABELS["total"], initial_budget=Value.of(_v(budget)),
+                          budget=Value.of(_v(budget)), executed=Value.of(_v(executed)), weight=Value.of("10"),
+                          rate=Value.of(reported_rate), score=Value.of(_v(reported_exec))),
+               FundingRow(kind="current", label=FUNDING_LABELS["current"], initial_budget=Value.of(_v(budget)),
+                          budget=Value.of(_v(budget)), executed=Value.of(_v(executed)))]
+    claimed = accidents + (7 if "claim_contradicts" in d else 0)
+    problems = rng.choice(PROBLEMS)
+    measures = ("较好完成了年度目标。" + problems) if "measures_copy_problems" in d else rng.choice(MEASURES)
+    narrative = Narrative(
+        budget=Text(raw=f"{_v(budget)}万元"), department=Text(raw=unit),
+        purpose=Text(raw=f"保障{project}顺利实施，提升{unit}的履职能力和服务水平。"),
+        management=Text(raw=f"{project}经费{_v(budget)}万元，全年执行{_v(executed)}万元。" + rng.choice(PARAGRAPHS[:3])),
+        achievement=[Text(raw=f"1、产出指标完成情况分析。全年发生事故{claimed}起，较上年有所下降。"),
+                     Text(raw="2、效益指标完成情况分析。" + rng.choice(PARAGRAPHS[3:5])),
+                     Text(raw="3、满意度指标完成情况分析。" + PARAGRAPHS[5])],
+        problems=Text(raw=problems), measures=Text(raw=measures), other=Text(raw="无"))
+    return Evaluation(year=year, project=project, department=unit, implementer=unit, narrative=narrative,
+                      funding=funding, goal=Goal(expected=Text(raw=f"完成{project}年度各项任务"),
+                                                 actual=Text(raw="已完成年度各项任务")),
+                      level1=[Level1(name="产出指标", declared_weight=50, raw="产出指标(50分)"),
+                              Level1(name="效益指标", declared_weight=30, raw="效益指标（30分）"),
+                              Level1(name="满意度指标", declared_weight=10, raw="满意度指标（10分）")],
+                      indicators=indicators, total=Total(weight=Value.of("100"), score=Value.of(_v(total))),
+                      has_table=True)
+
+
+def generate(out: Path, count: int, fmt: str, seed: int = 7) -> dict:
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    planted: Counter = Counter()
+    for i in range(count):
+        ev = make_evaluation(rng, i, planted)
+        sub = out / f"{i // 1000:03d}"
+        sub.mkdir(exist_ok=True)
+        name = sub / f"filing_{i:06d}"
+        if fmt == "yaml":
+            name.with_suffix(".yaml").write_text(filings_to_yaml([Filing(source=name.name, evaluations=[ev])]),
+                                                 encoding="utf-8")
+        elif fmt == "docx":
+            write_docx([ev], name.with_suffix(".docx"))
+        else:
+            name.with_suffix(".txt").write_text(text_export([ev]), encoding="utf-8")
+    manifest = {"count": count, "format": fmt, "seed": seed, "planted": dict(sorted(planted.items()))}
+    (out / "MANIFEST").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    return manifest
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("out", type=Path)
+    p.add_argument("--count", type=int, default=1000)
+    p.add_argument("--format", choices=("text", "yaml", "docx"), default="text")
+    p.add_argument("--seed", type=int, default=7)
+    a = p.parse_args()
+    print(json.dumps(generate(a.out, a.count, a.format, a.seed), ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
