@@ -29,6 +29,7 @@ AREA_WORDS = ("全市", "全县", "全区", "全省", "全州", "辖区", "全�
 MIN_SENTENCE = 12  # squashed characters: shorter sentences ("无。", "已完成。") say nothing about copying
 SHARE_FLOOR = 0.2  # below this share a paragraph is not reported as a fact at all
 HOLDERS_CAP = 20  # holders of one sentence or metric that are paired explicitly
+OTHERS_SHOWN = 5  # other places listed in a finding's evidence
 
 
 @dataclass
@@ -105,9 +106,18 @@ CREATE TABLE meta(ekey INTEGER PRIMARY KEY, source TEXT, project TEXT, departmen
 CREATE TABLE para(ekey INTEGER, para INTEGER, path TEXT, loc TEXT, text TEXT, len INTEGER,
                   PRIMARY KEY(ekey, para));
 CREATE TABLE sent(h INTEGER, ekey INTEGER, para INTEGER, len INTEGER);
-CREATE TABLE metric(ekey INTEGER, idx INTEGER, grp TEXT, metric TEXT, dimension TEXT, value REAL, name TEXT,
-                    text TEXT, path TEXT, loc TEXT);
+CREATE TABLE metric(ekey INTEGER, idx INTEGER, grp TEXT, wide INTEGER, metric TEXT, dimension TEXT, value REAL, name TEXT,
+                    text TEXT, path TEXT, loc TEXT, PRIMARY KEY(ekey, idx));
 """
+
+
+def unit_wide(name: str, dimension: str) -> bool:
+    """A statistic of the whole unit or area (a year-on-year change, 全市…), not a per-project count.
+
+    Only such figures are paired across projects: per-project counts differ legitimately, and pairing
+    them would grow with the square of a unit's projects.
+    """
+    return dimension.startswith(("下降", "增长")) or any(w in name for w in AREA_WORDS)
 
 
 def _loc(s: str | None) -> Location | None:
@@ -121,6 +131,7 @@ class CrossIndex:
         self.db = sqlite3.connect(str(path) if path else ":memory:")
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
         self.count = 0
+        self._para_cache: dict[tuple[int, int], tuple[list[str], Location | None, str]] = {}
 
     def close(self) -> None:
         self.db.close()
@@ -137,8 +148,9 @@ class CrossIndex:
             self.db.executemany("INSERT INTO sent VALUES (?,?,?,?)", [(h, m.key, i, n) for h, n in p.sentences])
         grp_base = [squash(m.department), m.year]
         self.db.executemany(
-            "INSERT INTO metric VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [(m.key, i, json.dumps([*grp_base, x.metric, x.dimension], ensure_ascii=False), x.metric, x.dimension,
+            "INSERT INTO metric VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [(m.key, i, json.dumps([*grp_base, x.metric, x.dimension], ensure_ascii=False), unit_wide(x.name, x.dimension),
+              x.metric, x.dimension,
               x.value, x.name, x.text, json.dumps(x.path, ensure_ascii=False),
               x.loc.model_dump_json() if x.loc else None) for i, x in enumerate(f.metrics)])
 
@@ -201,9 +213,15 @@ class CrossIndex:
         return out
 
     def _para(self, key: int, para: int) -> tuple[list[str], Location | None, str]:
-        path, loc, text = self.db.execute("SELECT path, loc, text FROM para WHERE ekey=? AND para=?",
-                                          (key, para)).fetchone()
-        return json.loads(path), _loc(loc), text
+        hit = self._para_cache.get((key, para))
+        if hit is None:
+            path, loc, text = self.db.execute("SELECT path, loc, text FROM para WHERE ekey=? AND para=?",
+                                              (key, para)).fetchone()
+            hit = (json.loads(path), _loc(loc), text)
+            if len(self._para_cache) > 10_000:  # the paragraphs of the most pasted texts stay, memory stays flat
+                self._para_cache.clear()
+            self._para_cache[(key, para)] = hit
+        return hit
 
     def _paste_record(self, builder: FactBuilder, metas: dict[int, EvalMeta], para: int,
                       others: list[tuple[float, int, int]], count: int) -> FactRecord:
@@ -214,7 +232,7 @@ class CrossIndex:
                                     "other_project": metas[okey].project, "other_section": " › ".join(opath[1:]),
                                     "other_source": metas[okey].source, "others": count,
                                     "shared_ratio": round(ratio, 3)}, loc, path, cell_text=text)
-        for r, k, p in others:
+        for r, k, p in others[:OTHERS_SHOWN]:
             kpath, kloc, _ = self._para(k, p)
             rec.others.append({"source": metas[k].source, "project": metas[k].project, "section": " › ".join(kpath),
                                "location": kloc, "shared_ratio": round(r, 3)})
@@ -227,12 +245,14 @@ class CrossIndex:
             CREATE TEMP TABLE mgroups AS
               SELECT ekey, idx, grp, value, rnk FROM (
                 SELECT ekey, idx, grp, value, COUNT(*) OVER (PARTITION BY grp) AS n,
-                       ROW_NUMBER() OVER (PARTITION BY grp ORDER BY ekey, idx) AS rnk FROM metric) WHERE n > 1;
+                       ROW_NUMBER() OVER (PARTITION BY grp ORDER BY ekey, idx) AS rnk FROM metric WHERE wide = 1)
+              WHERE n > 1;
             CREATE INDEX mgroups_grp ON mgroups(grp, rnk);
         """)
+        # equal figures agree: only differing ones form a pair
         rows = db.execute(f"""
             SELECT a.ekey, a.idx, b.ekey, b.idx FROM mgroups a
-            JOIN mgroups b ON b.grp = a.grp AND b.ekey != a.ekey AND b.rnk <= {HOLDERS_CAP}
+            JOIN mgroups b ON b.grp = a.grp AND b.ekey != a.ekey AND b.rnk <= {HOLDERS_CAP} AND b.value != a.value
             ORDER BY a.ekey, a.idx, b.ekey, b.idx""")
         out: dict[int, list] = defaultdict(list)
         for ak, ai, bk, bi in rows:
@@ -255,8 +275,7 @@ class CrossIndex:
                                           "text": text, "other_project": o.project, "other_value": ovalue,
                                           "other_text": otext, "other_source": o.source,
                                           "gap_abs": round(abs(value - ovalue), 6),
-                                          "unit_wide": dimension.startswith(("下降", "增长"))
-                                          or any(w in name for w in AREA_WORDS)},
+                                          "unit_wide": unit_wide(name, dimension)},
                           _loc(loc), json.loads(path), cell_text=text)
         rec.others = [{"source": o.source, "project": o.project, "section": " › ".join(json.loads(opath)),
                        "location": _loc(oloc), "text": otext}]
