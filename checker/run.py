@@ -107,8 +107,10 @@ def expand_paths(paths: list[str], exclude: list[str] | None = None) -> list[str
             found = [p]
         out.extend(found)
     if exclude:
+        # a pattern may match the whole path, the file name or any directory on the way
         out = [f for f in out if not any(fnmatch.fnmatch(Path(f).as_posix(), pat)
-                                         or fnmatch.fnmatch(Path(f).name, pat) for pat in exclude)]
+                                         or any(fnmatch.fnmatch(part, pat) for part in Path(f).parts)
+                                         for pat in exclude)]
     return list(dict.fromkeys(out))
 
 
