@@ -14,7 +14,7 @@ import os
 import pickle
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,13 +158,21 @@ class BatchOutcome:
 def run_batch(paths: list[str], rules: list[Rule], profile: dict[str, float], jobs: int, timeout: float | None,
               keep_models: bool, cache_dir: str | None, sink: Any,
               progress: Callable[[FileResult], None] | None = None, work_dir: Path | None = None) -> BatchOutcome:
-    """Check every path; reports go to `sink.append` in input order; cross-filing findings come back by key."""
+    """Check every path in local worker processes."""
+    results = iterate_results(paths, (rules, profile, keep_models, cache_dir), jobs, timeout)
+    return consume(results, rules, profile, sink, progress, work_dir)
+
+
+def consume(results: Iterable[FileResult], rules: list[Rule], profile: dict[str, float], sink: Any,
+            progress: Callable[[FileResult], None] | None = None, work_dir: Path | None = None) -> BatchOutcome:
+    """Take per-file results in input order: reports to `sink.append`, features to the cross-filing index;
+    then run the cross-filing stage and return its findings by evaluation key."""
     index = CrossIndex(work_dir / "cross.sqlite" if work_dir else None)
     errors: list[FileError] = []
     key = 0
     cached = 0
     try:
-        for result in iterate_results(paths, (rules, profile, keep_models, cache_dir), jobs, timeout):
+        for result in results:
             errors.extend(result.errors)
             cached += result.cached
             for report, features in zip(result.reports, result.features, strict=True):
