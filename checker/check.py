@@ -8,6 +8,7 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -132,24 +133,33 @@ def recomputed_scores(records: list[FactRecord]) -> dict[str, float]:
 
 # --- findings ----------------------------------------------------------------------------------------
 
-class _Formatter(string.Formatter):
-    """Fills message templates; a missing value shows as "?", a float without a spec as %g."""
-
-    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
-        try:
-            return super().get_field(field_name, args, kwargs)
-        except (KeyError, AttributeError):
-            return ("?", field_name)
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if value is None or (isinstance(value, str) and format_spec and format_spec[-1] in "gfe%d"):
-            return "?" if value is None else value
-        if isinstance(value, float) and not format_spec:
-            return f"{value:g}"
-        return super().format_field(value, format_spec)
+@lru_cache(maxsize=1024)
+def _template(template: str) -> tuple[tuple[str, str | None, str], ...]:
+    """A message template parsed once: (literal, field, format spec) pieces."""
+    return tuple((lit, name, spec or "") for lit, name, spec, _ in string.Formatter().parse(template))
 
 
-_FORMATTER = _Formatter()
+def fill(template: str, values: Mapping[str, Any]) -> str:
+    """Fill a message template; a missing value shows as "?", a float without a spec as %g."""
+    out: list[str] = []
+    for lit, name, spec in _template(template):
+        out.append(lit)
+        if name is not None:
+            out.append(_format(_lookup(values, name), spec))
+    return "".join(out)
+
+
+def _format(value: Any, spec: str) -> str:
+    if value is None:
+        return "?"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and not spec:
+        return f"{value:g}"
+    try:
+        return format(value, spec)
+    except (ValueError, TypeError):
+        return str(value)
 
 
 def _values(rule: Rule, records: list[FactRecord]) -> Mapping[str, Any]:
@@ -177,20 +187,21 @@ def _lookup(values: Mapping[str, Any], name: str | None) -> Any:
     return values.get(name)
 
 
+_OTHER_FIELDS = frozenset(OtherPlace.model_fields)
+
+
 def make_finding(rule: Rule, records: list[FactRecord], source: str) -> Finding:
     primary = records[0]
     values = _values(rule, records)
-    message = Bilingual(zh=_FORMATTER.vformat(rule.message.zh, (), values),
-                        en=_FORMATTER.vformat(rule.message.en, (), values))
+    message = Bilingual(zh=fill(rule.message.zh, values), en=fill(rule.message.en, values))
     spec = rule.evidence
     items = primary.evidence.get(spec.items, []) if spec.items else []
     evidence = Evidence(
         reported=_lookup(values, spec.reported), computed=_lookup(values, spec.computed),
         tolerance=_lookup(values, spec.tolerance),
         items=[_item(x) for x in items],
-        others=[_other(r) for r in records[1:]] + [OtherPlace(**o) for o in
-                                                    ({k: v for k, v in x.items() if k in OtherPlace.model_fields}
-                                                     for x in primary.others)],
+        others=[_other(r) for r in records[1:]] + [OtherPlace(**{k: v for k, v in x.items() if k in _OTHER_FIELDS})
+                                                    for x in primary.others],
     )
     fact = primary.fact
     finding = Finding(rule=rule.id, category=rule.category, severity=rule.severity, title=rule.title, message=message,

@@ -39,10 +39,10 @@ class EvalMeta:
     project: str
     department: str
     year: int | None
+    identity: tuple[str, str, int | None] = field(init=False)
 
-    @property
-    def identity(self) -> tuple[str, str, int | None]:
-        return (squash(self.project), squash(self.department), self.year)
+    def __post_init__(self) -> None:
+        self.identity = (squash(self.project), squash(self.department), self.year)
 
 
 @dataclass

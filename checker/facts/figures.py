@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from checker.quantity import CHANGE_DOWN, CHANGE_UP, MONEY_FACTORS, MONEY_UNIT
 
@@ -50,6 +51,12 @@ class Figure:
 
 
 def figures(text: str) -> list[Figure]:
+    return list(_figures(text))
+
+
+@lru_cache(maxsize=32768)
+def _figures(text: str) -> tuple[Figure, ...]:
+    """Cached: the same actual values ("100%", "1-12月") recur in every filing."""
     s = unicodedata.normalize("NFKC", text)
     out: list[Figure] = []
     for m in _FIGURE_RE.finditer(s):
@@ -80,7 +87,7 @@ def figures(text: str) -> list[Figure]:
         approx = suffix in ("左右", "多") or context.endswith(_APPROX)
         out.append(Figure(value=value, unit=unit, context=context, clause=s[clause_start:clause_end], direction=direction,
                           op=op, approximate=approx))
-    return out
+    return tuple(out)
 
 
 def bigrams(text: str) -> set[str]:

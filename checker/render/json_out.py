@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
+
+import orjson
 
 from checker import __version__
 from checker.check import RunResult
@@ -42,17 +44,14 @@ def summary(result: RunResult) -> dict[str, Any]:
     }
 
 
-def render_json(result: RunResult) -> str:
+def render_json(result: RunResult) -> Iterator[str]:
+    """The document in pieces: a run over an archive is written report by report, never held whole."""
     lang = result.lang
     doc: dict[str, Any] = {
         "version": FORMAT_VERSION,
         "tool": {"name": "jxcheck", "version": __version__, "rules": len(result.rules)},
         "lang": lang,
-        "reports": [
-            {"source": r.source, "project": r.project, "year": r.year, "department": r.department,
-             "warnings": r.warnings, "findings": [finding_dict(f, lang) for f in r.findings]}
-            for r in result.reports
-        ],
+        "reports": [_PLACEHOLDER],
         "errors": [e.model_dump() for e in result.errors],
         "summary": summary(result),
     }
@@ -60,4 +59,23 @@ def render_json(result: RunResult) -> str:
         doc["baseline"] = result.baseline.model_dump(mode="json")
     if result.waivers is not None:
         doc["waivers"] = result.waivers.model_dump(mode="json")
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    head, tail = _dumps(doc).split(f'    "{_PLACEHOLDER}"', 1)
+    if not len(result.reports):
+        yield head.rstrip()[:-1] + "[]" + tail.lstrip()[1:] + "\n"
+        return
+    yield head
+    first = True
+    for r in result.reports:
+        item = {"source": r.source, "project": r.project, "year": r.year, "department": r.department,
+                "warnings": r.warnings, "findings": [finding_dict(f, lang) for f in r.findings]}
+        text = _dumps(item).replace("\n", "\n    ")
+        yield ("" if first else ",\n") + "    " + text
+        first = False
+    yield tail + "\n"
+
+
+_PLACEHOLDER = "__jxcheck_reports__"
+
+
+def _dumps(obj: Any) -> str:
+    return orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode("utf-8")
