@@ -130,8 +130,8 @@ class _Row:
 
 
 def loc_of(table: Table, cell: Cell) -> Location:
-    return Location(table=table.index, row=cell.row, col=cell.col, line=cell.line, sheet=table.sheet,
-                    cell=cell.ref)
+    return Location.model_construct(table=table.index, row=cell.row, col=cell.col, paragraph=None, line=cell.line,
+                                    sheet=table.sheet, cell=cell.ref)
 
 
 def _paragraph_loc(table: Table, cell: Cell, k: int) -> Location:
@@ -152,7 +152,7 @@ def _value(row: _Row, cell: Cell | None) -> Value:
 def _text(row: _Row, cell: Cell | None) -> Text:
     if cell is None:
         return Text()
-    return Text(raw=cell.text, loc=loc_of(row.table, cell))
+    return Text.model_construct(raw=cell.text, loc=loc_of(row.table, cell))
 
 
 def _after(row: _Row, label_cell: Cell) -> Cell | None:

@@ -102,7 +102,8 @@ class Value(_Shorthand):
 
     @classmethod
     def of(cls, raw: str, loc: Location | None = None) -> Value:
-        return cls(raw=raw, loc=loc)
+        # built by the readers from known-good parts: no validation pass needed (it is the hot path)
+        return cls.model_construct(raw=raw, parsed=parse_quantity(raw), loc=loc)
 
     @property
     def empty(self) -> bool:

@@ -45,16 +45,16 @@ class FactRecord:
 
 def clean_number(x: float) -> float | int:
     """A number durable-rules parses: no exponent notation, no NaN."""
+    if type(x) is int:
+        return x
     if isinstance(x, bool):
         return int(x)
-    if isinstance(x, int):
-        return x
-    if math.isnan(x) or math.isinf(x):
+    if x != x or x in (float("inf"), float("-inf")):
         raise ValueError("not a finite number")
     x = round(x, 6)
-    if x == int(x) and abs(x) < 1e15:
+    if x.is_integer() and abs(x) < 1e15:
         return int(x)
-    if "e" in repr(x):  # durable-rules cannot parse exponent notation (1e-05)
+    if abs(x) < 1e-4 or abs(x) >= 1e15:  # durable-rules cannot parse exponent notation (1e-05)
         return 0 if abs(x) < 1 else int(x)
     return x
 
@@ -62,19 +62,20 @@ def clean_number(x: float) -> float | int:
 def sanitise(fact: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in fact.items():
-        if v is None:
-            continue
-        if isinstance(v, bool):
+        t = type(v)
+        if t is str:
+            out[k] = v if len(v) <= MAX_STRING else v[:MAX_STRING]
+        elif t is int:
+            out[k] = v
+        elif t is bool:
             out[k] = int(v)
-        elif isinstance(v, int | float):
+        elif t is float:
             try:
                 out[k] = clean_number(v)
             except ValueError:
                 continue
-        elif isinstance(v, str):
-            out[k] = v[:MAX_STRING]
-        else:
-            raise TypeError(f"fact field {k} has type {type(v).__name__}")
+        elif v is not None:
+            raise TypeError(f"fact field {k} has type {t.__name__}")
     return out
 
 
