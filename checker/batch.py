@@ -149,10 +149,15 @@ def iterate_results(paths: list[str], state_args: tuple, jobs: int, timeout: flo
 class BatchOutcome:
     reports: list[Report] | Any  # a list, or a checker.store.ReportStore for large runs
     errors: list[FileError]
-    cross: dict[int, list[Finding]]
+    cross: Iterator[tuple[int, list[Finding]]]  # cross-filing findings by evaluation key, in key order, lazily
     evaluations: int
-    cross_seconds: float
     cached_files: int = 0
+    index: CrossIndex | None = None
+    cross_seconds: float = 0.0
+
+    def close(self) -> None:
+        if self.index is not None:
+            self.index.close()
 
 
 def run_batch(paths: list[str], rules: list[Rule], profile: dict[str, float], jobs: int, timeout: float | None,
@@ -165,8 +170,11 @@ def run_batch(paths: list[str], rules: list[Rule], profile: dict[str, float], jo
 
 def consume(results: Iterable[FileResult], rules: list[Rule], profile: dict[str, float], sink: Any,
             progress: Callable[[FileResult], None] | None = None, work_dir: Path | None = None) -> BatchOutcome:
-    """Take per-file results in input order: reports to `sink.append`, features to the cross-filing index;
-    then run the cross-filing stage and return its findings by evaluation key."""
+    """Take per-file results in input order: reports to `sink.append`, features to the cross-filing index.
+
+    The cross-filing findings come back as a lazy, key-ordered stream, so the caller can merge them into
+    the reports one at a time; call `close()` on the outcome when done.
+    """
     index = CrossIndex(work_dir / "cross.sqlite" if work_dir else None)
     errors: list[FileError] = []
     key = 0
@@ -182,10 +190,34 @@ def consume(results: Iterable[FileResult], rules: list[Rule], profile: dict[str,
                 key += 1
             if progress:
                 progress(result)
-        start = time.perf_counter()
-        cross: dict[int, list[Finding]] = {}
-        for k, finding in Checker(rules, profile).cross(index):
-            cross.setdefault(k, []).append(finding)
-        return BatchOutcome(sink, errors, cross, key, time.perf_counter() - start, cached)
-    finally:
+    except BaseException:
         index.close()
+        raise
+    outcome = BatchOutcome(sink, errors, iter(()), key, cached, index)
+    outcome.cross = _timed_cross(Checker(rules, profile), index, outcome)
+    return outcome
+
+
+def _timed_cross(checker: Checker, index: CrossIndex, outcome: BatchOutcome) -> Iterator[tuple[int, list[Finding]]]:
+    """The cross-filing stage, grouped by evaluation key; its own time is added to outcome.cross_seconds."""
+    stream = checker.cross(index)
+    pending: tuple[int, Finding] | None = None
+    while True:
+        start = time.perf_counter()
+        group: list[Finding] = []
+        key = None
+        if pending is not None:
+            key, first = pending
+            group.append(first)
+            pending = None
+        for k, finding in stream:
+            if key is None:
+                key = k
+            if k != key:
+                pending = (k, finding)
+                break
+            group.append(finding)
+        outcome.cross_seconds += time.perf_counter() - start
+        if key is None:
+            return
+        yield key, group

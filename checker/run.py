@@ -139,15 +139,21 @@ def run(opts: Options) -> RunResult:
     final: list[Report] | ReportStore = ReportStore(work.name) if large else []
     gate = _Gate(opts, settings)
     by_id = {r.id: r for r in rules}
-    for key, report in enumerate(outcome.reports):
-        report.findings.extend(outcome.cross.get(key, []))
-        report.findings = [f for f in (_per_path(f, report.source, settings, by_id) for f in report.findings)
-                           if f is not None]
-        report.findings.sort(key=Finding.sort_key)
-        gate.apply(report)
-        final.append(report)
-    if isinstance(sink, ReportStore):
-        sink.close()
+    try:
+        cross = next(outcome.cross, None)
+        for key, report in enumerate(outcome.reports):
+            if cross is not None and cross[0] == key:  # both streams are in key order
+                report.findings.extend(cross[1])
+                cross = next(outcome.cross, None)
+            report.findings = [f for f in (_per_path(f, report.source, settings, by_id) for f in report.findings)
+                               if f is not None]
+            report.findings.sort(key=Finding.sort_key)
+            gate.apply(report)
+            final.append(report)
+    finally:
+        outcome.close()
+        if isinstance(sink, ReportStore):
+            sink.close()
     result = RunResult(reports=final, errors=outcome.errors, files=len(paths), rules=rules,
                        lang=opts.lang or settings.lang or "zh")
     result.stats = {"evaluations": outcome.evaluations, "cross_seconds": round(outcome.cross_seconds, 3),

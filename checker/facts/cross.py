@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,6 +131,7 @@ class CrossIndex:
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
         self.count = 0
         self._para_cache: dict[tuple[int, int], tuple[list[str], Location | None, str]] = {}
+        self._meta_cache: dict[int, EvalMeta] = {}
 
     def close(self) -> None:
         self.db.close()
@@ -156,24 +156,30 @@ class CrossIndex:
 
     # --- queries -------------------------------------------------------------------------------------
 
-    def _metas(self) -> dict[int, EvalMeta]:
-        return {k: EvalMeta(k, s, p, d, y) for k, s, p, d, y in
-                self.db.execute("SELECT ekey, source, project, department, year FROM meta")}
+    def _meta(self, key: int) -> EvalMeta:
+        hit = self._meta_cache.get(key)
+        if hit is None:
+            if len(self._meta_cache) > 50_000:  # bounded: an archive's metadata stays on disk
+                self._meta_cache.clear()
+            row = self.db.execute("SELECT source, project, department, year FROM meta WHERE ekey=?", (key,)).fetchone()
+            hit = self._meta_cache[key] = EvalMeta(key, *row)
+        return hit
 
     def facts(self) -> Iterator[tuple[int, str, list[FactRecord]]]:
-        """(evaluation key, its source, its cross-filing facts), in key order."""
+        """(evaluation key, its source, its cross-filing facts), in key order, streamed."""
         if self.count < 2:
             return
-        metas = self._metas()
-        pastes = self._pastes(metas)
-        pairs = self._metric_pairs(metas)
-        for key in sorted(set(pastes) | set(pairs)):
-            builder = FactBuilder(metas[key], key, prefix="x")  # type: ignore[arg-type]
-            records = [self._paste_record(builder, metas, *p) for p in pastes.get(key, [])]
-            records += [self._pair_record(builder, metas, *p) for p in pairs.get(key, [])]
-            yield key, metas[key].source, records
+        pastes = self._pastes()
+        pairs = self._metric_pairs()
+        for key, items in _merge(pastes, pairs):
+            meta = self._meta(key)
+            builder = FactBuilder(meta, key, prefix="x")  # type: ignore[arg-type]
+            records = [self._paste_record(builder, *p) for p in items[0]]
+            records += [self._pair_record(builder, *p) for p in items[1]]
+            yield key, meta.source, records
 
-    def _pastes(self, metas: dict[int, EvalMeta]) -> dict[int, list]:
+    def _pastes(self) -> Iterator[tuple[int, list]]:
+        """(evaluation key, its pasted paragraphs), in key order."""
         db = self.db
         db.executescript("""
             CREATE INDEX IF NOT EXISTS sent_h ON sent(h);
@@ -188,29 +194,43 @@ class CrossIndex:
             CREATE INDEX holders_h ON holders(h, rnk);
         """)
         rows = db.execute(f"""
-            SELECT a.ekey, a.para, b.ekey, b.para, SUM(a.len), MAX(a.n)
+            SELECT a.ekey, a.para, b.ekey, b.para, SUM(a.len), MAX(a.n), p.len
             FROM holders a JOIN holders b ON b.h = a.h AND b.ekey != a.ekey AND b.rnk <= {HOLDERS_CAP}
+            JOIN para p ON p.ekey = a.ekey AND p.para = a.para
             GROUP BY a.ekey, a.para, b.ekey, b.para
             ORDER BY a.ekey, a.para, b.ekey, b.para""")
-        lengths = {(k, p): n for k, p, n in db.execute("SELECT ekey, para, len FROM para")}
-        best: dict[tuple[int, int], dict[int, tuple[float, int]]] = defaultdict(dict)
-        holders: dict[tuple[int, int], int] = defaultdict(int)
-        for ak, ap, bk, bp, shared, n in rows:
-            if metas[ak].identity == metas[bk].identity or not lengths[(ak, ap)]:
+        current: tuple[int, int] | None = None
+        best: dict[int, tuple[float, int]] = {}
+        holders = 0
+        items: list = []
+        for ak, ap, bk, bp, shared, n, length in rows:
+            if (ak, ap) != current:
+                if current is not None:
+                    items += self._paragraph_result(current[1], best, holders)
+                    if ak != current[0] and items:
+                        yield current[0], items
+                        items = []
+                    elif ak != current[0]:
+                        items = []
+                current, best, holders = (ak, ap), {}, 0
+            if not length or self._meta(ak).identity == self._meta(bk).identity:
                 continue
-            ratio = min(shared / lengths[(ak, ap)], 1.0)
-            if ratio > best[(ak, ap)].get(bk, (0.0, 0))[0]:
-                best[(ak, ap)][bk] = (ratio, bp)
-            holders[(ak, ap)] = max(holders[(ak, ap)], n - 1)
-        out: dict[int, list] = defaultdict(list)
-        for (ak, ap), per_eval in sorted(best.items()):
-            others = sorted(((r, bk, bp) for bk, (r, bp) in per_eval.items() if r >= SHARE_FLOOR),
-                            key=lambda x: (-x[0], x[1]))
-            if others:
-                # past the cap the explicit pairs are a sample: report how many filings hold the text
-                capped = holders[(ak, ap)] > HOLDERS_CAP
-                out[ak].append((ap, others, holders[(ak, ap)] if capped else len(others)))
-        return out
+            ratio = min(shared / length, 1.0)
+            if ratio > best.get(bk, (0.0, 0))[0]:
+                best[bk] = (ratio, bp)
+            holders = max(holders, n - 1)
+        if current is not None:
+            items += self._paragraph_result(current[1], best, holders)
+            if items:
+                yield current[0], items
+
+    @staticmethod
+    def _paragraph_result(para: int, best: dict[int, tuple[float, int]], holders: int) -> list:
+        others = sorted(((r, bk, bp) for bk, (r, bp) in best.items() if r >= SHARE_FLOOR), key=lambda x: (-x[0], x[1]))
+        if not others:
+            return []
+        # past the cap the explicit pairs are a sample: report how many filings hold the text
+        return [(para, others, holders if holders > HOLDERS_CAP else len(others))]
 
     def _para(self, key: int, para: int) -> tuple[list[str], Location | None, str]:
         hit = self._para_cache.get((key, para))
@@ -223,22 +243,25 @@ class CrossIndex:
             self._para_cache[(key, para)] = hit
         return hit
 
-    def _paste_record(self, builder: FactBuilder, metas: dict[int, EvalMeta], para: int,
-                      others: list[tuple[float, int, int]], count: int) -> FactRecord:
+    def _paste_record(self, builder: FactBuilder, para: int, others: list[tuple[float, int, int]],
+                      count: int) -> FactRecord:
         path, loc, text = self._para(builder.eval_key, para)
         ratio, okey, opara = others[0]
         opath = self._para(okey, opara)[0]
+        other = self._meta(okey)
         rec = builder.add("paste", {"section": " › ".join(path[1:]), "text": shorten(text, 80),
-                                    "other_project": metas[okey].project, "other_section": " › ".join(opath[1:]),
-                                    "other_source": metas[okey].source, "others": count,
+                                    "other_project": other.project, "other_section": " › ".join(opath[1:]),
+                                    "other_source": other.source, "others": count,
                                     "shared_ratio": round(ratio, 3)}, loc, path, cell_text=text)
         for r, k, p in others[:OTHERS_SHOWN]:
             kpath, kloc, _ = self._para(k, p)
-            rec.others.append({"source": metas[k].source, "project": metas[k].project, "section": " › ".join(kpath),
+            meta = self._meta(k)
+            rec.others.append({"source": meta.source, "project": meta.project, "section": " › ".join(kpath),
                                "location": kloc, "shared_ratio": round(r, 3)})
         return rec
 
-    def _metric_pairs(self, metas: dict[int, EvalMeta]) -> dict[int, list]:
+    def _metric_pairs(self) -> Iterator[tuple[int, list]]:
+        """(evaluation key, its metric pairs), in key order."""
         db = self.db
         db.executescript("""
             DROP TABLE IF EXISTS mgroups;
@@ -254,23 +277,27 @@ class CrossIndex:
             SELECT a.ekey, a.idx, b.ekey, b.idx FROM mgroups a
             JOIN mgroups b ON b.grp = a.grp AND b.ekey != a.ekey AND b.rnk <= {HOLDERS_CAP} AND b.value != a.value
             ORDER BY a.ekey, a.idx, b.ekey, b.idx""")
-        out: dict[int, list] = defaultdict(list)
+        current, items = None, []
         for ak, ai, bk, bi in rows:
-            a, b = metas[ak], metas[bk]
+            if ak != current:
+                if items:
+                    yield current, items
+                current, items = ak, []
+            a, b = self._meta(ak), self._meta(bk)
             if a.identity == b.identity or squash(a.project) == squash(b.project):
                 continue
-            out[ak].append((ai, bk, bi))
-        return out
+            items.append((ai, bk, bi))
+        if items:
+            yield current, items
 
     def _metric(self, key: int, idx: int) -> tuple:
         return self.db.execute("SELECT metric, dimension, value, name, text, path, loc FROM metric "
                                "WHERE ekey=? AND idx=?", (key, idx)).fetchone()
 
-    def _pair_record(self, builder: FactBuilder, metas: dict[int, EvalMeta], idx: int, okey: int,
-                     oidx: int) -> FactRecord:
+    def _pair_record(self, builder: FactBuilder, idx: int, okey: int, oidx: int) -> FactRecord:
         metric, dimension, value, name, text, path, loc = self._metric(builder.eval_key, idx)
         _, _, ovalue, _, otext, opath, oloc = self._metric(okey, oidx)
-        o = metas[okey]
+        o = self._meta(okey)
         rec = builder.add("metric_pair", {"metric": metric, "name": name, "dimension": dimension, "value": value,
                                           "text": text, "other_project": o.project, "other_value": ovalue,
                                           "other_text": otext, "other_source": o.source,
@@ -280,3 +307,17 @@ class CrossIndex:
         rec.others = [{"source": o.source, "project": o.project, "section": " › ".join(json.loads(opath)),
                        "location": _loc(oloc), "text": otext}]
         return rec
+
+
+def _merge(a: Iterator[tuple[int, list]], b: Iterator[tuple[int, list]]) -> Iterator[tuple[int, tuple[list, list]]]:
+    """Two key-ordered streams → (key, (items of a, items of b)), in key order."""
+    na, nb = next(a, None), next(b, None)
+    while na is not None or nb is not None:
+        key = min(x[0] for x in (na, nb) if x is not None)
+        left = na[1] if na is not None and na[0] == key else []
+        right = nb[1] if nb is not None and nb[0] == key else []
+        if left:
+            na = next(a, None)
+        if right:
+            nb = next(b, None)
+        yield key, (left, right)
