@@ -167,8 +167,8 @@ def generate(out: Path, count: int, fmt: str, seed: int = 7) -> dict:
         sub.mkdir(exist_ok=True)
         name = sub / f"filing_{i:06d}"
         if fmt == "yaml":
-            name.with_suffix(".yaml").write_text(filings_to_yaml([Filing(source=name.name, evaluations=[ev])]),
-                                                 encoding="utf-8")
+            name.with_suffix(".yaml").write_text(filings_to_yaml([Filing(source=name.name, evaluations=[ev])],
+                                                                 parsed=False), encoding="utf-8")
         elif fmt == "docx":
             write_docx([ev], name.with_suffix(".docx"))
         else:

@@ -28,16 +28,28 @@ EXIT_FINDINGS = 1
 EXIT_INPUT = 2
 
 
-def _dump(filing: Filing) -> dict:
-    return filing.model_dump(mode="json", exclude_defaults=True)
+def _dump(filing: Filing, parsed: bool = True) -> dict:
+    data = filing.model_dump(mode="json", exclude_defaults=True)
+    return data if parsed else _without_parsed(data)
 
 
-def filings_to_yaml(filings: Sequence[Filing]) -> str:
-    return yaml.safe_dump_all([_dump(f) for f in filings], allow_unicode=True, sort_keys=False, width=120)
+def _without_parsed(data: object) -> object:
+    """The lean canonical form: raw values only (`parsed` is recomputed on load anyway)."""
+    if isinstance(data, dict):
+        return {k: _without_parsed(v) for k, v in data.items() if k != "parsed"}
+    if isinstance(data, list):
+        return [_without_parsed(x) for x in data]
+    return data
 
 
-def filings_to_json(filings: Sequence[Filing]) -> str:
-    data: object = _dump(filings[0]) if len(filings) == 1 else [_dump(f) for f in filings]
+def filings_to_yaml(filings: Sequence[Filing], parsed: bool = True) -> str:
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump_all([_dump(f, parsed) for f in filings], Dumper=dumper, allow_unicode=True, sort_keys=False,
+                         width=120)
+
+
+def filings_to_json(filings: Sequence[Filing], parsed: bool = True) -> str:
+    data: object = _dump(filings[0], parsed) if len(filings) == 1 else [_dump(f, parsed) for f in filings]
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
@@ -66,7 +78,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
             for w in ev.warnings:
                 _err(f"warning: {filing.source} › {ev.project or '?'}: {w}")
     if filings:
-        out = filings_to_json(filings) if args.format == "json" else filings_to_yaml(filings)
+        parsed = not args.no_parsed
+        out = filings_to_json(filings, parsed) if args.format == "json" else filings_to_yaml(filings, parsed)
         sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return EXIT_INPUT if errors else EXIT_OK
 
@@ -200,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("parse", help="read filings and print the typed model (YAML or JSON)")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--format", choices=("yaml", "json"), default="yaml")
+    p.add_argument("--no-parsed", action="store_true",
+                   help="raw values only, the lean form for data repositories (parsed is recomputed on load)")
     p.set_defaults(func=cmd_parse)
 
     s = sub.add_parser("schema", help="print the JSON Schema of the canonical YAML/JSON form")

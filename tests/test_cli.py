@@ -96,3 +96,11 @@ def test_model_equality_is_structural():
     b[0].evaluations[0].total.score.raw = "96"
     assert a != b
     assert isinstance(a[0], Filing)
+
+
+def test_lean_yaml_round_trips(tmp_path, capsys):
+    code, out, _ = _run(capsys, "parse", "--no-parsed", str(SEED))
+    assert code == 0 and "parsed:" not in out
+    path = tmp_path / "lean.yaml"
+    path.write_text(out, encoding="utf-8")
+    assert read_path(path)[0].evaluations == read_path(SEED)[0].evaluations

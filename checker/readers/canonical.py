@@ -10,6 +10,9 @@ from pydantic import ValidationError
 from checker.errors import InputError
 from checker.model import Filing
 
+# libyaml's loader where PyYAML was built with it: the same safe subset, ten times faster
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def read_canonical(data: bytes, source: str, fmt: str) -> list[Filing]:
     try:
@@ -17,7 +20,7 @@ def read_canonical(data: bytes, source: str, fmt: str) -> list[Filing]:
     except UnicodeDecodeError as exc:
         raise InputError(source, "YAML/JSON must be UTF-8", f"byte {exc.start}") from None
     try:
-        docs = [json.loads(text)] if fmt == "json" else [d for d in yaml.safe_load_all(text) if d is not None]
+        docs = [json.loads(text)] if fmt == "json" else [d for d in yaml.load_all(text, Loader=_LOADER) if d is not None]
     except json.JSONDecodeError as exc:
         raise InputError(source, f"invalid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}") from None
     except yaml.YAMLError as exc:
