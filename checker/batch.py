@@ -37,9 +37,12 @@ FAULT_ENV = "JXCHECK_FAULT_INJECT"
 @dataclass
 class FileResult:
     path: str
-    reports: list[Report] = field(default_factory=list)
+    # each report pickled in the worker: the main process stores the bytes as they are, unpickling them
+    # only when it merges the cross-filing findings
+    reports: list[bytes] = field(default_factory=list)
     features: list[CrossFeatures] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    findings: int = 0
     cached: bool = False
 
 
@@ -100,7 +103,8 @@ def check_file(path: str, state: WorkerState) -> FileResult:
     for filing in filings:
         for ev in filing.evaluations:
             report, features = state.checker.evaluate(ev, filing.source, len(result.reports), state.keep_models)
-            result.reports.append(report)
+            result.reports.append(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+            result.findings += len(report.findings)
             result.features.append(features)
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -183,9 +187,12 @@ def consume(results: Iterable[FileResult], rules: list[Rule], profile: dict[str,
         for result in results:
             errors.extend(result.errors)
             cached += result.cached
-            for report, features in zip(result.reports, result.features, strict=True):
+            for packed, features in zip(result.reports, result.features, strict=True):
                 features.meta.key = key
-                sink.append(report)
+                if hasattr(sink, "append_packed"):
+                    sink.append_packed(packed)
+                else:
+                    sink.append(pickle.loads(packed))
                 index.add(features)
                 key += 1
             if progress:

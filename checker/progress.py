@@ -22,7 +22,7 @@ class Progress:
 
     def update(self, result: Any) -> None:
         self.filings += len(result.reports)
-        self.findings += sum(len(r.findings) for r in result.reports)
+        self.findings += result.findings
         task = self._bar.tasks[0]
         elapsed = task.elapsed or 0.0
         rate = f"{self.filings / elapsed:.0f}" if elapsed > 0 else "0"

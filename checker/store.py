@@ -25,6 +25,11 @@ class ReportStore:
         pickle.dump(report, self._out, protocol=pickle.HIGHEST_PROTOCOL)
         self._n += 1
 
+    def append_packed(self, packed: bytes) -> None:
+        """A report already pickled (by a worker)."""
+        self._out.write(packed)
+        self._n += 1
+
     def __len__(self) -> int:
         return self._n
 

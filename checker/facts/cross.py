@@ -29,6 +29,7 @@ MIN_SENTENCE = 12  # squashed characters: shorter sentences ("无。", "已完�
 SHARE_FLOOR = 0.2  # below this share a paragraph is not reported as a fact at all
 HOLDERS_CAP = 20  # holders of one sentence or metric that are paired explicitly
 OTHERS_SHOWN = 5  # other places listed in a finding's evidence
+COMMIT_EVERY = 500  # evaluations per index transaction
 
 
 @dataclass
@@ -47,7 +48,7 @@ class EvalMeta:
 @dataclass
 class ParagraphFeature:
     path: list[str]
-    loc: Location | None
+    loc: str | None  # Location as JSON: made once, in the worker
     text: str
     sentences: list[tuple[int, int]]  # (hash, length) of each long enough sentence
 
@@ -60,7 +61,7 @@ class MetricFeature:
     name: str
     text: str
     path: list[str]
-    loc: Location | None
+    loc: str | None  # Location as JSON
 
 
 @dataclass
@@ -86,7 +87,7 @@ def extract_features(ev: Evaluation, key: int, source: str) -> CrossFeatures:
             if t is None or t.empty:
                 continue
             sents = [(_hash(s), len(s)) for s in (squash(x) for x in sentences(t.raw)) if len(s) >= MIN_SENTENCE]
-            feats.paragraphs.append(ParagraphFeature(path, t.loc, t.raw, sents))
+            feats.paragraphs.append(ParagraphFeature(path, _json_loc(t.loc), t.raw, sents))
     for ind in ev.indicators:
         if ind.empty or not ind.name.text:
             continue
@@ -96,7 +97,7 @@ def extract_features(ev: Evaluation, key: int, source: str) -> CrossFeatures:
             if fig.dimension not in seen:
                 seen.add(fig.dimension)
                 feats.metrics.append(MetricFeature(squash(ind.name.text), fig.dimension, fig.value, ind.name.text,
-                                                   ind.actual.raw.strip(" \u3000"), path, ind.actual.loc))
+                                                   ind.actual.raw.strip(" \u3000"), path, _json_loc(ind.actual.loc)))
     return feats
 
 
@@ -119,6 +120,10 @@ def unit_wide(name: str, dimension: str) -> bool:
     return dimension.startswith(("下降", "增长")) or any(w in name for w in AREA_WORDS)
 
 
+def _json_loc(loc: Location | None) -> str | None:
+    return loc.model_dump_json(exclude_none=True) if loc is not None else None
+
+
 def _loc(s: str | None) -> Location | None:
     return Location.model_validate_json(s) if s else None
 
@@ -127,8 +132,11 @@ class CrossIndex:
     """Collects features during a run, then yields the cross-filing facts of each evaluation."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self.db = sqlite3.connect(str(path) if path else ":memory:")
-        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        # autocommit with explicit batches: one transaction for the whole archive would keep every page in
+        # memory until the end
+        self.db = sqlite3.connect(str(path) if path else ":memory:", isolation_level=None)
+        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;" + _SCHEMA)
+        self.db.execute("BEGIN")
         self.count = 0
         self._para_cache: dict[tuple[int, int], tuple[list[str], Location | None, str]] = {}
         self._meta_cache: dict[int, EvalMeta] = {}
@@ -139,20 +147,21 @@ class CrossIndex:
     def add(self, f: CrossFeatures) -> None:
         m = f.meta
         self.count += 1
+        if self.count % COMMIT_EVERY == 0:
+            self.db.execute("COMMIT")
+            self.db.execute("BEGIN")
         self.db.execute("INSERT INTO meta VALUES (?,?,?,?,?,?)",
                         (m.key, m.source, m.project, m.department, m.year, json.dumps(m.identity, ensure_ascii=False)))
         for i, p in enumerate(f.paragraphs):
             self.db.execute("INSERT INTO para VALUES (?,?,?,?,?,?)",
-                            (m.key, i, json.dumps(p.path, ensure_ascii=False), p.loc.model_dump_json() if p.loc else None,
-                             p.text, len(squash(p.text))))
+                            (m.key, i, json.dumps(p.path, ensure_ascii=False), p.loc, p.text, len(squash(p.text))))
             self.db.executemany("INSERT INTO sent VALUES (?,?,?,?)", [(h, m.key, i, n) for h, n in p.sentences])
         grp_base = [squash(m.department), m.year]
         self.db.executemany(
             "INSERT INTO metric VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [(m.key, i, json.dumps([*grp_base, x.metric, x.dimension], ensure_ascii=False), unit_wide(x.name, x.dimension),
               x.metric, x.dimension,
-              x.value, x.name, x.text, json.dumps(x.path, ensure_ascii=False),
-              x.loc.model_dump_json() if x.loc else None) for i, x in enumerate(f.metrics)])
+              x.value, x.name, x.text, json.dumps(x.path, ensure_ascii=False), x.loc) for i, x in enumerate(f.metrics)])
 
     # --- queries -------------------------------------------------------------------------------------
 
@@ -167,6 +176,8 @@ class CrossIndex:
 
     def facts(self) -> Iterator[tuple[int, str, list[FactRecord]]]:
         """(evaluation key, its source, its cross-filing facts), in key order, streamed."""
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
         if self.count < 2:
             return
         pastes = self._pastes()
