@@ -30,17 +30,28 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
 
 
 def summary(result: RunResult) -> dict[str, Any]:
-    findings = [f for r in result.reports for f in r.findings]
-    by_department = Counter(f.department or "?" for f in findings)
+    """Counts over all findings, in one streaming pass (an archive's findings never sit in one list)."""
+    severity: Counter = Counter()
+    category: Counter = Counter()
+    rule: Counter = Counter()
+    department: Counter = Counter()
+    total = 0
+    for r in result.reports:
+        for f in r.findings:
+            total += 1
+            severity[f.severity] += 1
+            category[f.category] += 1
+            rule[f.rule] += 1
+            department[f.department or "?"] += 1
     return {
         "files": result.files,
         "reports": len(result.reports),
-        "findings": len(findings),
+        "findings": total,
         "errors": len(result.errors),
-        "by_severity": {s: n for s in ("error", "warning", "info") if (n := sum(f.severity == s for f in findings))},
-        "by_category": dict(sorted(Counter(f.category for f in findings).items())),
-        "by_rule": dict(sorted(Counter(f.rule for f in findings).items())),
-        "by_department": dict(sorted(by_department.items())),
+        "by_severity": {s: severity[s] for s in ("error", "warning", "info") if severity[s]},
+        "by_category": dict(sorted(category.items())),
+        "by_rule": dict(sorted(rule.items())),
+        "by_department": dict(sorted(department.items())),
     }
 
 
