@@ -18,7 +18,7 @@ import yaml
 from checker import __version__
 from checker.config import Settings, find_config, load_settings
 from checker.errors import JxError
-from checker.model import Filing
+from checker.model import Filing, without_key
 from checker.readers import read_path
 from checker.render import FORMATS
 from checker.rulebook import Rule
@@ -30,16 +30,8 @@ EXIT_INPUT = 2
 
 def _dump(filing: Filing, parsed: bool = True) -> dict:
     data = filing.model_dump(mode="json", exclude_defaults=True)
-    return data if parsed else _without_parsed(data)
-
-
-def _without_parsed(data: object) -> object:
-    """The lean canonical form: raw values only (`parsed` is recomputed on load anyway)."""
-    if isinstance(data, dict):
-        return {k: _without_parsed(v) for k, v in data.items() if k != "parsed"}
-    if isinstance(data, list):
-        return [_without_parsed(x) for x in data]
-    return data
+    # the lean canonical form keeps raw values only: `parsed` is recomputed on load anyway
+    return data if parsed else without_key(data, "parsed")
 
 
 def filings_to_yaml(filings: Sequence[Filing], parsed: bool = True) -> str:

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from checker.errors import JxError
 from checker.facts.schema import FACT_KINDS, fields_of
 from checker.findings import Bilingual, Category, Severity
+from checker.model import without_key
 
 RULE_ID_RE = re.compile(r"^[A-Z]{2,6}\d{3}$")
 OPS = {"eq", "ne", "gt", "gte", "lt", "lte", "exists", "matches"}
@@ -108,11 +109,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 
 def _strip_lines(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: _strip_lines(v) for k, v in data.items() if k != "__line__"}
-    if isinstance(data, list):
-        return [_strip_lines(x) for x in data]
-    return data
+    return without_key(data, "__line__")
 
 
 def load_rule_file(path: Path) -> list[Rule]:
