@@ -55,6 +55,19 @@ class Example(BaseModel):
     note: Bilingual | None = None
 
 
+def example_lines(examples: list[Example], prefix: str, bad: str = "", good: str = "", lang: str = "zh") -> list[str]:
+    """The rule's examples, one line each, for `explain` and for SARIF help."""
+    out: list[str] = []
+    for ex in examples:
+        if ex.bad:
+            out.append(f"{prefix}✗ {bad}{ex.bad}")
+        if ex.good:
+            out.append(f"{prefix}✓ {good}{ex.good}")
+        if ex.note:
+            out.append(f"{prefix}  {ex.note.get(lang)}")
+    return out
+
+
 class Rule(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str

@@ -114,6 +114,9 @@ def expand_paths(paths: list[str], exclude: list[str] | None = None) -> list[str
     return list(dict.fromkeys(out))
 
 
+SPILL_AFTER = 2000  # files: beyond this, reports are spilled to disk instead of kept in memory
+
+
 def run(opts: Options) -> RunResult:
     settings = opts.settings
     rules = load_active_rules(settings, opts.rule_dirs, opts.select, opts.ignore)
@@ -159,11 +162,8 @@ def run(opts: Options) -> RunResult:
     result.stats = {"evaluations": outcome.evaluations, "cross_seconds": round(outcome.cross_seconds, 3),
                     "cached_files": outcome.cached_files}
     gate.finish(result)
-    result.cleanup = work.cleanup  # type: ignore[attr-defined]
+    result.cleanup = work.cleanup
     return result
-
-
-SPILL_AFTER = 2000  # files: beyond this, reports are spilled to disk instead of kept in memory
 
 
 class _Gate:

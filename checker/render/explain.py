@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from checker.facts.schema import fields_of
-from checker.rulebook import Rule
+from checker.rulebook import Rule, example_lines
 
 HEAD = {"zh": ("规则", "类别", "严重程度", "匹配事实", "条件", "参数", "提示信息", "依据", "说明", "示例", "不合规", "合规",
                "可用字段"),
@@ -29,14 +29,7 @@ def explain(rule: Rule, lang: str) -> str:
         lines += ["", f"{h[5]}:"] + [f"  {k}: {v}" for k, v in rule.parameters.items()]
     lines += ["", f"{h[6]}:", f"  zh: {rule.message.zh}", f"  en: {rule.message.en}"]
     if rule.examples:
-        lines += ["", f"{h[9]}:"]
-        for ex in rule.examples:
-            if ex.bad:
-                lines.append(f"  ✗ {h[10]}: {ex.bad}")
-            if ex.good:
-                lines.append(f"  ✓ {h[11]}: {ex.good}")
-            if ex.note:
-                lines.append(f"    {ex.note.get(lang)}")
+        lines += ["", f"{h[9]}:", *example_lines(rule.examples, "  ", f"{h[10]}: ", f"{h[11]}: ", lang)]
     for alias, kind in rule.aliases.items():
         names = ", ".join(f for f in fields_of(kind) if f != "kind")
         lines += ["", f"{h[12]} ({kind}{'' if not rule.facts else ' as ' + alias}): {names}"]

@@ -10,7 +10,7 @@ from typing import Any
 from checker import __version__
 from checker.check import RunResult
 from checker.findings import Finding
-from checker.rulebook import Rule
+from checker.rulebook import Rule, example_lines
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -35,11 +35,7 @@ def _help(rule: Rule, lang: str) -> dict[str, str]:
     if rule.reference:
         text += f"\n\n{rule.reference}"
         md += ["", f"依据 / reference: {rule.reference}"]
-    for ex in rule.examples:
-        if ex.bad:
-            md.append(f"- ✗ {ex.bad}")
-        if ex.good:
-            md.append(f"- ✓ {ex.good}")
+    md += example_lines(rule.examples, "- ", lang=lang)
     return {"text": text, "markdown": "\n".join(md)}
 
 
