@@ -435,10 +435,14 @@ def build_filing(doc: Document, file_year: int | None = None) -> Filing:
     current: Evaluation | None = None
     mapper: _ScoreMapper | None = None
     year: int | None = None
+    prose: list[Paragraph] = []  # paragraphs since the last table: a report written as prose
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             year = _title_year(block.text) or year
+            prose.append(block)
             continue
+        prose_ev = _prose_report(prose)
+        prose = []
         kinds = _kinds(block)
         table_year = _table_title_year(block) or year or file_year
         if "report" in kinds:
@@ -452,6 +456,9 @@ def build_filing(doc: Document, file_year: int | None = None) -> Filing:
                 current = Evaluation(year=table_year)
                 filing.evaluations.append(current)
                 mapper = None
+            if prose_ev is not None and current.narrative is None and not current.has_table:
+                current.narrative, current.project = prose_ev.narrative, current.project or prose_ev.project
+                current.department = current.department or prose_ev.department
             if mapper is None:
                 mapper = _ScoreMapper(current, doc.source)
             current.has_table = True
@@ -464,10 +471,71 @@ def build_filing(doc: Document, file_year: int | None = None) -> Filing:
                 current.warnings.append(f"report names project {named_before!r}, table names {current.project!r}")
                 current.project = named_before
     if not filing.evaluations:
-        raise InputError(doc.source, "no filing found: no 自评报告 or 自评表 table in the document")
+        prose_ev = _prose_report(prose)
+        if prose_ev is None:
+            raise InputError(doc.source, "no filing found: no 自评报告 or 自评表 table in the document")
+        prose_ev.year = year or file_year
+        filing.evaluations.append(prose_ev)
     for ev in filing.evaluations:
         ev.warnings.extend(missing_parts(ev, doc.format))
     return filing
+
+
+# The numbering of a heading in a report written as prose: "一、", "（二）", "3." …
+_NUMBERING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])?\s*")
+_PROSE_LABELS = sorted({lab: name for name, labels in NARRATIVE_LABELS.items() for lab in labels}.items(),
+                       key=lambda x: -len(x[0]))
+
+
+def _heading(text: str) -> tuple[str, str] | None:
+    """(section name, text after the label) when a paragraph opens with a report section's label."""
+    t = unicodedata.normalize("NFKC", _NUMBERING_RE.sub("", text, count=1)).strip()
+    for label, name in _PROSE_LABELS:
+        if t.startswith(label) and (len(t) == len(label) or t[len(label)] in ":： "):
+            return name, t[len(label):].lstrip(":： ")
+    return None
+
+
+def _prose_report(paragraphs: list[Paragraph]) -> Evaluation | None:
+    """A 自评报告 written as paragraphs under headings, not as a two-column form; None if it is not one."""
+    sections: list[tuple[str, Paragraph, list[Paragraph]]] = []
+    inline: dict[str, tuple[str, Paragraph]] = {}
+    for p in paragraphs:
+        head = _heading(p.text)
+        if head is not None:
+            name, rest = head
+            if rest and name in ("project", "budget", "department"):
+                inline[name] = (rest, p)
+                continue
+            sections.append((name, p, [Paragraph(p.index, rest, p.line)] if rest else []))
+        elif sections:
+            sections[-1][2].append(p)
+    body = {name for name, _, _ in sections} - {"project", "budget", "department"}
+    if len(body) < 2:  # one stray heading word is not a report
+        return None
+    narrative = Narrative()
+    for name, _, paras in sections:
+        texts = [Text(raw=q.text, loc=Location(paragraph=q.index, line=q.line)) for q in paras if not is_blank(q.text)]
+        if not texts:
+            continue
+        if name == "achievement":
+            narrative.achievement = texts
+        elif name in ("project", "budget", "department"):
+            inline.setdefault(name, (texts[0].raw, paras[0]))
+        else:
+            joined = "\n".join(t.raw for t in texts)
+            setattr(narrative, name, Text(raw=joined, loc=texts[0].loc))
+    ev = Evaluation(narrative=narrative)
+    for name, (text, p) in inline.items():
+        loc = Location(paragraph=p.index, line=p.line)
+        if name == "project":
+            ev.project = Text(raw=text).text
+        elif name == "department":
+            ev.department = Text(raw=text).text
+            narrative.department = Text(raw=text, loc=loc)
+        else:
+            narrative.budget = Text(raw=text, loc=loc)
+    return ev
 
 
 NARRATIVE_SECTION_NAMES = {"management": "项目支出管理和使用基本情况", "problems": "存在的问题", "measures": "改进措施"}

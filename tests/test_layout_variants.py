@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from docx import Document
 from openpyxl import Workbook
 
@@ -110,3 +111,53 @@ def test_xlsx_year_from_file_name_and_notes_sheet_skipped(tmp_path):
     assert (ind.target.raw, ind.weight.number, ind.score.number) == ("≥20公里", 50, 50)
     assert (ev.total.weight.number, ev.total.score.number) == (100, 60)
     assert ev.total.score.loc.cell == "H6"
+
+
+def test_report_written_as_prose_before_the_table(tmp_path):
+    """Many units write the 自评报告 as headed paragraphs, not as the two-column form."""
+    from checker.check import Checker
+    from checker.rulebook import bundled_rules_dir, load_rules
+    from fixtures.make_renderings import WIDTH, score_grid
+
+    seed = read_path(FIXTURES / "seed_yongzhou_2021.txt")[0].evaluations[2]
+    problems = "考核场地不足，部分考生需跨县区参考，预约等候时间较长。"
+    doc = Document()
+    for text in ["2021年度项目支出绩效自评报告", "一、部门概况", "项目名称：非税收入", "年度预算金额：54万元",
+                 "项目主管部门：永州市应急管理局", "二、项目支出管理和使用基本情况",
+                 "非税收入（特种作业考核费）54万元，已全部拨付考试中心，用于考核成本支出。",
+                 "三、项目绩效目标完成情况", "1、产出指标完成情况分析。特种作业人员理论考核人数7999人。",
+                 "2、效益指标完成情况分析。规范特种作业人员持证上岗。", "四、存在的问题", problems,
+                 "（五）改进措施", "较好完成了年度目标。" + problems, "2021年度项目支出绩效自评表"]:
+        doc.add_paragraph(text)
+    docx_table(doc, score_grid(seed), WIDTH)
+    path = tmp_path / "prose.docx"
+    doc.save(str(path))
+    [ev] = read_path(path)[0].evaluations
+    n = ev.narrative
+    assert (ev.project, ev.department, ev.year) == ("非税收入", "永州市应急管理局", 2021)
+    assert n.budget.text == "54万元" and n.management.text.startswith("非税收入（特种作业考核费）54万元")
+    assert [p.text[:2] for p in n.achievement] == ["1、", "2、"]
+    assert n.problems.text == problems and n.measures.text.startswith("较好完成了年度目标")
+    assert n.management.loc.paragraph == 6
+    assert len(ev.indicators) == 20 and ev.warnings == []
+    rules = load_rules([bundled_rules_dir()])
+    found = {f.rule for r in Checker(rules).check(read_path(path)) for f in r.findings}
+    assert {"DUP001", "BUD004", "SCO001", "IND002"} <= found and "CON004" not in found
+
+
+def test_prose_report_alone(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text("2022年度项目支出绩效自评报告\n项目名称：河道保洁\n一、项目支出管理和使用基本情况\n"
+                    "全年执行30万元。\n二、存在的问题\n保洁频次不足。\n三、改进措施\n增加保洁班次。\n", encoding="utf-8")
+    [ev] = read_path(path)[0].evaluations
+    assert (ev.project, ev.year, ev.narrative.problems.text) == ("河道保洁", 2022, "保洁频次不足。")
+    assert ev.warnings == ["missing 自评表 (the scored table)"]
+
+
+def test_stray_heading_is_not_a_report(tmp_path):
+    path = tmp_path / "memo.txt"
+    path.write_text("关于改进措施的通知\n存在的问题\n请各单位自查。\n", encoding="utf-8")
+    from checker.errors import InputError
+
+    with pytest.raises(InputError):
+        read_path(path)
