@@ -284,6 +284,9 @@ def _indicator(b: FactBuilder, ind: Indicator, index: int) -> None:
     if weight is not None and score is not None:
         fields["lost"] = _r(weight - score)
         fields["full_marks"] = score >= weight - 1e-9
+        if weight > 0:
+            fields["score_share"] = _r(score / weight, 4)
+    fields["qualitative"] = t.kind == "text"
     cmp = compare(ind)
     fields["comparable"] = cmp is not None
     if cmp is not None:

@@ -127,6 +127,8 @@ FACT_KINDS: dict[str, dict[str, FieldDoc]] = {
         "expression_product": _f("number", "what the expression's factors multiply to"),
         "expression_result": _f("number", "the result written after ="),
         "restate_similarity": _f("number", "0–1 similarity of the actual to indicator name + target (or the target text)"),
+        "qualitative": _f("bool", "the target is words, not a figure (定性指标)"),
+        "score_share": _f("number", "得分 / 分值"),
     },
     "text": {
         "section": _f("string", "where the text stands (实际完成值, 存在的问题, 项目绩效目标完成情况…)"),
