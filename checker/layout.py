@@ -102,8 +102,15 @@ def norm(text: str) -> str:
     return _OF_WHICH_RE.sub("", s).rstrip(":：")
 
 
-def _match(text: str, labels: Iterable[str]) -> bool:
-    return norm(text) in labels
+_ANNOTATION_RE = re.compile(r"\([^()]{1,12}\)$")
+
+
+@lru_cache(maxsize=65536)
+def label_key(text: str) -> str:
+    """A cell as a label: normalised, without a trailing annotation — 年度指标值(A), 分值（权重）, 其他资金（自筹）."""
+    key = norm(text)
+    stripped = _ANNOTATION_RE.sub("", key)
+    return stripped or key
 
 
 # --- locations ----------------------------------------------------------------------------------------
@@ -118,7 +125,8 @@ class _Row:
         return self.cells[0].row if self.cells else 0
 
     def texts(self) -> list[str]:
-        return [norm(c.text) for c in self.cells]
+        """The row's cells as label keys, for recognising headers and labels."""
+        return [label_key(c.text) for c in self.cells]
 
     def nonempty(self) -> list[Cell]:
         return [c for c in self.cells if not is_blank(c.text)]
@@ -189,7 +197,7 @@ class _Columns:
 def _header(row: _Row, vocabulary: dict[str, set[str]]) -> _Columns:
     cols = _Columns()
     for c in row.cells:
-        t = norm(c.text)
+        t = label_key(c.text)
         for name, labels in vocabulary.items():
             if name not in cols.spans and (t in labels or (name == "deviation" and t.startswith("偏差"))):
                 cols.spans[name] = (c.col, c.col + c.span)
@@ -233,7 +241,7 @@ class _ScoreMapper:
                                              for t in texts)):
             self._indicator_header(row)
             return
-        if norm(nonempty[0].text) in TOTAL_LABELS:
+        if label_key(nonempty[0].text) in TOTAL_LABELS:
             self._total(row, nonempty)
             return
         if self.funding_cols is not None and self.indicator_cols is None and self._funding(row):
@@ -248,7 +256,7 @@ class _ScoreMapper:
     def _names(self, row: _Row) -> bool:
         found = False
         for c in row.cells:
-            t = norm(c.text)
+            t = label_key(c.text)
             for attr, labels in (("project", PROJECT_LABELS), ("department", DEPARTMENT_LABELS),
                                  ("implementer", IMPLEMENTER_LABELS)):
                 if t in labels:
@@ -260,7 +268,7 @@ class _ScoreMapper:
 
     def _goal_header(self, row: _Row) -> None:
         for c in row.cells:
-            t = norm(c.text)
+            t = label_key(c.text)
             if t in GOAL_EXPECTED:
                 self.goal_cols["expected"] = c.col
             elif t in GOAL_ACTUAL:
@@ -278,10 +286,10 @@ class _ScoreMapper:
 
     def _funding(self, row: _Row) -> bool:
         assert self.funding_cols is not None
-        label_cell = next((c for c in row.cells if any(norm(c.text) in v for v in FUNDING_ROWS.values())), None)
+        label_cell = next((c for c in row.cells if any(label_key(c.text) in v for v in FUNDING_ROWS.values())), None)
         if label_cell is None:
             return False
-        kind = next(k for k, v in FUNDING_ROWS.items() if norm(label_cell.text) in v)
+        kind = next(k for k, v in FUNDING_ROWS.items() if label_key(label_cell.text) in v)
         if self.ev.funding_row(kind) is not None:  # type: ignore[arg-type]
             return True
         fr = FundingRow(kind=kind, label=FUNDING_LABELS[kind], loc=loc_of(row.table, label_cell))  # type: ignore[arg-type]
@@ -375,10 +383,10 @@ def _narrative(table: Table, ev: Evaluation) -> None:
     all_labels = {lab: name for name, labels in NARRATIVE_LABELS.items() for lab in labels}
     for cells in table.rows:
         row = _Row(table, cells)
-        label_idx = max((i for i, c in enumerate(cells) if norm(c.text) in all_labels), default=None)
+        label_idx = max((i for i, c in enumerate(cells) if label_key(c.text) in all_labels), default=None)
         if label_idx is None:
             continue
-        name = all_labels[norm(cells[label_idx].text)]
+        name = all_labels[label_key(cells[label_idx].text)]
         values = [c for c in cells[label_idx + 1:] if not is_blank(c.text)]
         if not values:
             continue
@@ -400,7 +408,7 @@ def _narrative(table: Table, ev: Evaluation) -> None:
 # --- document → filing -------------------------------------------------------------------------------
 
 def _kinds(table: Table) -> set[str]:
-    texts = {norm(c.text) for row in table.rows for c in row}
+    texts = {label_key(c.text) for row in table.rows for c in row}
     kinds = set()
     if texts & REPORT_MARKERS:
         kinds.add("report")
@@ -410,7 +418,7 @@ def _kinds(table: Table) -> set[str]:
 
 
 def _has_name_row(table: Table) -> bool:
-    return any(norm(c.text) in PROJECT_LABELS for row in table.rows[:4] for c in row)
+    return any(label_key(c.text) in PROJECT_LABELS for row in table.rows[:4] for c in row)
 
 
 def _title_year(text: str) -> int | None:

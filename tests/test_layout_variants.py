@@ -161,3 +161,32 @@ def test_stray_heading_is_not_a_report(tmp_path):
 
     with pytest.raises(InputError):
         read_path(path)
+
+
+def test_annotated_labels(tmp_path):
+    """Headers and labels with a trailing annotation: 年度指标值(A), 分值（权重）, 其他资金（自筹）, 项目名称（专项）."""
+    rows = [
+        ["项目名称（专项）", "农村饮水安全"],
+        ["主管部门（单位）", "某县水利局"],
+        ["项目资金（万元）", "", "年初预算数（A）", "全年预算数（B）", "全年执行数（C）", "分值", "执行率（C/B）", "得分"],
+        ["", "年度资金总额", "80", "80", "60", "10", "75%", "7.5"],
+        ["", "其中：财政拨款", "70", "70", "52", "", "", ""],
+        ["", "其他资金（自筹）", "10", "10", "8", "", "", ""],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值（A）", "实际完成值（B）", "分值（权重）", "得分", "偏差原因分析"],
+        ["", "产出指标（60分）", "数量指标", "新建供水站", "≥4个", "4个", "60", "60", ""],
+        ["", "效益指标（30分）", "社会效益指标", "受益人口", "≥2万人", "2.1万人", "30", "30", ""],
+        ["总分（100分）", "100", "97.5"],
+    ]
+    text = "2023年度项目支出绩效自评表\n" + "\n\n".join("\n".join("\t" + c for c in r) for r in rows) + "\n"
+    path = tmp_path / "annotated.txt"
+    path.write_text(text, encoding="utf-8")
+    [ev] = read_path(path)[0].evaluations
+    assert (ev.project, ev.department) == ("农村饮水安全", "某县水利局")
+    total, other = ev.funding_row("total"), ev.funding_row("other")
+    assert (total.initial_budget.number, total.budget.number, total.executed.number, total.rate.number) == (80, 80, 60, 75)
+    assert other.executed.number == 8 and ev.funding_row("current").executed.number == 52
+    assert [(i.name.text, i.target.raw, i.weight.number) for i in ev.indicators] == [
+        ("新建供水站", "≥4个", 60), ("受益人口", "≥2万人", 30)]
+    assert ev.indicators[1].target.number == 20000 and ev.indicators[1].target.parsed.unit == "人"
+    assert [(lv.name, lv.declared_weight) for lv in ev.level1] == [("产出指标", 60), ("效益指标", 30)]
+    assert (ev.total.weight.number, ev.total.score.number) == (100, 97.5)
