@@ -241,7 +241,9 @@ class _ScoreMapper:
                                              for t in texts)):
             self._indicator_header(row)
             return
-        if label_key(nonempty[0].text) in TOTAL_LABELS:
+        first = label_key(nonempty[0].text)
+        # "合计" also closes the funding rows: only after the indicators, or spelled 总分, is it the total score
+        if first in TOTAL_LABELS and (self.indicator_cols is not None or first in ("总分", "总得分")):
             self._total(row, nonempty)
             return
         if self.funding_cols is not None and self.indicator_cols is None and self._funding(row):

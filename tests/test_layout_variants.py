@@ -190,3 +190,22 @@ def test_annotated_labels(tmp_path):
     assert ev.indicators[1].target.number == 20000 and ev.indicators[1].target.parsed.unit == "人"
     assert [(lv.name, lv.declared_weight) for lv in ev.level1] == [("产出指标", 60), ("效益指标", 30)]
     assert (ev.total.weight.number, ev.total.score.number) == (100, 97.5)
+
+
+def test_funding_total_labelled_heji(tmp_path):
+    """合计 as the funding total row is not the 总分 row."""
+    rows = [
+        ["项目名称", "乡村学校修缮"],
+        ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "合计", "50", "50", "45", "10", "90%", "9"],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["", "产出指标", "数量指标", "修缮校舍", "≥5所", "5所", "90", "90"],
+        ["合计", "", "", "", "", "", "100", "99"],
+    ]
+    path = tmp_path / "heji.txt"
+    path.write_text("2024年度项目支出绩效自评表\n" + "\n\n".join("\n".join("\t" + c for c in r) for r in rows) + "\n",
+                    encoding="utf-8")
+    [ev] = read_path(path)[0].evaluations
+    assert ev.funding_row("total").executed.number == 45
+    assert [i.name.text for i in ev.indicators] == ["修缮校舍"]
+    assert (ev.total.weight.number, ev.total.score.number) == (100, 99)
