@@ -26,7 +26,7 @@ from checker.facts.cross import CrossFeatures, CrossIndex
 from checker.findings import FileError, Finding
 from checker.output import write_atomic
 from checker.pool import WorkerFailure, run_pool
-from checker.readers import read_bytes
+from checker.readers import file_bytes, read_bytes
 from checker.rulebook import Rule
 
 # Fault injection for the crash/timeout tests: "crash:NAME" kills, "hang:NAME" stalls the worker that
@@ -79,13 +79,9 @@ def check_file(path: str, state: WorkerState) -> FileResult:
     _fault(path)
     result = FileResult(path)
     try:
-        data = Path(path).read_bytes() if Path(path).is_file() else None
-    except OSError as exc:
-        result.errors.append(FileError(source=path, message=f"cannot read: {exc.strerror}"))
-        return result
-    if data is None:
-        result.errors.append(FileError(source=path, message="file not found" if not Path(path).exists()
-                                       else "is a directory, not a file"))
+        data = file_bytes(path)
+    except JxError as exc:
+        result.errors.append(FileError(**exc.to_dict()))
         return result
     cache_file = _cache_file(state, path, data)
     if cache_file is not None and cache_file.is_file():

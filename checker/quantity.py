@@ -78,14 +78,6 @@ class Quantity(BaseModel):
     dates: list[DatePart] = Field(default_factory=list)
     issues: list[str] = Field(default_factory=list, description="what is odd about the value (unknown unit…)")
 
-    @property
-    def is_money(self) -> bool:
-        return self.unit == MONEY_UNIT
-
-    @property
-    def has_number(self) -> bool:
-        return self.value is not None
-
 
 # --- numbers -------------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.facts.build import FactBuilder, FactRecord
+from checker.facts.build import FactBuilder, FactRecord, indicator_path
 from checker.facts.figures import figures
 from checker.facts.text import sentences, shorten, squash
 from checker.model import Evaluation, Location
@@ -92,7 +92,7 @@ def extract_features(ev: Evaluation, key: int, source: str) -> CrossFeatures:
         if ind.empty or not ind.name.text:
             continue
         seen: set[str] = set()
-        path = ["自评表", "绩效指标", *(x for x in (ind.level1, ind.level2) if x), ind.name.text]
+        path = indicator_path(ind)
         for fig in figures(ind.actual.raw):
             if fig.dimension not in seen:
                 seen.add(fig.dimension)

@@ -184,9 +184,6 @@ FACT_KINDS: dict[str, dict[str, FieldDoc]] = {
     },
 }
 
-CROSS_KINDS = {"paste", "metric_pair"}
-
-
 def fields_of(kind: str) -> dict[str, FieldDoc]:
     return {**COMMON, **FACT_KINDS[kind]}
 

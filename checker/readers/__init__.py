@@ -23,6 +23,11 @@ SUPPORTED_SUFFIXES = {".txt", ".docx", ".xlsx", ".xlsm", ".yaml", ".yml", ".json
 
 def read_path(path: str | Path) -> list[Filing]:
     """All filings in one file. Raises InputError, naming the file, when it cannot be read."""
+    return read_bytes(file_bytes(path), str(path))
+
+
+def file_bytes(path: str | Path) -> bytes:
+    """A file's content; InputError naming the file when it is missing, a directory or unreadable."""
     path = Path(path)
     source = str(path)
     if not path.exists():
@@ -30,10 +35,9 @@ def read_path(path: str | Path) -> list[Filing]:
     if path.is_dir():
         raise InputError(source, "is a directory, not a file")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(source, f"cannot read: {exc.strerror}") from None
-    return read_bytes(data, source)
 
 
 def read_bytes(data: bytes, source: str) -> list[Filing]:
