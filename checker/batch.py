@@ -27,6 +27,7 @@ from checker.findings import FileError, Finding
 from checker.output import write_atomic
 from checker.pool import WorkerFailure, run_pool
 from checker.readers import file_bytes, read_bytes
+from checker.readers.layout.vocabulary import Vocabulary, default_vocabulary
 from checker.rulebook import Rule
 
 # Fault injection for the crash/timeout tests: "crash:NAME" kills, "hang:NAME" stalls the worker that
@@ -52,6 +53,7 @@ class WorkerState:
     keep_models: bool
     cache_dir: Path | None
     cache_salt: str
+    vocab: Vocabulary | None = None
 
 
 def rules_key(rules: list[Rule], profile: dict[str, float]) -> str:
@@ -70,9 +72,11 @@ def _code_hash() -> str:
     return h.hexdigest()
 
 
-def init_worker(rules: list[Rule], profile: dict[str, float], keep_models: bool, cache_dir: str | None) -> WorkerState:
+def init_worker(rules: list[Rule], profile: dict[str, float], keep_models: bool, cache_dir: str | None,
+                vocab: Vocabulary | None = None) -> WorkerState:
+    vocab = vocab or default_vocabulary()
     return WorkerState(Checker(rules, profile), keep_models, Path(cache_dir) if cache_dir else None,
-                       rules_key(rules, profile) + ("m" if keep_models else ""))
+                       rules_key(rules, profile) + vocab.digest + ("m" if keep_models else ""), vocab)
 
 
 def check_file(path: str, state: WorkerState) -> FileResult:
@@ -92,7 +96,7 @@ def check_file(path: str, state: WorkerState) -> FileResult:
         except Exception:  # a damaged cache entry is recomputed
             cache_file.unlink(missing_ok=True)
     try:
-        filings = read_bytes(data, path)
+        filings = read_bytes(data, path, state.vocab)
     except JxError as exc:
         result.errors.append(FileError(**exc.to_dict()))
         filings = []
@@ -162,9 +166,10 @@ class BatchOutcome:
 
 def run_batch(paths: list[str], rules: list[Rule], profile: dict[str, float], jobs: int, timeout: float | None,
               keep_models: bool, cache_dir: str | None, sink: Any,
-              progress: Callable[[FileResult], None] | None = None, work_dir: Path | None = None) -> BatchOutcome:
+              progress: Callable[[FileResult], None] | None = None, work_dir: Path | None = None,
+              vocab: Vocabulary | None = None) -> BatchOutcome:
     """Check every path in local worker processes."""
-    results = iterate_results(paths, (rules, profile, keep_models, cache_dir), jobs, timeout)
+    results = iterate_results(paths, (rules, profile, keep_models, cache_dir, vocab), jobs, timeout)
     return consume(results, rules, profile, sink, progress, work_dir)
 
 

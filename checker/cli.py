@@ -20,6 +20,7 @@ from checker.config import Settings, find_config, load_settings
 from checker.errors import JxError
 from checker.model import Filing, without_key
 from checker.readers import read_path
+from checker.readers.layout.vocabulary import Vocabulary
 from checker.render import FORMATS
 from checker.rulebook import Rule
 
@@ -49,20 +50,27 @@ def _err(message: str) -> None:
     print(f"jxcheck: {message}", file=sys.stderr)
 
 
-def read_all(paths: Sequence[str]) -> tuple[list[Filing], list[JxError]]:
+def read_all(paths: Sequence[str], vocab: Vocabulary | None = None) -> tuple[list[Filing], list[JxError]]:
     """Read every path; a file that fails is reported and the rest still run."""
     filings: list[Filing] = []
     errors: list[JxError] = []
     for path in paths:
         try:
-            filings.extend(read_path(path))
+            filings.extend(read_path(path, vocab))
         except JxError as exc:
             errors.append(exc)
     return filings, errors
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    filings, errors = read_all(args.files)
+    from checker.run import load_active_forms
+
+    try:
+        vocab = load_active_forms(_settings(args), args.forms or [])
+    except JxError as exc:
+        _err(f"error: {exc.describe()}")
+        return EXIT_INPUT
+    filings, errors = read_all(args.files, vocab)
     for exc in errors:
         _err(f"error: {exc.describe()}")
     for filing in filings:
@@ -113,7 +121,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             write_baseline=args.write_baseline, waivers=args.waivers, jobs=args.jobs, timeout=args.timeout,
             cache_dir=None if args.no_cache else (args.cache_dir or default_cache_dir()),
             keep_models=fmt == "html", progress=not args.quiet and sys.stderr.isatty(),
-            executor=args.executor, scheduler=args.scheduler))
+            executor=args.executor, scheduler=args.scheduler, form_dirs=args.forms or []))
     except JxError as exc:
         _err(f"error: {exc.describe()}")
         return EXIT_INPUT
@@ -207,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("yaml", "json"), default="yaml")
     p.add_argument("--no-parsed", action="store_true",
                    help="raw values only, the lean form for data repositories (parsed is recomputed on load)")
+    _forms(p)
+    p.add_argument("--config", metavar="FILE", help="settings file (its `forms` add vocabularies)")
+    p.add_argument("--no-config", action="store_true", help="ignore settings files")
     p.set_defaults(func=cmd_parse)
 
     s = sub.add_parser("schema", help="print the JSON Schema of the canonical YAML/JSON form")
@@ -217,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=FORMATS, default="console")
     c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
     _common(c)
+    _forms(c)
     c.add_argument("--select", action="append", metavar="IDS", help="only these rule ids, prefixes or categories")
     c.add_argument("--ignore", action="append", metavar="IDS", help="skip these rule ids, prefixes or categories")
     c.add_argument("--fail-on", choices=("error", "warning", "info", "never"),
@@ -256,6 +268,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="FILE", help="settings file (default: jxcheck.toml or pyproject.toml "
                                                     "found upward from the working directory)")
     p.add_argument("--no-config", action="store_true", help="ignore settings files")
+
+
+def _forms(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--forms", action="append", metavar="DIR",
+                   help="extra form vocabulary: a directory of *.yaml, or one file (repeatable)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

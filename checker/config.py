@@ -75,6 +75,7 @@ class Settings(BaseModel):
     ignore: list[str] = Field(default_factory=list)
     severity: dict[str, Severity] = Field(default_factory=dict)
     rules: list[str] = Field(default_factory=list)
+    forms: list[str] = Field(default_factory=list)
     parameters: dict[str, dict[str, float | int | str | bool]] = Field(default_factory=dict)
     profile: str = "default"
     weights: dict[str, float] | None = None

@@ -17,6 +17,7 @@ from typing import Any
 from checker.batch import BatchOutcome, FileResult, WorkerState, check_file, consume, init_worker
 from checker.errors import JxError
 from checker.findings import FileError
+from checker.readers.layout.vocabulary import Vocabulary
 from checker.rulebook import Rule
 
 _STATES: dict[tuple, WorkerState] = {}
@@ -35,7 +36,8 @@ def _task(path: str, state_args: tuple, key: tuple) -> FileResult:
 
 def run_batch_dask(paths: list[str], rules: list[Rule], profile: dict[str, float], keep_models: bool,
                    cache_dir: str | None, sink: Any, scheduler: str | None,
-                   progress: Callable[[FileResult], None] | None = None, work_dir: Path | None = None) -> BatchOutcome:
+                   progress: Callable[[FileResult], None] | None = None, work_dir: Path | None = None,
+                   vocab: Vocabulary | None = None) -> BatchOutcome:
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -49,8 +51,8 @@ def run_batch_dask(paths: list[str], rules: list[Rule], profile: dict[str, float
             client = Client(scheduler, timeout=float(os.environ.get("JXCHECK_DASK_CONNECT_TIMEOUT", "30")))
         except (OSError, TimeoutError) as exc:
             raise JxError("--scheduler", f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
-    state_args = (rules, profile, keep_models, cache_dir)
-    key = (id(rules), tuple(sorted(profile.items())), keep_models, cache_dir)
+    state_args = (rules, profile, keep_models, cache_dir, vocab)
+    key = (id(rules), tuple(sorted(profile.items())), keep_models, cache_dir, vocab.digest if vocab else "")
     try:
         [state_future] = client.scatter([state_args], broadcast=True)
 

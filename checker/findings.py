@@ -13,9 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from checker.model import Location
 
 Severity = Literal["error", "warning", "info"]
-Category = Literal["budget", "arithmetic", "consistency", "duplication", "scoring", "indicator"]
+Category = Literal["budget", "arithmetic", "consistency", "duplication", "scoring", "indicator", "completeness"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-CATEGORIES: tuple[str, ...] = ("budget", "arithmetic", "consistency", "duplication", "scoring", "indicator")
+CATEGORIES: tuple[str, ...] = ("budget", "arithmetic", "consistency", "duplication", "scoring", "indicator",
+                               "completeness")
 
 
 class Bilingual(BaseModel):

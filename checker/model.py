@@ -125,15 +125,22 @@ class Narrative(_Strict):
     problems: Text | None = Field(None, description="存在的问题")
     measures: Text | None = Field(None, description="改进措施")
     other: Text | None = Field(None, description="其他需要说明问题")
+    joined: list[str] = Field(default_factory=list, description="sections written under another's heading "
+                                                                  "(存在的问题及改进措施: measures)")
 
 
-FundingKind = Literal["total", "current", "carryover", "other"]
+FundingKind = Literal["total", "current", "carryover", "special_account", "unit_funds", "other", "unlisted"]
 FUNDING_LABELS: dict[str, str] = {
     "total": "年度资金总额",
     "current": "其中：当年财政拨款",
     "carryover": "上年结转资金",
+    "special_account": "财政专户管理资金",
+    "unit_funds": "单位资金",
     "other": "其他资金",
+    "unlisted": "其他来源",
 }
+# the sources that add up to 年度资金总额 (an unlisted row may be a breakdown of one of them)
+FUNDING_PARTS = ("current", "carryover", "special_account", "unit_funds", "other")
 
 
 class FundingRow(_Strict):
@@ -147,6 +154,7 @@ class FundingRow(_Strict):
     weight: Value = Field(default_factory=Value, description="分值")
     rate: Value = Field(default_factory=Value, description="执行率")
     score: Value = Field(default_factory=Value, description="得分")
+    reason: Text = Field(default_factory=Text, description="原因 (why the execution fell short), where the form has it")
     loc: Location | None = None
 
     @property
@@ -178,7 +186,15 @@ class Indicator(_Strict):
     nature: str | None = Field(None, description="指标性质 where the form has that column (正向/反向/≥…)")
     measure_unit: str | None = Field(None, description="度量单位 where the form has that column")
     empty: bool = Field(False, description="the row has no name, values or scores")
+    placeholder: bool = Field(False, description="a template row never filled in (……, 指标2:)")
+    breakdown: bool = Field(False, description="a 其中 row breaking down the row above: no weight of its own")
+    execution: bool = Field(False, description="the row scores the budget execution rate (决策/过程/产出/效益 framework)")
     loc: Location | None = None
+
+    @property
+    def counted(self) -> bool:
+        """A row that is an indicator of its own (not blank, a template leftover or a breakdown)."""
+        return not (self.empty or self.placeholder or self.breakdown)
 
 
 class Level1(_Strict):
@@ -191,28 +207,61 @@ class Level1(_Strict):
 
 
 class Total(_Strict):
-    """总分 row."""
+    """The declared total: a 总分/合计 row, or a 自评得分 or 评价等级 in the header block above the table."""
 
     weight: Value = Field(default_factory=Value)
     score: Value = Field(default_factory=Value)
+    grade: Text = Field(default_factory=Text, description="评价等级 (优/良/中/差) where the form states one")
+    placement: Literal["row", "header"] = Field("row", description="a row of the table, or the header block")
+    loc: Location | None = None
+
+
+class SourceRow(_Strict):
+    """A line of a whole-department filing's 按收入性质/按支出性质 breakdown."""
+
+    side: Literal["income", "expenditure"]
+    label: str
+    amount: Value = Field(default_factory=Value)
+    loc: Location | None = None
+
+
+GapReason = Literal["missing", "empty", "instruction"]
+
+
+class Gap(_Strict):
+    """A part of the form that is missing, left empty or still holds the template's instruction text."""
+
+    part: str = Field(description="machine name: table, funding, goal, indicators, total, scores, project, "
+                                  "narrative, narrative.problems, goal.actual …")
+    label: str = Field(description="the part as the form names it (自评表, 存在的问题 …)")
+    reason: GapReason
+    text: str = ""
     loc: Location | None = None
 
 
 class Evaluation(_Strict):
-    """One project's self-evaluation: narrative report and/or scored table."""
+    """One project's self-evaluation (or a whole department's): narrative report and/or scored table."""
 
+    kind: Literal["project", "department"] = Field("project", description="项目支出 or 部门整体支出")
     year: int | None = None
-    project: str = Field("", description="项目名称/专项名称")
+    project: str = Field("", description="项目名称/专项名称 (the department's name for a whole-department filing)")
+    project_code: str = Field("", description="the code before the name (51000021R000000019951-工资性支出)")
     department: str = Field("", description="主管部门")
     implementer: str = Field("", description="实施单位")
+    money_unit: str = Field("万元", description="the unit of the funding figures as the form states it")
     narrative: Narrative | None = None
     funding: list[FundingRow] = Field(default_factory=list)
     goal: Goal | None = None
     level1: list[Level1] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     total: Total | None = None
+    execution_weight: float | None = Field(None, description="execution 分值 declared by the block label "
+                                                              "(预算执行情况（20分）) where no row gives one")
+    sources: list[SourceRow] = Field(default_factory=list, description="income and expenditure breakdown "
+                                                                       "(whole-department filings)")
     has_table: bool = Field(False, description="the scored table (自评表) was found")
-    warnings: list[str] = Field(default_factory=list, description="what the reader could not find")
+    gaps: list[Gap] = Field(default_factory=list, description="parts missing, empty or holding instruction text")
+    warnings: list[str] = Field(default_factory=list, description="what the reader could not read, and why")
 
     def funding_row(self, kind: FundingKind) -> FundingRow | None:
         return next((r for r in self.funding if r.kind == kind), None)

@@ -23,13 +23,12 @@ import string
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from checker.errors import JxError
 from checker.facts.schema import FACT_KINDS, fields_of
 from checker.findings import Bilingual, Category, Severity
-from checker.model import without_key
+from checker.yamlio import load_marked, strip_lines
 
 RULE_ID_RE = re.compile(r"^[A-Z]{2,6}\d{3}$")
 OPS = {"eq", "ne", "gt", "gte", "lt", "lte", "exists", "matches"}
@@ -106,37 +105,9 @@ class Rule(BaseModel):
         return f"line {self.line}, rule {self.id}"
 
 
-# --- YAML with line numbers ------------------------------------------------------------------------------
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _strip_lines(data: Any) -> Any:
-    return without_key(data, "__line__")
-
-
 def load_rule_file(path: Path) -> list[Rule]:
     source = str(path)
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-    except OSError as exc:
-        raise RuleError(source, f"cannot read rule file: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise RuleError(source, "rule file must be UTF-8") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        raise RuleError(source, f"invalid YAML: {getattr(exc, 'problem', exc)}", where) from None
+    data = load_marked(path, RuleError, "rule file")
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RuleError(source, "a rule file holds a mapping with a `rules:` list")
     unknown = set(data) - {"rules", "family", "description", "__line__"}
@@ -149,7 +120,7 @@ def load_rule_file(path: Path) -> list[Rule]:
         if not isinstance(raw, dict):
             raise RuleError(source, "each rule must be a mapping", f"line {line}")
         try:
-            rule = Rule.model_validate({**_strip_lines(raw), "file": source, "line": line})
+            rule = Rule.model_validate({**strip_lines(raw), "file": source, "line": line})
         except ValidationError as exc:
             err = exc.errors()[0]
             path = ".".join(str(p) for p in err["loc"])

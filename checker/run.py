@@ -24,6 +24,7 @@ from checker.gate import (
     write_baseline,
 )
 from checker.progress import Progress
+from checker.readers.layout.vocabulary import Vocabulary, load_vocabulary
 from checker.rulebook import Rule, RuleError, bundled_rules_dir, check_rule, load_rules
 from checker.store import ReportStore
 
@@ -48,6 +49,12 @@ class Options:
     progress: bool = False
     executor: str = "local"
     scheduler: str | None = None
+    form_dirs: list[str] = field(default_factory=list)
+
+
+def load_active_forms(settings: Settings, form_dirs: list[str]) -> Vocabulary:
+    """The bundled form vocabulary plus the settings' and the command line's."""
+    return load_vocabulary([*(settings.resolve(d) for d in settings.forms), *form_dirs])
 
 
 def load_active_rules(settings: Settings, rule_dirs: list[str], select: list[str], ignore: list[str]) -> list[Rule]:
@@ -120,6 +127,7 @@ SPILL_AFTER = 2000  # files: beyond this, reports are spilled to disk instead of
 def run(opts: Options) -> RunResult:
     settings = opts.settings
     rules = load_active_rules(settings, opts.rule_dirs, opts.select, opts.ignore)
+    vocab = load_active_forms(settings, opts.form_dirs)
     profile = settings.weights_profile()
     paths = expand_paths(opts.paths, opts.exclude)
     jobs = os.cpu_count() or 1 if opts.jobs is None else opts.jobs
@@ -132,10 +140,11 @@ def run(opts: Options) -> RunResult:
             from checker.dask_executor import run_batch_dask
 
             outcome = run_batch_dask(paths, rules, profile, opts.keep_models, opts.cache_dir, sink, opts.scheduler,
-                                     progress.update if progress else None, Path(work.name) if large else None)
+                                     progress.update if progress else None, Path(work.name) if large else None,
+                                     vocab)
         else:
             outcome = run_batch(paths, rules, profile, jobs, opts.timeout, opts.keep_models, opts.cache_dir, sink,
-                                progress.update if progress else None, Path(work.name) if large else None)
+                                progress.update if progress else None, Path(work.name) if large else None, vocab)
     finally:
         if progress:
             progress.close()

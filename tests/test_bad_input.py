@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from checker.cli import main
@@ -70,11 +72,17 @@ def test_truncated_xlsx(tmp_path, capsys):
     assert code == 2 and "cut.xlsx" in err and "not a readable" in err
 
 
-def test_table_missing_columns_names_the_row(capsys):
-    code, _, err = _run(capsys, str(FIXTURES / "edge" / "missing_columns.txt"))
-    assert code == 2
-    assert "missing_columns.txt (table 1, row 2, line 5)" in err
-    assert "lacks columns: 分值, 得分" in err
+def test_table_missing_columns_is_read_with_a_warning_naming_the_row(capsys):
+    """A header without 分值/得分 no longer throws the filing away: what is there is read, the warning
+    names the place, and `check` reports the missing parts as completeness findings."""
+    code, out, err = _run(capsys, str(FIXTURES / "edge" / "missing_columns.txt"))
+    assert code == 0
+    assert "table 1, row 2, column 1, line 5: the indicator header lacks 得分; read without it" in err
+    assert "培训人次" in out and "120人次" in out
+    main(["check", "--no-cache", "--jobs", "0", "--format", "json", str(FIXTURES / "edge" / "missing_columns.txt")])
+    report = json.loads(capsys.readouterr().out)["reports"][0]
+    assert [(f["rule"], f["location"]["path"][-1]) for f in report["findings"] if f["category"] == "completeness"] \
+        == [("CMP002", "项目资金"), ("CMP002", "年度总体目标"), ("CMP002", "总分"), ("CMP006", "自评报告")]
 
 
 def test_no_filing_in_document(capsys):

@@ -54,6 +54,7 @@ def test_exit_codes(capsys, tmp_path):
             has_table: true
             funding:
               - {kind: total, label: 年度资金总额, budget: 100, executed: 100, weight: 10, rate: 100%, score: 10}
+            goal: {expected: 培训学员500人次, actual: 培训学员520人次}
             level1: [{name: 产出指标, declared_weight: 50}, {name: 效益指标, declared_weight: 30},
                      {name: 满意度指标, declared_weight: 10}]
             indicators:

@@ -15,7 +15,7 @@ from checker.facts import claims as claims_mod
 from checker.facts.figures import figures
 from checker.facts.scoring import actual_is_count, compare, months_in, target_is_time, time_missed
 from checker.facts.text import contained_share, filled, shorten, similarity, squash, stutter
-from checker.model import Evaluation, Indicator, Location, Text
+from checker.model import FUNDING_PARTS, Evaluation, Indicator, Location, Text, Value
 from checker.quantity import MONEY_UNIT, parse_quantity
 
 MAX_STRING = 2000
@@ -106,6 +106,17 @@ def _num(v: Any) -> float | None:
     return v.number if v is not None and not v.empty else None
 
 
+def _money_num(v: Any, scale: float) -> float | None:
+    """A funding figure in 万元: the form's unit applied to a bare figure; 10万 is 10万元."""
+    n = _num(v)
+    if n is None:
+        return None
+    unit = v.parsed.unit
+    if unit == MONEY_UNIT or unit == "万":
+        return n
+    return _r(n * scale, 6)
+
+
 def _r(x: float | None, nd: int = 4) -> float | None:
     return None if x is None else round(x, nd)
 
@@ -123,34 +134,84 @@ def build_facts(ev: Evaluation, eval_key: int = 0, profile: dict[str, float] | N
             if not ind.empty:
                 _indicator(b, ind, i)
     _texts(b)
+    _gaps(b)
     if ev.narrative is not None:
         _narrative_funding(b)
         claims_mod.add_claims(b)
     return b.records
 
 
+GAP_PATHS = {"table": ["自评表"], "funding": ["自评表", "项目资金"], "goal": ["自评表", "年度总体目标"],
+             "goal.expected": ["自评表", "年度总体目标", "预期目标"], "goal.actual": ["自评表", "年度总体目标", "实际完成情况"],
+             "indicators": ["自评表", "绩效指标"], "total": ["自评表", "总分"], "scores": ["自评表", "得分"],
+             "project": ["项目名称"], "narrative": ["自评报告"]}
+
+
+def _gaps(b: FactBuilder) -> None:
+    for g in b.ev.gaps:
+        path = GAP_PATHS.get(g.part) or ["自评报告", g.label]
+        b.add("gap", {"part": g.part, "label": g.label, "reason": g.reason, "text": g.text, "filing_kind": b.ev.kind},
+              g.loc, path, cell_text=g.text or None)
+
+
 def indicator_path(ind: Indicator) -> list[str]:
     return ["自评表", "绩效指标", *(x for x in (ind.level1, ind.level2) if x), ind.name.text or "(未命名)"]
 
 
+@dataclass
+class Execution:
+    """The budget execution's weight and score: on the 年度资金总额 row, on an indicator row of its own
+    (决策/过程/产出/效益 framework), or a weight declared by the block's label (预算执行情况（20分）)."""
+
+    weight: float | None = None
+    score: float | None = None
+    weight_cell: Value | None = None
+    score_cell: Value | None = None
+    in_indicators: bool = False  # its weight and score are already among the indicator rows
+
+
+def execution_of(ev: Evaluation) -> Execution:
+    total = ev.funding_row("total")
+    out = Execution()
+    if total is not None:
+        out.weight, out.score = _num(total.weight), _num(total.score)
+        out.weight_cell, out.score_cell = total.weight, total.score
+    row = next((i for i in ev.indicators if i.execution and i.counted), None)
+    if row is not None and out.weight is None and out.score is None:
+        out = Execution(_num(row.weight), _num(row.score), row.weight, row.score, in_indicators=True)
+    if out.weight is None and ev.execution_weight is not None:
+        out.weight = ev.execution_weight
+    return out
+
+
+def money_scale(ev: Evaluation) -> float:
+    """Funding figures in 万元 whatever unit the form states (项目资金（元）)."""
+    return MONEY_SCALE.get(ev.money_unit, 1.0)
+
+
+MONEY_SCALE = {"元": 1e-4, "千元": 0.1, "万元": 1.0, "亿元": 1e4}
+
+
 def _evaluation(b: FactBuilder) -> None:
     ev = b.ev
-    rows = [i for i in ev.indicators if not i.empty]
-    total = ev.funding_row("total")
-    exec_weight = _num(total.weight) if total else None
-    exec_score = _num(total.score) if total else None
+    rows = [i for i in ev.indicators if i.counted]
+    ex = execution_of(ev)
+    exec_weight = 0 if ex.in_indicators else ex.weight
+    exec_score = 0 if ex.in_indicators else ex.score
     weights = [w for w in (_num(i.weight) for i in rows) if w is not None]
     scores = [s for s in (_num(i.score) for i in rows) if s is not None]
     fields: dict[str, Any] = {"has_table": ev.has_table, "has_narrative": ev.narrative is not None,
-                              "indicator_count": len(rows)}
+                              "indicator_count": len(rows), "filing_kind": ev.kind}
     expected_total = sum(b.profile.values())
     fields["expected_total"] = expected_total
     if ev.has_table and rows:
-        fields["weight_sum"] = _r(sum(weights) + (exec_weight or 0))
-        fields["weight_gap_abs"] = _r(abs(fields["weight_sum"] - expected_total))
-        fields["score_sum"] = _r(sum(scores) + (exec_score or 0))
+        if weights or exec_weight:
+            fields["weight_sum"] = _r(sum(weights) + (exec_weight or 0))
+            fields["weight_gap_abs"] = _r(abs(fields["weight_sum"] - expected_total))
+        if scores or exec_score is not None:
+            fields["score_sum"] = _r(sum(scores) + (exec_score or 0))
         reported = _num(ev.total.score) if ev.total else None
-        if reported is not None:
+        if reported is not None and "score_sum" in fields:
             fields["total_reported"] = reported
             fields["total_gap"] = _r(reported - fields["score_sum"])
             fields["total_gap_abs"] = abs(fields["total_gap"])
@@ -175,9 +236,11 @@ def _funding(b: FactBuilder) -> None:
     total = ev.funding_row("total")
     if total is None:
         return
-    budget, executed = _num(total.budget), _num(total.executed)
-    fields: dict[str, Any] = {"budget": budget, "initial_budget": _num(total.initial_budget), "executed": executed,
-                              "weight": _num(total.weight), "score_reported": _num(total.score),
+    scale = money_scale(ev)
+    budget, executed = _money_num(total.budget, scale), _money_num(total.executed, scale)
+    ex = execution_of(ev)
+    fields: dict[str, Any] = {"budget": budget, "initial_budget": _money_num(total.initial_budget, scale),
+                              "executed": executed, "weight": ex.weight, "score_reported": ex.score,
                               "expected_weight": b.profile.get("execution")}
     if fields["weight"] is not None and fields["expected_weight"] is not None:
         fields["weight_profile_gap_abs"] = _r(abs(fields["weight"] - fields["expected_weight"]))
@@ -204,7 +267,7 @@ def _funding(b: FactBuilder) -> None:
         if reference is not None:
             fields["cost_reference"] = reference
             fields["cost_excess"] = _r(sum(money) - reference)
-    cell = total.score if not total.score.empty else total.executed
+    cell = ex.score_cell if ex.score_cell is not None and not ex.score_cell.empty else total.executed
     b.add("funding", fields, cell.loc or total.loc, ["自评表", "项目资金", "年度资金总额"], cell_text=cell.raw,
           costs=[f"{i.name.text}: {i.actual.raw}" for i in costs])
     _funding_columns(b)
@@ -226,11 +289,12 @@ _COLUMNS = (("initial_budget", "年初预算数"), ("budget", "全年预算数")
 def _funding_columns(b: FactBuilder) -> None:
     ev = b.ev
     total = ev.funding_row("total")
-    parts = [r for r in ev.funding if r.kind != "total"]
+    parts = [r for r in ev.funding if r.kind in FUNDING_PARTS]
+    scale = money_scale(ev)
     assert total is not None
     for attr, label in _COLUMNS:
-        t = _num(getattr(total, attr))
-        values = [(r, _num(getattr(r, attr))) for r in parts]
+        t = _money_num(getattr(total, attr), scale)
+        values = [(r, _money_num(getattr(r, attr), scale)) for r in parts]
         filled_parts = [(r, v) for r, v in values if v is not None]
         if t is None or not filled_parts:
             continue
@@ -245,7 +309,7 @@ def _funding_columns(b: FactBuilder) -> None:
 def _level1(b: FactBuilder) -> None:
     ev = b.ev
     for lv in ev.level1:
-        rows = [i for i in ev.indicators if i.level1 == lv.name and not i.empty]
+        rows = [i for i in ev.indicators if i.level1 == lv.name and i.counted]
         weights = [w for w in (_num(i.weight) for i in rows) if w is not None]
         scores = [s for s in (_num(i.score) for i in rows) if s is not None]
         fields: dict[str, Any] = {"name": lv.name, "declared_weight": lv.declared_weight,
@@ -363,8 +427,10 @@ def _narrative_funding(b: FactBuilder) -> None:
     total = ev.funding_row("total")
     if total is None:
         return
-    fields: dict[str, Any] = {"table_budget": _num(total.budget), "table_initial_budget": _num(total.initial_budget),
-                              "table_executed": _num(total.executed)}
+    scale = money_scale(ev)
+    fields: dict[str, Any] = {"table_budget": _money_num(total.budget, scale),
+                              "table_initial_budget": _money_num(total.initial_budget, scale),
+                              "table_executed": _money_num(total.executed, scale)}
     tb, te = fields["table_budget"], fields["table_executed"]
     if tb and te is not None:
         fields["rate_computed"] = _r(te / tb * 100, 2)

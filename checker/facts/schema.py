@@ -37,7 +37,8 @@ FACT_KINDS: dict[str, dict[str, FieldDoc]] = {
     "evaluation": {
         "has_table": _f("bool", "the 自评表 was found"),
         "has_narrative": _f("bool", "the 自评报告 was found"),
-        "indicator_count": _f("number", "non-empty indicator rows"),
+        "indicator_count": _f("number", "indicator rows of their own (not blank, template or 其中 breakdown rows)"),
+        "filing_kind": _f("string", "project (项目支出) or department (部门整体支出)"),
         "weight_sum": _f("number", "execution 分值 plus every indicator 分值"),
         "expected_total": _f("number", "total weight of the scoring profile (100 by default)"),
         "weight_gap_abs": _f("number", "abs(weight_sum − expected_total)"),
@@ -168,6 +169,16 @@ FACT_KINDS: dict[str, dict[str, FieldDoc]] = {
         "others": _f("number", "how many other paragraphs of other projects share it"),
         "shared_ratio": _f("number", "0–1 share of this paragraph found in the other"),
     },
+    "gap": {
+        "part": _f("string", "what is lacking: table, funding, goal, goal.expected, goal.actual, indicators, total, "
+                             "scores, project, narrative, narrative.management, narrative.achievement, "
+                             "narrative.problems, narrative.measures"),
+        "label": _f("string", "the part as the form names it (自评表, 存在的问题 …)"),
+        "reason": _f("string", "missing (not in the filing), empty (there, but blank) or instruction (still the "
+                               "template's instruction text)"),
+        "text": _f("string", "the instruction text left in the part"),
+        "filing_kind": _f("string", "project (项目支出) or department (部门整体支出)"),
+    },
     "metric_pair": {
         "metric": _f("string", "normalised indicator name, the key across filings"),
         "name": _f("string", "三级指标 as written"),
@@ -199,6 +210,7 @@ KIND_DOCS = {
     "narrative_funding": "one per evaluation with both report and table: the report's money figures",
     "claim": "one per count in 项目绩效目标完成情况, matched to the table",
     "paste": "one per report paragraph that shares sentences with another project's report (cross-filing)",
+    "gap": "one per part of the filing that is missing, empty or still holds the template's instruction text",
     "metric_pair": "one per pair of projects of one unit and year stating the same metric (cross-filing)",
 }
 

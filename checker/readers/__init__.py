@@ -11,19 +11,20 @@ import zipfile
 from pathlib import Path
 
 from checker.errors import InputError
-from checker.layout import build_filing
 from checker.model import Filing
 from checker.readers.canonical import read_canonical
 from checker.readers.document import Document
+from checker.readers.layout import build_filing
+from checker.readers.layout.vocabulary import Vocabulary
 
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ""}
 CANONICAL_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 SUPPORTED_SUFFIXES = {".txt", ".docx", ".xlsx", ".xlsm", ".yaml", ".yml", ".json"}
 
 
-def read_path(path: str | Path) -> list[Filing]:
+def read_path(path: str | Path, vocab: Vocabulary | None = None) -> list[Filing]:
     """All filings in one file. Raises InputError, naming the file, when it cannot be read."""
-    return read_bytes(file_bytes(path), str(path))
+    return read_bytes(file_bytes(path), str(path), vocab)
 
 
 def file_bytes(path: str | Path) -> bytes:
@@ -40,15 +41,16 @@ def file_bytes(path: str | Path) -> bytes:
         raise InputError(source, f"cannot read: {exc.strerror}") from None
 
 
-def read_bytes(data: bytes, source: str) -> list[Filing]:
+def read_bytes(data: bytes, source: str, vocab: Vocabulary | None = None) -> list[Filing]:
+    """All filings in a file's bytes, the form vocabulary (bundled by default) naming their parts."""
     if not data.strip():
         raise InputError(source, "empty file")
     suffix = Path(source).suffix.lower()
     fmt = sniff(data, suffix, source)
     if fmt in ("yaml", "json"):
-        return read_canonical(data, source, fmt)
+        return read_canonical(data, source, fmt, vocab)
     doc = _read_document(data, source, fmt)
-    return [build_filing(doc, file_year=_year_in_name(source))]
+    return [build_filing(doc, file_year=_year_in_name(source), vocab=vocab)]
 
 
 def sniff(data: bytes, suffix: str, source: str) -> str:

@@ -9,12 +9,14 @@ from pydantic import ValidationError
 
 from checker.errors import InputError
 from checker.model import Filing
+from checker.readers.layout.completeness import find_gaps
+from checker.readers.layout.vocabulary import Vocabulary, default_vocabulary
 
 # libyaml's loader where PyYAML was built with it: the same safe subset, ten times faster
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_canonical(data: bytes, source: str, fmt: str) -> list[Filing]:
+def read_canonical(data: bytes, source: str, fmt: str, vocab: Vocabulary | None = None) -> list[Filing]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -44,5 +46,14 @@ def read_canonical(data: bytes, source: str, fmt: str) -> list[Filing]:
         filing.format = filing.format or fmt
         if not filing.evaluations:
             raise InputError(source, "no filing found: the document has no evaluations", f"document {i + 1}")
+        derive(filing, vocab)
         filings.append(filing)
     return filings
+
+
+def derive(filing: Filing, vocab: Vocabulary | None = None) -> Filing:
+    """Recompute what is derived from the model (like each value's parse): the gaps of every evaluation."""
+    vocab = vocab or default_vocabulary()
+    for ev in filing.evaluations:
+        ev.gaps = find_gaps(ev, vocab, filing.format)
+    return filing

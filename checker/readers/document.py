@@ -1,6 +1,6 @@
 """The format-neutral shape every table reader produces: paragraphs and tables of cells.
 
-Readers only turn bytes into this shape; `checker.layout` maps it onto the model by the form's labels.
+Readers only turn bytes into this shape; `checker.readers.layout` maps it onto the model by the form's labels.
 Merged cells appear once, at their top-left position; the positions they cover are left out across a row
 and empty down a column, the way the text export shows them.
 """
@@ -26,6 +26,7 @@ class Table:
     index: int
     rows: list[list[Cell]] = field(default_factory=list)
     sheet: str | None = None
+    grid: bool = False  # cells carry grid columns and spans (docx, xlsx), not mere positions (text export)
 
 
 @dataclass

@@ -40,7 +40,7 @@ def read_docx(data: bytes, source: str) -> Document:
 
 
 def _table(table: DocxTable, index: int) -> Table:
-    out = Table(index=index)
+    out = Table(index=index, grid=True)
     for r, tr in enumerate(table._tbl.tr_lst):
         row: list[Cell] = []
         col = tr.grid_before

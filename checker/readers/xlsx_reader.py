@@ -40,7 +40,7 @@ def _sheet(ws, index: int) -> Table:  # type: ignore[no-untyped-def]
                 covered[(r, c)] = "below" if c == rng.min_col else "right"
                 if c == rng.min_col:
                     spans[(r, c)] = rng.max_col - rng.min_col + 1
-    table = Table(index=index, sheet=ws.title)
+    table = Table(index=index, sheet=ws.title, grid=True)
     for row in ws.iter_rows():
         cells: list[Cell] = []
         for cell in row:

@@ -30,7 +30,7 @@ WORDS = {
            "expired": "expired waiver", "unused": "unused waiver"},
 }
 CATEGORY_ZH = {"budget": "预算", "arithmetic": "计算", "consistency": "一致性", "duplication": "重复",
-               "scoring": "评分", "indicator": "指标"}
+               "scoring": "评分", "indicator": "指标", "completeness": "完整性"}
 
 
 def _fmt(v: Any) -> str:

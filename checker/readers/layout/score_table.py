@@ -1,0 +1,563 @@
+"""The scored table (自评表): identity, funding, goal, indicators and total, by the vocabulary's labels.
+
+Rows are fed one at a time; indicator rows are held until their table ends so that a header cell the
+vocabulary does not know can be resolved from the contents of its column. Nothing here raises for a
+malformed table: what cannot be read becomes a warning naming the place, and the rest is read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from checker.model import (
+    FUNDING_LABELS,
+    Evaluation,
+    FundingRow,
+    Goal,
+    Indicator,
+    Level1,
+    Narrative,
+    SourceRow,
+    Text,
+    Total,
+    Value,
+    is_blank,
+)
+from checker.quantity import parse_quantity
+from checker.readers.document import Cell
+from checker.readers.layout.grid import (
+    Columns,
+    HeaderCell,
+    Row,
+    after,
+    column_profile,
+    columns_from,
+    header_cells,
+    loc_of,
+    merge_two_rows,
+    paragraph_loc,
+    text_of,
+    value_of,
+    where,
+)
+from checker.readers.layout.vocabulary import Vocabulary, label_key, norm
+
+LEVEL1_RE = re.compile(r"^(?P<name>.*?)[(（]?(?P<w>\d+(?:\.\d+)?)分?[)）]?$")
+_WEIGHT_IN_LABEL_RE = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+_UNIT_IN_LABEL_RE = re.compile(r"(?:[(（]|单位[:：]\s*)(万元|千元|亿元|元)[)）]?")
+_CODE_RE = re.compile(r"^(?P<code>[0-9A-Za-z]{2,}(?:[-－][0-9A-Za-z]+)*?)\s*[-－—_]\s*(?P<name>\S.*)$")
+_OPERATOR_RE = re.compile(r"[≥≤＞＜<>=≧≦﹦＝]+|不低于|不少于|不超过|不高于|大于|小于|等于|以上|以下")
+_DIRECTION_OPS = {"正向": "≥", "反向": "≤"}
+_NUMBERING_RE = re.compile(r"^\s*(?:\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）])\s*")
+
+REQUIRED_INDICATOR = ("name", "target", "actual", "score")
+COLUMN_NAMES = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target": "年度指标值",
+                "actual": "实际完成值", "weight": "分值", "score": "得分", "deviation": "偏差原因分析",
+                "nature": "指标性质", "measure_unit": "度量单位", "budget": "全年预算数", "executed": "全年执行数",
+                "initial_budget": "年初预算数", "rate": "执行率", "reason": "原因"}
+
+
+def split_code(text: str) -> tuple[str, str]:
+    """(code, name) of "51000021R000000019951-工资性支出" or "219-某镇人民政府"; ("", text) otherwise."""
+    m = _CODE_RE.match(text)
+    if m and any(ch.isdigit() for ch in m.group("code")) and not re.search(r"[\u4e00-\u9fff]", m.group("code")):
+        return m.group("code"), m.group("name").strip()
+    return "", text
+
+
+def strip_numbering(text: str) -> str:
+    return _NUMBERING_RE.sub("", text, count=1)
+
+
+class ScoreMapper:
+    def __init__(self, ev: Evaluation, vocab: Vocabulary, source: str) -> None:
+        self.ev = ev
+        self.v = vocab
+        self.source = source
+        self.funding_cols: Columns | None = None
+        self.goal_cols: dict[str, int] = {}
+        self.header: list[HeaderCell] | None = None  # the indicator header as read so far
+        self.header_rows: list[Row] = []
+        self.pending: list[Row] = []
+        self.level1 = ""
+        self.level2 = ""
+        self.seen_indicators = False
+        self.after_total = False
+        self.breakdown_mode = False
+
+    # --- entry points -------------------------------------------------------------------------------
+
+    def feed(self, row: Row) -> None:
+        nonempty = row.nonempty()
+        if not nonempty:
+            return
+        if self.goal_cols and self._goal_values(row):
+            return
+        if self._department(row):
+            return
+        if self._indicator_header(row):
+            return
+        if self._funding_header(row):
+            return
+        if self._total(row, nonempty):
+            return
+        if self.header is not None and not self.after_total and self._narrative_row(row, nonempty, strict=True):
+            return
+        if self.header is not None and not self.after_total:
+            self.pending.append(row)
+            return
+        if self._identity(row):
+            return
+        if self._goal(row, nonempty):
+            return
+        if self.funding_cols is not None and self._funding(row):
+            return
+        self._narrative_row(row, nonempty, strict=False)
+
+    def finish(self) -> None:
+        self._flush()
+
+    def warn(self, message: str) -> None:
+        self.ev.warnings.append(message)
+
+    # --- labels ---------------------------------------------------------------------------------------
+
+    def is_label(self, text: str) -> bool:
+        v = self.v
+        return bool(v.identity_field(text) or v.funding_column(text) or v.indicator_column(text)
+                    or text in v.goal_expected or text in v.goal_actual or v.is_total(text) or text in v.grade
+                    or v.narrative_section(strip_numbering(text)))
+
+    # --- identity and the header block --------------------------------------------------------------
+
+    def _identity(self, row: Row) -> bool:
+        found = False
+        for c in row.cells:
+            if is_blank(c.text):
+                continue
+            name = self.v.identity_field(c.text)
+            if name is not None:
+                found = True
+                value = after(row, c, stop=self.is_label)
+                if value is not None:
+                    self._set_identity(name, value.text)
+                continue
+            if c.text in self.v.total_score or c.text in self.v.grade:
+                value = after(row, c, stop=self.is_label)
+                if value is not None and found | self._header_block():
+                    self._header_total(row, c, value)
+                    found = True
+        return found
+
+    def _header_block(self) -> bool:
+        """Rows before the indicator table: a 自评得分 there is the filing's declared total."""
+        return self.header is None and not self.seen_indicators
+
+    def _set_identity(self, name: str, raw: str) -> None:
+        text = Text(raw=raw).text
+        if name == "project":
+            code, project = split_code(text)
+            self.ev.project, self.ev.project_code = project, code or self.ev.project_code
+        elif name == "department":
+            self.ev.department = split_code(text)[1]
+        elif name == "implementer":
+            self.ev.implementer = split_code(text)[1]
+        elif name == "unit":
+            if not self.ev.department:
+                self.ev.department = split_code(text)[1]
+            if self.ev.kind == "department" and not self.ev.project:
+                self.ev.project = split_code(text)[1]
+
+    def _header_total(self, row: Row, label: Cell, value: Cell) -> None:
+        total = self.ev.total or Total(placement="header", loc=loc_of(row.table, label))
+        if label.text in self.v.grade:
+            total.grade = text_of(row, value)
+        else:
+            total.score = value_of(row, value)
+        self.ev.total = total
+
+    # --- whole-department income/expenditure breakdown ----------------------------------------------
+
+    def _department(self, row: Row) -> bool:
+        texts = [c.text for c in row.nonempty()]
+        if any(t in self.v.income for t in texts) and any(t in self.v.expenditure for t in texts):
+            self.breakdown_mode = True
+            self.ev.kind = "department"
+            return True
+        if not self.breakdown_mode:
+            return False
+        found = False
+        for c in row.cells:
+            if is_blank(c.text):
+                continue
+            side = "income" if c.text in self.v.income_rows else "expenditure" if c.text in self.v.expenditure_rows \
+                else None
+            if side is None:
+                continue
+            value = after(row, c, stop=lambda t: t in self.v.income_rows or t in self.v.expenditure_rows)
+            self.ev.sources.append(SourceRow(side=side, label=norm(c.text), amount=value_of(row, value),
+                                             loc=loc_of(row.table, c)))
+            found = True
+        if not found:
+            self.breakdown_mode = False
+        return found
+
+    # --- goal -------------------------------------------------------------------------------------------
+
+    def _goal(self, row: Row, nonempty: list[Cell]) -> bool:
+        v = self.v
+        texts = [strip_numbering(c.text) for c in row.cells]
+        has_expected = any(t in v.goal_expected for t in texts)
+        has_actual = any(t in v.goal_actual for t in texts)
+        if has_expected and has_actual:
+            values_here = [c for c in row.cells if not is_blank(c.text) and not self.is_label(strip_numbering(c.text))
+                           and strip_numbering(c.text) not in v.goal_sections]
+            if not values_here:  # a header: the values follow on the next row
+                for c in row.cells:
+                    t = strip_numbering(c.text)
+                    if t in v.goal_expected and "expected" not in self.goal_cols:
+                        self.goal_cols["expected"] = c.col
+                    elif t in v.goal_actual and "actual" not in self.goal_cols:
+                        self.goal_cols["actual"] = c.col
+                self.ev.goal = self.ev.goal or Goal()
+                return True
+        goal = self.ev.goal
+        handled = False
+        for c in row.cells:
+            t = strip_numbering(c.text)
+            if is_blank(t):
+                continue
+            which = "expected" if t in v.goal_expected else "actual" if t in v.goal_actual else None
+            if which is None:
+                continue
+            value = after(row, c, stop=lambda x: strip_numbering(x) in v.goal_expected
+                          or strip_numbering(x) in v.goal_actual)
+            goal = goal or Goal()
+            setattr(goal, which, text_of(row, value) if value is not None else Text(loc=loc_of(row.table, c)))
+            handled = True
+        if handled:
+            self.ev.goal = goal
+            return True
+        first = strip_numbering(nonempty[0].text)
+        if first in v.goal_sections and len(nonempty) == 2 and not self.is_label(nonempty[1].text):
+            self.ev.goal = goal or Goal()
+            self.ev.goal.expected = text_of(row, nonempty[1])
+            return True
+        return first in v.goal_sections and len(nonempty) == 1
+
+    def _goal_values(self, row: Row) -> bool:
+        """The row under a 预期目标 | 实际完成情况 header; a row of labels is not it."""
+        cols, self.goal_cols = self.goal_cols, {}
+        values = [c for c in row.cells if not is_blank(c.text)]
+        if all(self.is_label(strip_numbering(c.text)) for c in values):
+            return False
+        by_col = {c.col: c for c in row.cells}
+        picked = {name: by_col.get(col) for name, col in cols.items()}
+        if any(c is None or is_blank(c.text) for c in picked.values()) and len(values) == len(cols):
+            # a flattened row without the merged label's empty cell: take the values in header order
+            picked = dict(zip(sorted(cols, key=lambda n: cols[n]), values, strict=True))
+        goal = self.ev.goal or Goal()
+        for name, cell in picked.items():
+            setattr(goal, name, text_of(row, cell))
+        self.ev.goal = goal
+        return True
+
+    # --- funding ----------------------------------------------------------------------------------------
+
+    def _funding_header(self, row: Row) -> bool:
+        cells = header_cells(row.cells, self.v.funding_column)
+        names = {h.name for h in cells if h.name}
+        if not ({"budget", "executed"} & names) or len(names) < 2:
+            return False
+        if any(self.v.indicator_column(c.text) in ("name", "level1", "level2") for c in row.cells):
+            return False
+        self._flush()
+        self.funding_cols = columns_from(cells)
+        for c in row.cells:
+            self._funding_section_label(c.text)
+        missing = [n for n in ("budget", "executed") if n not in self.funding_cols.spans]
+        if missing:
+            self._infer_funding(cells, missing, row)
+        return True
+
+    def _funding_section_label(self, text: str) -> None:
+        n = norm(text)
+        if not (text in self.v.funding_sections or self.v.funding_column(text)):
+            return
+        unit = _UNIT_IN_LABEL_RE.search(n)
+        if unit:
+            self.ev.money_unit = unit.group(1)
+        weight = _WEIGHT_IN_LABEL_RE.search(n)
+        if weight and text in self.v.funding_sections:
+            self.ev.execution_weight = float(weight.group(1))
+
+    def _infer_funding(self, cells: list[HeaderCell], missing: list[str], row: Row) -> None:
+        """A header cell the vocabulary does not know, between known funding columns, holding figures."""
+        assert self.funding_cols is not None
+        unknown = [h for h in cells if h.name is None and not is_blank(h.text)
+                   and h.text not in self.v.funding_sections]
+        for name in missing:
+            if not unknown:
+                self.warn(f"{where(row.table, row.cells[0])}: the funding header has no {COLUMN_NAMES[name]} column")
+                continue
+            h = unknown.pop(0)
+            self.funding_cols.spans[name] = (h.col, h.col + h.span)
+            self.warn(f"{where(row.table, row.cells[0])}: funding header cell {norm(h.text)!r} is not in the "
+                      f"vocabulary; read as {COLUMN_NAMES[name]} from its position")
+
+    def _funding(self, row: Row) -> bool:
+        assert self.funding_cols is not None
+        label_cell = next((c for c in row.cells if not is_blank(c.text) and self.v.funding_row(c.text)), None)
+        kind = self.v.funding_row(label_cell.text) if label_cell is not None else None
+        cols = self.funding_cols.cells(row)
+        figures = [c for name, cs in cols.items() if name in ("budget", "executed", "initial_budget")
+                   for c in cs if c is not label_cell and not is_blank(c.text)]
+        if label_cell is None:
+            first = row.nonempty()[0]
+            if not figures or self.is_label(first.text) or self.header is not None:
+                return False
+            label_cell, kind = first, "unlisted"
+            self.warn(f"{where(row.table, first)}: funding row {norm(first.text)!r} is not a known source; "
+                      "kept apart from the sources that add up to the total")
+        assert kind is not None
+        if kind != "unlisted" and self.ev.funding_row(kind) is not None:  # type: ignore[arg-type]
+            return True
+        label = norm(label_cell.text) if kind == "unlisted" else FUNDING_LABELS[kind]
+        fr = FundingRow(kind=kind, label=label, loc=loc_of(row.table, label_cell))  # type: ignore[arg-type]
+        for name, cells in cols.items():
+            cells = [c for c in cells if c is not label_cell]
+            if not cells:
+                continue
+            if name == "reason":
+                fr.reason = text_of(row, cells[0])
+            else:
+                setattr(fr, name, value_of(row, cells[0]))
+        self.ev.funding.append(fr)
+        return True
+
+    # --- indicators -------------------------------------------------------------------------------------
+
+    def _indicator_header(self, row: Row) -> bool:
+        cells = header_cells(row.cells, self.v.indicator_column)
+        names = {h.name for h in cells if h.name}
+        funding = {self.v.funding_column(c.text) for c in row.cells if c.text}
+        if {"budget", "executed"} & funding and not names & {"name", "level1", "level2"}:
+            return False
+        is_header = "name" in names or len(names & {"level1", "level2", "target", "actual", "score", "weight"}) >= 3
+        if self.header is not None and not self.pending and (names & {"nature", "measure_unit", "target", "level1",
+                                                                       "name"}):
+            # the second row of a two-row header
+            merged, notes = merge_two_rows(self.header, cells, row.table.grid, self.v.groups)
+            self.header = merged
+            self.header_rows.append(row)
+            for n in notes:
+                self.warn(f"{row.where()}: {n}")
+            return True
+        if not is_header:
+            return False
+        self._flush()
+        self.header = cells
+        self.header_rows = [row]
+        self.after_total = False
+        self.seen_indicators = True
+        return True
+
+    def _flush(self) -> None:
+        if self.header is None or not self.pending:
+            self.pending = []
+            return
+        rows, self.pending = self.pending, []
+        cols = self._resolve(self.header, rows)
+        for row in rows:
+            self._indicator(row, cols)
+
+    def _resolve(self, header: list[HeaderCell], rows: list[Row]) -> Columns:
+        """Columns of the indicator table; header cells the vocabulary lacks are inferred from what their
+        column holds and where it stands."""
+        cols = columns_from(header)
+        known = set(cols.spans)
+        if self.header_rows and not self.header_rows[0].table.grid:
+            width = max(len(r.cells) for r in rows)
+            header_width = max(h.col for h in header) + 1
+            if width > header_width and "name" in known:
+                self.warn(f"{self.header_rows[0].where()}: indicator rows have {width} cells, the header {header_width}")
+        unknown = [h for h in header if h.name is None and not is_blank(h.text)
+                   and h.text not in self.v.indicator_sections and not self.is_label(h.text)]
+        blank_cols = [h for h in header if is_blank(h.text)]
+
+        def column_texts(h: HeaderCell) -> list[str]:
+            out = []
+            for r in rows:
+                c = next((c for c in r.cells if h.col <= c.col < h.col + h.span), None)
+                out.append(c.text if c is not None else "")
+            return out
+
+        profiles = {id(h): column_profile(column_texts(h)) for h in unknown + blank_cols}
+        where_header = self.header_rows[0].where() if self.header_rows else "indicator table"
+
+        def take(name: str, wanted: tuple[str, ...], before: str | None = None, after_: str | None = None) -> None:
+            if name in cols.spans:
+                return
+            lo = cols.spans[after_][0] if after_ and after_ in cols.spans else -1
+            hi = cols.spans[before][0] if before and before in cols.spans else 10 ** 6
+            for h in unknown + blank_cols:
+                if lo < h.col < hi and profiles[id(h)] in wanted and not any(
+                        s[0] == h.col for s in cols.spans.values()):
+                    cols.spans[name] = (h.col, h.col + h.span)
+                    shown = norm(h.text) or "(blank)"
+                    self.warn(f"{where_header}: indicator header cell {shown!r} is not in the vocabulary; read as "
+                              f"{COLUMN_NAMES[name]} from its position and contents")
+                    return
+
+        if not ({"weight", "score"} <= known):
+            take("weight", ("score",), after_="actual" if "actual" in known else "name")
+            take("score", ("score",), after_="weight" if "weight" in cols.spans else "actual")
+        take("target", ("value", "text"), before="actual", after_="name")
+        take("actual", ("value", "text"), before="weight" if "weight" in cols.spans else "score", after_="target")
+        take("name", ("text",), before="target", after_="level2")
+        take("deviation", ("text", "blank"), after_="score")
+        missing = [COLUMN_NAMES[n] for n in REQUIRED_INDICATOR if n not in cols.spans]
+        if missing:
+            self.warn(f"{where_header}: the indicator header lacks {', '.join(missing)}; read without it")
+        return cols
+
+    def _indicator(self, row: Row, cols: Columns) -> None:
+        first = lambda name: cols.first(row, name)  # noqa: E731
+        l1_cell, l2_cell = first("level1"), first("level2")
+        if l1_cell is not None and not is_blank(l1_cell.text):
+            self._level1(row, l1_cell)
+        if l2_cell is not None and not is_blank(l2_cell.text) and l2_cell.text not in self.v.placeholders:
+            self.level2 = label_key(l2_cell.text)
+        name_cell = first("name")
+        ind = Indicator(level1=self.level1, level2=self.level2, name=text_of(row, name_cell),
+                        target=value_of(row, first("target")), actual=value_of(row, first("actual")),
+                        weight=value_of(row, first("weight")), score=value_of(row, first("score")),
+                        deviation=text_of(row, first("deviation")),
+                        loc=loc_of(row.table, name_cell or row.cells[0]))
+        nature, unit = first("nature"), first("measure_unit")
+        if nature is not None or unit is not None:
+            ind.nature = Text(raw=nature.text).text if nature else None
+            ind.measure_unit = Text(raw=unit.text).text if unit else None
+            op = ind.nature if ind.nature and _OPERATOR_RE.fullmatch(ind.nature) else \
+                _DIRECTION_OPS.get(ind.nature or "", "")
+            raw = ind.target.raw.strip()
+            if raw and not _OPERATOR_RE.match(raw):
+                raw = op.replace("﹦", "=").replace("＝", "=") + raw
+            if raw and ind.measure_unit and not raw.endswith(ind.measure_unit):
+                raw += ind.measure_unit
+            ind.target = Value.of(raw, ind.target.loc)
+        ind.empty = all(is_blank(x) for x in (ind.name.raw, ind.target.raw, ind.actual.raw, ind.weight.raw,
+                                                ind.score.raw))
+        name = ind.name.text
+        unscored = ind.weight.empty and ind.score.empty
+        key_text = name or (l2_cell.text.strip() if l2_cell is not None else "")
+        if unscored and key_text and key_text in self.v.placeholders and \
+                all(is_blank(x) or x in self.v.placeholders for x in (ind.target.raw, ind.actual.raw)):
+            ind.placeholder, ind.empty = True, False
+        if name in self.v.breakdown and ind.weight.empty:
+            ind.breakdown = True
+        if name in self.v.execution_rows:
+            ind.execution = True
+        self.ev.indicators.append(ind)
+
+    def _level1(self, row: Row, cell: Cell) -> None:
+        t = norm(cell.text)
+        m = LEVEL1_RE.match(t)
+        name, weight = (m.group("name"), float(m.group("w"))) if m and m.group("name") else (t, None)
+        name = name.rstrip("(（")
+        self.level1 = name
+        self.level2 = ""
+        if not any(lv.name == name for lv in self.ev.level1):
+            self.ev.level1.append(Level1(name=name, declared_weight=weight, raw=cell.text,
+                                         loc=loc_of(row.table, cell)))
+
+    # --- total --------------------------------------------------------------------------------------------
+
+    def _total(self, row: Row, nonempty: list[Cell]) -> bool:
+        label = nonempty[0]
+        in_table = self.header is not None or self.seen_indicators
+        if label.text in self.v.grade and len(nonempty) >= 2:
+            self._header_total(row, label, nonempty[1])
+            return True
+        if not (label.text in self.v.total_score or (label.text in self.v.total_ambiguous and in_table)):
+            return False
+        if not in_table:  # 自评得分 in the header block above the table
+            value = after(row, label, stop=self.is_label)
+            if value is None:
+                return False
+            self._header_total(row, label, value)
+            return True
+        self._flush()
+        weight, score = self._total_cells(row, label, nonempty)
+        total = Total(weight=value_of(row, weight), score=value_of(row, score), loc=loc_of(row.table, label))
+        grade = next((c for c in nonempty[1:] if parse_quantity(c.text).value is None
+                      and norm(c.text) in ("优", "良", "中", "差", "优秀", "良好", "合格", "不合格", "较差")), None)
+        if grade is not None:
+            total.grade = text_of(row, grade)
+        if self.ev.total is not None and self.ev.total.placement == "header":
+            header = self.ev.total
+            if total.score.empty and not header.score.empty:
+                total.score = header.score
+            if total.grade.empty:
+                total.grade = header.grade
+            if not header.score.empty and not total.score.empty and header.score.number != total.score.number:
+                self.warn(f"{row.where()}: the header block states 自评得分 {header.score.raw.strip()}, the total row "
+                          f"{total.score.raw.strip()}")
+        self.ev.total = total
+        self.after_total = True
+        self.header = None
+        return True
+
+    def _total_cells(self, row: Row, label: Cell, nonempty: list[Cell]) -> tuple[Cell | None, Cell | None]:
+        numbers = [c for c in nonempty[1:] if parse_quantity(c.text).value is not None]
+        cols = columns_from(self.header) if self.header else None
+        if cols is not None and row.table.grid:
+            weight = next((c for c in cols.cells(row).get("weight", []) if c is not label and not is_blank(c.text)),
+                          None)
+            score = next((c for c in cols.cells(row).get("score", []) if c is not label and not is_blank(c.text)),
+                         None)
+            if weight is not None or score is not None:
+                return weight, score
+        if len(numbers) >= 2:
+            return numbers[0], numbers[1]
+        if not numbers:
+            return None, None
+        only = numbers[0]
+        if cols is not None and not row.table.grid and self.header:
+            # a merged label shifts a text export's cells: the cells after it line up from the right
+            width = max(h.col for h in self.header) + 1
+            offset = width - len(row.cells)
+            pos = only.col + offset
+            if cols.spans.get("weight", (-1, -1))[0] == pos:
+                return only, None
+            if cols.spans.get("score", (-1, -1))[0] == pos:
+                return None, only
+        rows = [i for i in self.ev.indicators if i.counted]
+        if rows and all(i.score.empty for i in rows) and any(not i.weight.empty for i in rows):
+            return only, None  # 合计 of the weights of a table nobody scored
+        return None, only
+
+    # --- narrative rows inside the scored table --------------------------------------------------------
+
+    def _narrative_row(self, row: Row, nonempty: list[Cell], strict: bool) -> bool:
+        first = nonempty[0]
+        name = self.v.narrative_section(strip_numbering(first.text))
+        if name is None or name == "budget":
+            return False
+        if strict and len(nonempty) > 2:
+            return False
+        self._flush()
+        self.header = None if strict else self.header
+        narrative = self.ev.narrative or Narrative()
+        value = nonempty[1] if len(nonempty) > 1 else None
+        text = text_of(row, value) if value is not None else Text(loc=loc_of(row.table, first))
+        if name == "achievement":
+            if value is not None:
+                narrative.achievement = [Text(raw=p, loc=paragraph_loc(row.table, value, k))
+                                         for k, p in enumerate(value.text.split("\n")) if not is_blank(p)]
+            else:
+                narrative.achievement = []
+        else:
+            setattr(narrative, name, text)
+        self.ev.narrative = narrative
+        return True

@@ -1,0 +1,47 @@
+"""YAML data files of jxcheck's own (rule packs, form vocabularies): safe loading with line numbers.
+
+Every mapping carries `__line__` (1-based) so a validation error can name the line of the entry it is
+about; `strip_lines` removes the marks before the data is validated.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from checker.errors import JxError
+from checker.model import without_key
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_marked(path: Path, error: type[JxError], what: str) -> Any:
+    """The file's YAML with `__line__` marks; `error` naming the file and line when it cannot be read."""
+    source = str(path)
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except OSError as exc:
+        raise error(source, f"cannot read {what}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise error(source, f"{what} must be UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        raise error(source, f"invalid YAML: {getattr(exc, 'problem', exc)}", where) from None
+
+
+def strip_lines(data: Any) -> Any:
+    return without_key(data, "__line__")
