@@ -21,7 +21,7 @@ MONEY_FACTORS = {"亿元": 10000.0, "万元": 1.0, "千元": 0.1, "元": 0.0001}
 
 # Longest first so that "人次" wins over "人" and "个月" over "个".
 COUNT_UNITS = sorted(
-    ["人次", "个月", "个百分点", "百分点", "平方公里", "平方米", "立方米", "公里", "千米", "公顷", "公斤", "千克", "小时", "分钟", "工作日", "季度", "课时", "学时", "个", "家", "期", "次", "部", "起", "件", "项", "场", "份", "台", "套", "辆", "户", "所", "名", "人", "批", "条", "篇", "本", "册", "张", "处", "座", "架", "艘", "棵", "株", "头", "只", "宗", "单", "轮", "届", "节", "天", "日", "周", "月", "年", "米", "亩", "吨", "元", "%", "‰", "分", "km", "m", "位", "支", "队", "组", "栋", "间", "床", "所", "块", "根", "辆", "期次", "人天", "票", "卷", "盏", "口", "把", "门", "类", "种", "段", "篇次", "场次", "批次", "户次", "车次", "架次", "人月"],
+    ["万", "人次", "个月", "个百分点", "百分点", "平方公里", "平方米", "立方米", "公里", "千米", "公顷", "公斤", "千克", "小时", "分钟", "工作日", "季度", "课时", "学时", "个", "家", "期", "次", "部", "起", "件", "项", "场", "份", "台", "套", "辆", "户", "所", "名", "人", "批", "条", "篇", "本", "册", "张", "处", "座", "架", "艘", "棵", "株", "头", "只", "宗", "单", "轮", "届", "节", "天", "日", "周", "月", "年", "米", "亩", "吨", "元", "%", "‰", "分", "km", "m", "位", "支", "队", "组", "栋", "间", "床", "所", "块", "根", "辆", "期次", "人天", "票", "卷", "盏", "口", "把", "门", "类", "种", "段", "篇次", "场次", "批次", "户次", "车次", "架次", "人月"],
     key=len,
     reverse=True,
 )
@@ -123,6 +123,7 @@ def _normalise(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
     s = s.replace("×", "*").replace("＊", "*").replace("~", "-").replace("～", "-").replace("—", "-")
     s = s.replace("–", "-")
+    s = re.sub(r"(\d)百分比", r"\1%", s)  # "≥100百分比"
     return re.sub(r"\s+", "", s)
 
 
@@ -130,9 +131,10 @@ def _normalise(text: str) -> str:
 
 def _split_unit(rest: str) -> tuple[str | None, str]:
     """Longest known unit at the start of `rest`, and what follows it."""
-    for u in ("万" + x for x in ("人次", "人", "户", "册", "亩", "吨", "份", "件", "次")):
-        if rest.startswith(u):
-            return u, rest[len(u):]
+    if rest.startswith("万") and not rest.startswith("万元"):
+        for u in COUNT_UNITS:  # 万人次, 万亩, 万平方米: ten-thousands of a count
+            if u != "万" and u not in MONEY_FACTORS and rest.startswith(u, 1):
+                return "万" + u, rest[1 + len(u):]
     for u in UNITS:
         if rest.startswith(u):
             return u, rest[len(u):]
@@ -144,6 +146,8 @@ def _normalise_unit(number: float, unit: str | None) -> tuple[float, str | None]
         return number, None
     if unit in MONEY_FACTORS:
         return round(number * MONEY_FACTORS[unit], 10), MONEY_UNIT
+    if unit == "万":  # "10万" in a 万元 funding table: a bare count of ten-thousands
+        return number, "万"
     if unit.startswith("万") and unit != "万元":
         return number * 10000, unit[1:]
     if unit == "‰":
@@ -210,7 +214,9 @@ _CHANGE_RE = re.compile(
     rf"^(?P<base>{'|'.join(CHANGE_BASES)})?(?P<dir>{'|'.join(CHANGE_DOWN + CHANGE_UP)})"
     rf"(?P<op>{_OP_PREFIX_RE})?(?P<num>{_NUM})(?P<unit>%|个百分点|百分点|[\u4e00-\u9fff]{{0,2}})(?P<suffix>{_OP_SUFFIX_RE})?$"
 )
-_DATE_RE = re.compile(r"^(?:(?P<y>(?:19|20)\d{2})年)?(?:(?P<m>1[0-2]|0?[1-9])月)?(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?(?:底前|末前|底之前|之前|以前|前|底|末)?$")
+_DATE_RE = re.compile(r"^(?:(?P<y>(?:19|20)\d{2})年)?(?:(?P<m>1[0-2]|0?[1-9])月)?(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?"
+                      r"(?:底前|末前|底之前|之前|以前|前|底|末)?"
+                      r"(?:完成|完工|办结|结束|竣工|验收|拨付|发放|兑现|上报|实施完毕|全部完成)?$")
 
 
 def _rate(s: str) -> Quantity | None:

@@ -14,9 +14,9 @@ from typing import Any
 from checker.facts import claims as claims_mod
 from checker.facts.figures import figures
 from checker.facts.scoring import actual_is_count, compare, months_in, target_is_time, time_missed
-from checker.facts.text import contained_share, filled, shorten, similarity, squash, stutter
+from checker.facts.text import contained_share, filled, none_answer, shorten, similarity, squash, stutter
 from checker.model import FUNDING_PARTS, Evaluation, Indicator, Location, Text, Value
-from checker.quantity import MONEY_UNIT, parse_quantity
+from checker.quantity import MONEY_FACTORS, MONEY_UNIT, parse_quantity
 
 MAX_STRING = 2000
 
@@ -144,6 +144,7 @@ def build_facts(ev: Evaluation, eval_key: int = 0, profile: dict[str, float] | N
 GAP_PATHS = {"table": ["自评表"], "funding": ["自评表", "项目资金"], "goal": ["自评表", "年度总体目标"],
              "goal.expected": ["自评表", "年度总体目标", "预期目标"], "goal.actual": ["自评表", "年度总体目标", "实际完成情况"],
              "indicators": ["自评表", "绩效指标"], "total": ["自评表", "总分"], "scores": ["自评表", "得分"],
+             "actuals": ["自评表", "绩效指标", "实际完成值"],
              "project": ["项目名称"], "narrative": ["自评报告"]}
 
 
@@ -205,7 +206,7 @@ def _evaluation(b: FactBuilder) -> None:
     expected_total = sum(b.profile.values())
     fields["expected_total"] = expected_total
     if ev.has_table and rows:
-        if weights or exec_weight:
+        if weights:  # a form without per-row weights (scores only) has no weight sum to check
             fields["weight_sum"] = _r(sum(weights) + (exec_weight or 0))
             fields["weight_gap_abs"] = _r(abs(fields["weight_sum"] - expected_total))
         if scores or exec_score is not None:
@@ -224,7 +225,7 @@ def _evaluation(b: FactBuilder) -> None:
           ["自评表", "总分"] if ev.has_table else ["自评报告"], cell_text=score_cell.raw if score_cell else None)
     n = ev.narrative
     if n is not None and n.problems is not None and n.measures is not None and not n.problems.empty \
-            and not n.measures.empty:
+            and not n.measures.empty and not none_answer(n.problems.raw):  # "无" twice copies nothing
         b.add("narrative", {"problems": shorten(n.problems.text, 200), "measures": shorten(n.measures.text, 200),
                             "problems_measures_similarity": _r(similarity(n.problems.raw, n.measures.raw), 3),
                             "problems_in_measures": _r(contained_share(n.problems.raw, n.measures.raw), 3)},
@@ -238,10 +239,20 @@ def _funding(b: FactBuilder) -> None:
         return
     scale = money_scale(ev)
     budget, executed = _money_num(total.budget, scale), _money_num(total.executed, scale)
+    from_parts = False
+    if not budget and not executed:
+        # a 年度资金总额 row of zeros (or blanks) above funded sources: measure on the sources, whose sum
+        # the funding-column check compares with the total
+        parts = [r for r in ev.funding if r.kind in FUNDING_PARTS]
+        pb = [v for v in (_money_num(r.budget, scale) for r in parts) if v]
+        pe = [v for v in (_money_num(r.executed, scale) for r in parts) if v is not None]
+        if pb:
+            budget, executed, from_parts = _r(sum(pb)), _r(sum(pe)) if pe else None, True
     ex = execution_of(ev)
     fields: dict[str, Any] = {"budget": budget, "initial_budget": _money_num(total.initial_budget, scale),
                               "executed": executed, "weight": ex.weight, "score_reported": ex.score,
-                              "expected_weight": b.profile.get("execution")}
+                              "expected_weight": b.profile.get("execution"), "from_parts": from_parts,
+                              "basis": "资金来源合计的" if from_parts else ""}
     if fields["weight"] is not None and fields["expected_weight"] is not None:
         fields["weight_profile_gap_abs"] = _r(abs(fields["weight"] - fields["expected_weight"]))
     if total.rate.parsed.value is not None:
@@ -267,18 +278,48 @@ def _funding(b: FactBuilder) -> None:
         if reference is not None:
             fields["cost_reference"] = reference
             fields["cost_excess"] = _r(sum(money) - reference)
+            # 90 against 89.974 is rounding: each cost figure may be off by half a unit of its last digit
+            slack = sum(rounding_slack([i.actual]) for i in costs)
+            fields["cost_excess_beyond_rounding"] = _r(sum(money) - reference - slack)
     cell = ex.score_cell if ex.score_cell is not None and not ex.score_cell.empty else total.executed
     b.add("funding", fields, cell.loc or total.loc, ["自评表", "项目资金", "年度资金总额"], cell_text=cell.raw,
           costs=[f"{i.name.text}: {i.actual.raw}" for i in costs])
     _funding_columns(b)
 
 
+_DECIMALS_RE = re.compile(r"\d+(?:\.(\d+))?")
+
+
+def rounding_slack(values: list[Value]) -> float:
+    """Half a unit of the last written digit of the least precise figure ("90" → 0.5, "89.97" → 0.005),
+    in the figure's normalised unit."""
+    slack = 0.0
+    for v in values:
+        if v is None or v.empty or v.number is None:
+            continue
+        m = _DECIMALS_RE.search(v.raw.replace(",", ""))
+        if m is None:
+            continue
+        decimals = len(m.group(1) or "")
+        unit_scale = (v.parsed.value / v.parsed.number) if v.parsed.number and v.parsed.value else 1.0
+        slack = max(slack, 0.5 * 10 ** -decimals * abs(unit_scale))
+    return slack
+
+
 def _money(ind: Indicator) -> float | None:
-    """The actual of a cost row in 万元; a bare figure counts in the table's unit, 万元."""
+    """The actual of a cost row in 万元; a bare figure takes the unit of its own target, else the table's
+    (万元). A per-unit rate (元/公里) is never money spent."""
     q = ind.actual.parsed
     if q.kind not in ("number", "expression") or q.value is None or q.issues:
         return None
-    if q.unit == MONEY_UNIT or q.unit is None:
+    if q.unit == MONEY_UNIT:
+        return q.value
+    if q.unit is None:
+        t = ind.target.parsed
+        if t.kind == "rate" or t.per:
+            return None
+        if t.unit == MONEY_UNIT and t.raw_unit in MONEY_FACTORS:
+            return q.value * MONEY_FACTORS[t.raw_unit]
         return q.value
     return None
 
@@ -313,8 +354,10 @@ def _level1(b: FactBuilder) -> None:
         weights = [w for w in (_num(i.weight) for i in rows) if w is not None]
         scores = [s for s in (_num(i.score) for i in rows) if s is not None]
         fields: dict[str, Any] = {"name": lv.name, "declared_weight": lv.declared_weight,
-                                  "weight_sum": _r(sum(weights)), "score_sum": _r(sum(scores)), "rows": len(rows)}
-        if lv.declared_weight is not None:
+                                  "score_sum": _r(sum(scores)), "rows": len(rows)}
+        if weights:
+            fields["weight_sum"] = _r(sum(weights))
+        if lv.declared_weight is not None and weights:
             fields["weight_gap"] = _r(sum(weights) - lv.declared_weight)
             fields["weight_gap_abs"] = abs(fields["weight_gap"])
         expected = _profile_weight(b.profile, lv.name)

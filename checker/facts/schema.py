@@ -73,6 +73,12 @@ FACT_KINDS: dict[str, dict[str, FieldDoc]] = {
         "cost_rows": _f("number", "成本指标 rows whose actual is a money figure"),
         "cost_excess": _f("number", "cost_actual_sum − executed (or budget when nothing is executed)"),
         "cost_reference": _f("number", "the amount cost_excess is measured against (万元)"),
+        "cost_excess_beyond_rounding": _f("number", "cost_excess less half a unit of the last digit of each cost "
+                                                    "figure (90 against 89.974 is rounding, not excess)"),
+        "basis": _f("string", "empty, or 资金来源合计的 when budget and executed are the sums of the sources "
+                              "(from_parts); written before 全年执行数 in messages"),
+        "from_parts": _f("bool", "budget and executed are the sums of the funding sources: the 年度资金总额 row "
+                                 "holds zeros or blanks"),
     },
     "funding_column": {
         "column": _f("string", "column label (年初预算数, 全年预算数, 全年执行数)"),
@@ -170,8 +176,8 @@ FACT_KINDS: dict[str, dict[str, FieldDoc]] = {
         "shared_ratio": _f("number", "0–1 share of this paragraph found in the other"),
     },
     "gap": {
-        "part": _f("string", "what is lacking: table, funding, goal, goal.expected, goal.actual, indicators, total, "
-                             "scores, project, narrative, narrative.management, narrative.achievement, "
+        "part": _f("string", "what is lacking: table, funding, goal.expected, goal.actual, indicators, total, "
+                             "scores, actuals, project, narrative, narrative.management, narrative.achievement, "
                              "narrative.problems, narrative.measures"),
         "label": _f("string", "the part as the form names it (自评表, 存在的问题 …)"),
         "reason": _f("string", "missing (not in the filing), empty (there, but blank) or instruction (still the "

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from checker.model import Indicator
-from checker.quantity import CHANGE_DOWN, CHANGE_UP, MONEY_UNIT, Quantity
+from checker.quantity import CHANGE_DOWN, CHANGE_UP, MONEY_FACTORS, MONEY_UNIT, Quantity
 
 # A bare figure under these names is a cap: less is better.
 NEGATIVE_NAME_WORDS = ("事故起数", "事故数", "事故率", "死亡", "伤亡", "投诉", "差错", "错误率", "损失", "发生率", "故障率",
@@ -87,6 +87,14 @@ def _units_compatible(t: str | None, a: str | None, is_cost: bool) -> str | None
     return False
 
 
+def _in_unit_of(number: float, other: Quantity) -> tuple[float, str | None]:
+    if other.raw_unit in MONEY_FACTORS:
+        return number * MONEY_FACTORS[other.raw_unit], other.unit
+    if other.number and other.value is not None and other.number != other.value:
+        return number * other.value / other.number, other.unit  # 万人次 and the like
+    return number, other.unit
+
+
 def compare(ind: Indicator) -> Comparison | None:
     """Target vs. actual as figures, or None when they cannot be compared."""
     t, a = ind.target.parsed, ind.actual.parsed
@@ -102,6 +110,10 @@ def compare(ind: Indicator) -> Comparison | None:
     tf, af = _figure(t), _figure(a)
     if tf is None or af is None:
         return None
+    if af[1] is None and tf[1] is not None and a.number is not None:
+        af = _in_unit_of(a.number, t)  # a bare actual ("72890") is in the unit of its own target (72890元)
+    elif tf[1] is None and af[1] is not None and t.number is not None:
+        tf = _in_unit_of(t.number, a)
     unit = _units_compatible(tf[1], af[1], is_cost)
     if unit is False:
         return None

@@ -10,6 +10,12 @@ from functools import lru_cache
 _PUNCT_RE = re.compile(r"[\s\u3000，,。．.、；;：:！!？?“”\"'‘’（）()《》<>【】\[\]—\-…·]+")
 _SENTENCE_RE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 _STATUS_BLANK = {"", "无", "—", "-", "/", "0", "——", "无。", "不适用", "无偏差"}
+_NONE_ANSWER_RE = re.compile(r"^(?:无|暂无|没有|无问题|暂无问题|暂未发现问题|未发现问题|无其他问题|无其他需要说明的问题|不存在问题)$")
+
+
+def none_answer(text: str) -> bool:
+    """"无", "（无）", "暂无问题。": the filer says there is nothing to report."""
+    return bool(_NONE_ANSWER_RE.match(squash(text)))
 
 
 @lru_cache(maxsize=16384)

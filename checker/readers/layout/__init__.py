@@ -85,7 +85,8 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
     mapper: ScoreMapper | None = None
     year: int | None = None
     department_form = False
-    title_text = ""
+    title_text = ""  # the title (or opening sentence) that names what a tableless report is about
+    titled = False  # the document names itself a self-evaluation
     pending_identity: dict[str, str] = {}
     prose: list[Paragraph] = []  # paragraphs since the last table: a report written as prose
 
@@ -102,15 +103,21 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
         filing.evaluations.append(ev)
         return ev
 
+    previous = ""
     for block in doc.blocks:
         if isinstance(block, Paragraph):
-            y = vocab.title_year(block.text)
-            if y is not None or "自评" in block.text or "绩效评价" in block.text:
-                year = y or year
+            if _is_title(block.text, vocab):
+                # a title may put its year on the line above: 黄冈市档案馆2020年度 / 项目绩效自评报告
+                year = vocab.title_year(block.text) or vocab.title_year(previous + block.text) or year
                 department_form = vocab.department_titles.search(block.text) is not None
-                title_text = block.text
+                title_text = block.text if _subject(block.text) else title_text
+                titled = True
+            elif not title_text and _INTRO_RE.search(norm(block.text)):
+                title_text, titled = block.text, True
+                year = year or vocab.title_year(_INTRO_RE.search(norm(block.text)).group(0))
             pending_identity.update(_paragraph_identity(block.text, vocab))
             prose.append(block)
+            previous = block.text
             continue
         prose_ev = read_prose(prose, vocab)
         prose = []
@@ -157,7 +164,8 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
         if named_before and current.project and norm(named_before) != norm(current.project):
             current.warnings.append(f"report names project {named_before!r}, table names {current.project!r}")
             current.project = named_before
-    prose_ev = read_prose(prose, vocab)
+    # a document titled as a self-evaluation is a filing even where few of its sections are recognised
+    prose_ev = read_prose(prose, vocab, min_sections=0 if titled and not filing.evaluations else 2)
     if prose_ev is not None:
         if not filing.evaluations:  # a report written as prose, with no table
             prose_ev.year = year or file_year
@@ -169,7 +177,7 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
         raise InputError(doc.source, "no filing found: no 自评报告 or 自评表 (as a table or under headings) in the document")
     for ev in filing.evaluations:
         if not ev.project and not ev.has_table and title_text:
-            ev.project = _title_subject(title_text)
+            ev.project = _subject(title_text)
         finish_evaluation(ev, vocab, doc.format)
     return filing
 
@@ -182,13 +190,29 @@ def finish_evaluation(ev: Evaluation, vocab: Vocabulary, fmt: str) -> None:
             ev.warnings.append(w)
 
 
+_MAX_TITLE = 60
+_INTRO_RE = re.compile(r"现将(?P<subject>.{2,80}?)(?:绩效)?(?:自评价?|评价)(?:总结)?(?:报告|情况)(?:报告)?如下")
 _TITLE_DECOR_RE = re.compile(r"^(?:附件\d*[:：]?)?(?:(?:19|20)\d{2}年度?)?|(?:项目支出|专项资金|部门整体支出|整体支出)?"
-                             r"(?:绩效)?(?:自评价?|评价)(?:总结)?(?:报告|表)$")
+                             r"(?:绩效)?(?:单位)?(?:自评价?|评价)(?:总结)?(?:报告|表)$|^\S*?[(（](?:19|20)\d{2}年度?[)）]")
 
 
-def _title_subject(title: str) -> str:
-    """"2022年西平县交通运输局财政衔接推进乡村振兴资金项目绩效自评总结报告" → what the report is about."""
+def _is_title(text: str, vocab: Vocabulary) -> bool:
+    """A short paragraph naming a self-evaluation form or report."""
+    t = norm(text)
+    if len(t) > _MAX_TITLE or re.match(r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.])", t):
+        return False
+    return vocab.title_year(t) is not None or vocab.department_titles.search(t) is not None or \
+        bool(re.search(r"自评(?:价)?(?:报告|表)|绩效评价报告", t))
+
+
+def _subject(title: str) -> str:
+    """What a report is about, from its title ("2022年西平县交通运输局…资金项目绩效自评总结报告") or from its
+    opening sentence ("现将…绩效自评总结报告如下")."""
     s = norm(title)
-    for _ in range(2):
+    m = _INTRO_RE.search(s)
+    if m:
+        s = m.group("subject")
+    for _ in range(3):
         s = _TITLE_DECOR_RE.sub("", s)
-    return s.strip(" :：")
+    s = re.sub(r"^(?:19|20)\d{2}年度?|(?:19|20)\d{2}年度?$", "", s)
+    return s.strip(" :：") if len(s) >= 2 and not s.endswith(("自评表", "报告")) else ""

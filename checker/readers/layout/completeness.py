@@ -38,23 +38,25 @@ def find_gaps(ev: Evaluation, vocab: Vocabulary, fmt: str) -> list[Gap]:
     else:
         if not ev.funding:
             add("funding", "项目资金", "missing")
-        if ev.goal is None:
-            add("goal", "年度总体目标", "missing")
-        else:
+        if ev.goal is not None:  # some provinces' forms have no 年度总体目标: only a goal that is there is checked
             check_text("goal.expected", "年度总体目标 预期目标", ev.goal.expected)
             check_text("goal.actual", "年度总体目标 实际完成情况", ev.goal.actual)
         counted = [i for i in ev.indicators if i.counted]
         if not counted:
             add("indicators", "绩效指标", "missing")
-        if ev.total is None or (ev.total.score.empty and ev.total.weight.empty and ev.total.grade.empty):
-            add("total", "总分", "missing")
         weighted = [i for i in counted if not i.weight.empty]
         total = ev.funding_row("total")
-        exec_weighted = total is not None and not total.weight.empty
+        exec_weighted = (total is not None and not total.weight.empty) or ev.execution_weight is not None
         scored = [i for i in counted if not i.score.empty] + ([total] if total and not total.score.empty else [])
         total_score = ev.total is not None and not ev.total.score.empty
+        if (weighted or exec_weighted or scored) and (ev.total is None or (
+                ev.total.score.empty and ev.total.weight.empty and ev.total.grade.empty)):
+            add("total", "总分", "missing")  # a form that scores nothing has no total to miss
         if (weighted or exec_weighted) and not scored and not total_score:
             add("scores", "得分", "empty", loc=(weighted[0].score.loc or weighted[0].loc) if weighted else None)
+        targeted = [i for i in counted if not i.target.empty]
+        if targeted and all(i.actual.empty for i in targeted):
+            add("actuals", "实际完成值", "empty", loc=targeted[0].actual.loc or targeted[0].loc)
     if ev.narrative is None:
         if fmt not in TABLELESS_FORMATS:
             add("narrative", "自评报告", "missing")

@@ -33,15 +33,17 @@ def read_narrative_table(table: Table, ev: Evaluation, vocab: Vocabulary) -> Non
                 setattr(narrative, name, [] if name == "achievement" else Text(loc=loc_of(table, label_cell)))
             continue
         cell = values[0]
+        if len(values) >= 2 and not vocab.narrative_section(strip_numbering(cell.text)):
+            cell = values[-1]  # 存在的问题和原因 | 本年度绩效存在的问题和原因 | （无）: a sub-label, then the answer
         if name == "project":
             code, project = split_code(Text(raw=cell.text).text)
             ev.project = ev.project or project
             ev.project_code = ev.project_code or code
         elif name == "score":
             ev.total = ev.total or Total(placement="header", score=value_of(row, cell), loc=loc_of(table, label_cell))
-        elif name == "achievement":
-            narrative.achievement = [Text(raw=p, loc=paragraph_loc(table, cell, k))
-                                     for k, p in enumerate(cell.text.split("\n")) if not is_blank(p)]
+        elif name == "achievement":  # several rows may report results (完成的/未完成的绩效目标)
+            narrative.achievement += [Text(raw=p, loc=paragraph_loc(table, cell, k))
+                                      for k, p in enumerate(cell.text.split("\n")) if not is_blank(p)]
         elif name == "department":
             narrative.department = text_of(row, cell)
             ev.department = ev.department or split_code(Text(raw=cell.text).text)[1]

@@ -81,8 +81,9 @@ def _longest_section(text: str, vocab: Vocabulary) -> tuple[str, str] | None:
 INLINE = ("project", "budget", "department", "score")
 
 
-def read_prose(paragraphs: list[Paragraph], vocab: Vocabulary) -> Evaluation | None:
-    """The report written as paragraphs under headings; None if the paragraphs are not one."""
+def read_prose(paragraphs: list[Paragraph], vocab: Vocabulary, min_sections: int = 2) -> Evaluation | None:
+    """The report written as paragraphs under headings; None if the paragraphs are not one (fewer than
+    `min_sections` body sections: one stray heading word is not a report)."""
     sections: list[tuple[list[str], list[Paragraph]]] = []
     inline: dict[str, tuple[str, Paragraph]] = {}
     for p in paragraphs:
@@ -96,7 +97,7 @@ def read_prose(paragraphs: list[Paragraph], vocab: Vocabulary) -> Evaluation | N
         elif sections:
             sections[-1][1].append(p)
     body = {n for names, _ in sections for n in names} - set(INLINE)
-    if len(body) < 2:  # one stray heading word is not a report
+    if len(body) < min_sections or (not body and not inline and not paragraphs):
         return None
     narrative = Narrative()
     for names, paras in sections:

@@ -548,6 +548,8 @@ class ScoreMapper:
             return False
         self._flush()
         self.header = None if strict else self.header
+        if name == "other" and self.ev.narrative is None:
+            return True  # a 说明/备注 row closes the table; it does not make the table a report
         narrative = self.ev.narrative or Narrative()
         value = nonempty[1] if len(nonempty) > 1 else None
         text = text_of(row, value) if value is not None else Text(loc=loc_of(row.table, first))
