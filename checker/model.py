@@ -255,6 +255,8 @@ class Evaluation(_Strict):
     level1: list[Level1] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     total: Total | None = None
+    header_total: Total | None = Field(None, description="a 自评得分/评价等级 stated in the header block above a table "
+                                                         "that also has a total row")
     execution_weight: float | None = Field(None, description="execution 分值 declared by the block label "
                                                               "(预算执行情况（20分）) where no row gives one")
     sources: list[SourceRow] = Field(default_factory=list, description="income and expenditure breakdown "

@@ -13,7 +13,7 @@ from pathlib import Path
 from checker.batch import run_batch
 from checker.check import Report, RunResult, select_rules, selects
 from checker.config import ConfigError, Settings, check_names
-from checker.findings import CATEGORIES, Finding
+from checker.findings import CATEGORIES, FileError, Finding
 from checker.gate import (
     BaselineEntry,
     BaselineGate,
@@ -121,6 +121,27 @@ def expand_paths(paths: list[str], exclude: list[str] | None = None) -> list[str
     return list(dict.fromkeys(out))
 
 
+def unsupported_dirs(paths: list[str]) -> list[FileError]:
+    """A directory given to check that holds no file jxcheck can read (only .doc, .pdf …) is an error, not
+    a clean run."""
+    from checker.readers import SUPPORTED_SUFFIXES
+
+    errors = []
+    for p in paths:
+        path = Path(p)
+        if not path.is_dir():
+            continue
+        files = [f for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")]
+        if any(f.suffix.lower() in SUPPORTED_SUFFIXES for f in files):
+            continue
+        kinds = sorted({f.suffix.lower() or "(no extension)" for f in files})
+        found = f"only {', '.join(kinds)} files" if files else "no files"
+        errors.append(FileError(source=p, message=f"no filing jxcheck can read in this directory ({found}); "
+                                                  f"supported: {', '.join(sorted(SUPPORTED_SUFFIXES))} — convert "
+                                                  ".doc/.xls with LibreOffice (soffice --headless --convert-to docx)"))
+    return errors
+
+
 SPILL_AFTER = 2000  # files: beyond this, reports are spilled to disk instead of kept in memory
 
 
@@ -166,7 +187,8 @@ def run(opts: Options) -> RunResult:
         outcome.close()
         if isinstance(sink, ReportStore):
             sink.close()
-    result = RunResult(reports=final, errors=outcome.errors, files=len(paths), rules=rules,
+    result = RunResult(reports=final, errors=[*unsupported_dirs(opts.paths), *outcome.errors], files=len(paths),
+                       rules=rules,
                        lang=opts.lang or settings.lang or "zh")
     result.stats = {"evaluations": outcome.evaluations, "cross_seconds": round(outcome.cross_seconds, 3),
                     "cached_files": outcome.cached_files}

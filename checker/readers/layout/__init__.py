@@ -192,8 +192,8 @@ def finish_evaluation(ev: Evaluation, vocab: Vocabulary, fmt: str) -> None:
 
 _MAX_TITLE = 60
 _INTRO_RE = re.compile(r"现将(?P<subject>.{2,80}?)(?:绩效)?(?:自评价?|评价)(?:总结)?(?:报告|情况)(?:报告)?如下")
-_TITLE_DECOR_RE = re.compile(r"^(?:附件\d*[:：]?)?(?:(?:19|20)\d{2}年度?)?|(?:项目支出|专项资金|部门整体支出|整体支出)?"
-                             r"(?:绩效)?(?:单位)?(?:自评价?|评价)(?:总结)?(?:报告|表)$|^\S*?[(（](?:19|20)\d{2}年度?[)）]")
+_TITLE_DECOR_RE = re.compile(r"^附件\d*[:：]?|(?:项目支出|部门整体支出|整体支出)?(?:绩效)?(?:单位)?(?:自评价?|评价)(?:总结)?"
+                             r"(?:报告|表)$|[(（]?(?:19|20)\d{2}年度?[)）]?")
 
 
 def _is_title(text: str, vocab: Vocabulary) -> bool:
@@ -214,5 +214,4 @@ def _subject(title: str) -> str:
         s = m.group("subject")
     for _ in range(3):
         s = _TITLE_DECOR_RE.sub("", s)
-    s = re.sub(r"^(?:19|20)\d{2}年度?|(?:19|20)\d{2}年度?$", "", s)
     return s.strip(" :：") if len(s) >= 2 and not s.endswith(("自评表", "报告")) else ""

@@ -162,9 +162,11 @@ class ScoreMapper:
             self.ev.department = split_code(text)[1]
         elif name == "implementer":
             self.ev.implementer = split_code(text)[1]
-        elif name == "unit":
+        elif name == "unit":  # 单位名称/预算单位: the filing unit, standing in for what the form lacks
             if not self.ev.department:
                 self.ev.department = split_code(text)[1]
+            elif not self.ev.implementer and self.ev.kind == "project":
+                self.ev.implementer = split_code(text)[1]
             if self.ev.kind == "department" and not self.ev.project:
                 self.ev.project = split_code(text)[1]
 
@@ -481,12 +483,8 @@ class ScoreMapper:
             return True
         if not (label.text in self.v.total_score or (label.text in self.v.total_ambiguous and in_table)):
             return False
-        if not in_table:  # 自评得分 in the header block above the table
-            value = after(row, label, stop=self.is_label)
-            if value is None:
-                return False
-            self._header_total(row, label, value)
-            return True
+        if not in_table:  # 自评得分 (and 评价等级) in the header block above the table
+            return self._identity(row)
         self._flush()
         weight, score = self._total_cells(row, label, nonempty)
         total = Total(weight=value_of(row, weight), score=value_of(row, score), loc=loc_of(row.table, label))
@@ -500,9 +498,7 @@ class ScoreMapper:
                 total.score = header.score
             if total.grade.empty:
                 total.grade = header.grade
-            if not header.score.empty and not total.score.empty and header.score.number != total.score.number:
-                self.warn(f"{row.where()}: the header block states 自评得分 {header.score.raw.strip()}, the total row "
-                          f"{total.score.raw.strip()}")
+            self.ev.header_total = header  # the checks compare the two
         self.ev.total = total
         self.after_total = True
         self.header = None

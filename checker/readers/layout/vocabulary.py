@@ -115,6 +115,11 @@ def norm(text: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def _compact(text: str) -> str:
+    return _SPACES_RE.sub("", unicodedata.normalize("NFKC", text)).rstrip(":：")
+
+
+@lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
     """A cell as a label: normalised, without trailing annotations — 年度指标值(A), 分值（权重）, 得分(20分*执行率)."""
     key = norm(text)
@@ -141,7 +146,10 @@ class Labels:
         key = label_key(text)
         if key in self.exact:
             return True
-        return bool(self.patterns) and any(p.search(key) or p.search(norm(text)) for p in self.patterns)
+        if not self.patterns:
+            return False
+        whole = _compact(text)  # 其中：… is kept here, for the patterns that look for it
+        return any(p.search(key) or p.search(whole) for p in self.patterns)
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first pattern found anywhere in the text (for titles and instructions)."""
