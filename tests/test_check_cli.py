@@ -34,7 +34,7 @@ def test_select_and_ignore(capsys):
     assert code == 1 and _rules_of(doc) == {"BUD001", "BUD002"}
     code, doc = _json(capsys, str(SEED), "--select", "duplication")
     assert code == 0  # warnings only
-    assert _rules_of(doc) == {"DUP001", "DUP002", "DUP003", "DUP004"}
+    assert _rules_of(doc) == {"DUP001", "DUP002", "DUP003", "DUP004", "DUP007"}
     code, doc = _json(capsys, str(SEED), "--ignore", "DUP", "--ignore", "indicator,consistency")
     assert not {r[:3] for r in _rules_of(doc)} & {"DUP", "IND", "CON"}
 

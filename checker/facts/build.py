@@ -13,8 +13,10 @@ from typing import Any
 
 from checker.facts import claims as claims_mod
 from checker.facts.figures import figures
-from checker.facts.scoring import actual_is_count, compare, months_in, target_is_time, time_missed
+from checker.facts.scoring import actual_is_count, compare, months_in, target_is_time, time_met, time_missed
+from checker.facts.stated import add_stated, grade_fields
 from checker.facts.text import contained_share, filled, none_answer, shorten, similarity, squash, stutter
+from checker.facts.wording import same_words, says_achieved, signed_restatement, vague_target, verdict_actual
 from checker.model import FUNDING_PARTS, Evaluation, Indicator, Location, Text, Value
 from checker.quantity import MONEY_FACTORS, MONEY_UNIT, parse_quantity
 
@@ -135,6 +137,7 @@ def build_facts(ev: Evaluation, eval_key: int = 0, profile: dict[str, float] | N
                 _indicator(b, ind, i)
     _texts(b)
     _gaps(b)
+    add_stated(b)
     if ev.narrative is not None:
         _narrative_funding(b)
         claims_mod.add_claims(b)
@@ -216,10 +219,13 @@ def _evaluation(b: FactBuilder) -> None:
             fields["total_reported"] = reported
             fields["total_gap"] = _r(reported - fields["score_sum"])
             fields["total_gap_abs"] = abs(fields["total_gap"])
+        if reported is not None and "weight_sum" in fields:
+            fields["total_over_max"] = _r(reported - fields["weight_sum"])
         declared = [lv.declared_weight for lv in ev.level1]
         if declared and all(d is not None for d in declared):
             fields["declared_sum"] = _r(sum(declared) + (exec_weight or 0))  # type: ignore[arg-type]
             fields["declared_gap_abs"] = _r(abs(fields["declared_sum"] - expected_total))
+    fields.update(grade_fields(ev, _num(ev.total.score) if ev.total is not None else None))
     score_cell = ev.total.score if ev.total is not None else None
     b.add("evaluation", fields, score_cell.loc if score_cell else None,
           ["自评表", "总分"] if ev.has_table else ["自评报告"], cell_text=score_cell.raw if score_cell else None)
@@ -406,10 +412,26 @@ def _indicator(b: FactBuilder, ind: Indicator, index: int) -> None:
             fields["implied_score"] = _r(implied, 2)
             if score is not None:
                 fields["score_excess"] = _r(score - implied, 3)
+    timed = fields["is_time"] or fields["target_is_time"]
+    on_time = time_met(ind.target.raw, ind.actual.raw) if timed and not ind.actual.empty else None
     missed = time_missed(t, ind.actual.raw)
+    if missed is None and on_time is not None:
+        missed = not on_time
     if missed is not None:
         fields["time_missed"] = missed
-        fields["actual_months"] = "、".join(str(m) for m in months_in(ind.actual.raw))
+        fields["actual_months"] = "、".join(str(m) for m in months_in(ind.actual.raw)) or ind.actual.raw.strip()
+    # what the words say: a restated target, an unmeasurable target, a bare verdict
+    fields["restates_target"] = not ind.actual.empty and signed_restatement(t, a)
+    fields["same_words"] = not ind.actual.empty and same_words(t, a)
+    fields["vague_target"] = vague_target(t)
+    fields["verdict_actual"] = verdict_actual(a)
+    fields["is_satisfaction"] = "满意" in ind.level1 or "满意" in ind.level2
+    if on_time is not None:  # a deadline is met by the dates, not by comparing day numbers
+        fields["achieved"] = on_time and not missed
+    elif cmp is not None:
+        fields["achieved"] = cmp.met
+    elif t.kind == "text" and not ind.actual.empty:
+        fields["achieved"] = fields["same_words"] or says_achieved(a)
     unit_issues = [i for q in (t, a) for i in q.issues if i.startswith("unknown unit")]
     if unit_issues:
         fields["unit_issue"] = unit_issues[0].removeprefix("unknown unit ")

@@ -19,6 +19,7 @@ NEGATIVE_NAME_WORDS = ("事故起数", "事故数", "事故率", "死亡", "伤�
 # Money coming in: more is better even under 成本指标.
 REVENUE_NAME_WORDS = ("罚没", "收入", "收缴", "上缴", "征收", "税收", "回收", "收费", "缴款")
 TIME_UNITS = {"月", "日", "天", "年", "季度", "周", "小时", "分钟", "工作日"}
+_DEADLINE_RE = re.compile(r"前|底|末|以内完成|每[月年周季]")
 _MONTH_RE = re.compile(r"(?<![\d\-~至到])(\d{1,2})月")
 
 
@@ -99,6 +100,8 @@ def compare(ind: Indicator) -> Comparison | None:
     """Target vs. actual as figures, or None when they cannot be compared."""
     t, a = ind.target.parsed, ind.actual.parsed
     is_cost = "成本" in ind.level2
+    if t.unit in TIME_UNITS and _DEADLINE_RE.search(t.text):
+        return None  # 每月10日前 is a deadline, not a count of days: time_met judges it
     tc = _change(t)
     if tc is not None:
         candidates = [a, *a.items]
@@ -147,3 +150,71 @@ def time_missed(target: Quantity, actual_text: str) -> bool | None:
     if target.kind == "date" and target.text.endswith(("前", "底", "之前", "末")):
         return max(done) > max(wanted)
     return not done <= wanted
+
+
+# --- time targets of every shape -------------------------------------------------------------------------
+
+_RECURRING_RE = re.compile(r"每(?P<period>月|季度|季|年|周)(?:(?P<month>\d{1,2})月)?(?:(?P<day>\d{1,2})[日号])?"
+                           r"(?P<mark>底前|末前|之前|以前|前|底|末)?")
+_DATE_IN_TEXT_RE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?"
+                              r"(?P<mark>底前|末前|之前|以前|前|底|末|上旬|中旬|下旬)?")
+
+
+def _recurring(text: str) -> tuple[str, int | None, int | None, bool] | None:
+    m = _RECURRING_RE.search(text)
+    if not m:
+        return None
+    month = int(m.group("month")) if m.group("month") else None
+    day = int(m.group("day")) if m.group("day") else None
+    end = bool(m.group("mark")) and m.group("mark").startswith(("底", "末"))
+    return m.group("period").replace("季", "季度").replace("季度度", "季度"), month, day, end
+
+
+def _dates(text: str) -> list[tuple[int | None, int, int | None, str]]:
+    out = []
+    for m in _DATE_IN_TEXT_RE.finditer(text):
+        out.append((int(m.group("y")) if m.group("y") else None, int(m.group("m")),
+                    int(m.group("d")) if m.group("d") else None, m.group("mark") or ""))
+    return out
+
+
+def _key(year: int | None, month: int, day: int | None, end_of_month: bool, default_year: int | None) -> tuple:
+    return (year or default_year or 0, month, day if day is not None else (31 if end_of_month else 31))
+
+
+def time_met(target_text: str, actual_text: str) -> bool | None:
+    """Whether an actual date meets a time target: a deadline (6月底前, 2022年11月25日, 12月完成), a recurring
+    one (每月10日前, 每季度末, 每年6月底前) or a period (1-12月); None when either side names no date."""
+    t, a = target_text.replace(" ", ""), actual_text.replace(" ", "")
+    rec_t = _recurring(t)
+    if rec_t is not None:
+        rec_a = _recurring(a)
+        if rec_a is None or rec_a[0] != rec_t[0]:
+            return None
+        _, t_month, t_day, t_end = rec_t
+        _, a_month, a_day, a_end = rec_a
+        if rec_t[0] == "月":
+            if t_day is None or (a_day is None and not a_end):
+                return None if not (t_end and a_end) else True
+            return (a_day if a_day is not None else 31) <= t_day
+        if rec_t[0] == "年" and t_month is not None and a_month is not None:
+            return (a_month, a_day or 31) <= (t_month, t_day or 31)
+        if rec_t[0] == "季度" and t_end:
+            return a_end or None
+        return None
+    target_dates = _dates(t)
+    actual_dates = _dates(a)
+    if not target_dates or not actual_dates:
+        return None
+    range_m = re.search(r"(\d{1,2})[-至到~](\d{1,2})月", t)
+    if range_m:
+        lo, hi = int(range_m.group(1)), int(range_m.group(2))
+        return all(lo <= m <= hi for _, m, _, _ in actual_dates)
+    if len(target_dates) > 1:
+        return None  # several named months: the month list check (time_missed) handles them
+    year, month, day, mark = target_dates[0]
+    deadline = _key(year, month, day, mark.startswith(("底", "末")) or not mark or mark.endswith("前"), year)
+    if mark.startswith(("上旬",)):
+        deadline = (deadline[0], month, 10)
+    latest = max(_key(y, m, d, True, year) for y, m, d, _ in actual_dates)
+    return latest <= deadline
