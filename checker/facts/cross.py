@@ -217,7 +217,7 @@ class CrossIndex:
         for ak, ap, bk, bp, shared, n, length in rows:
             if (ak, ap) != current:
                 if current is not None:
-                    items += self._paragraph_result(current[1], best, holders)
+                    items += self._paragraph_result(current, best, holders)
                     if ak != current[0] and items:
                         yield current[0], items
                         items = []
@@ -231,15 +231,16 @@ class CrossIndex:
                 best[bk] = (ratio, bp)
             holders = max(holders, n - 1)
         if current is not None:
-            items += self._paragraph_result(current[1], best, holders)
+            items += self._paragraph_result(current, best, holders)
             if items:
                 yield current[0], items
 
     @staticmethod
-    def _paragraph_result(para: int, best: dict[int, tuple[float, int]], holders: int) -> list:
+    def _paragraph_result(current: tuple[int, int], best: dict[int, tuple[float, int]], holders: int) -> list:
+        key, para = current
         others = sorted(((r, bk, bp) for bk, (r, bp) in best.items() if r >= SHARE_FLOOR), key=lambda x: (-x[0], x[1]))
-        if not others:
-            return []
+        if not others or min(bk for _, bk, _ in others) < key:
+            return []  # one finding per pasted group: on its first project, listing the others
         # past the cap the explicit pairs are a sample: report how many filings hold the text
         return [(para, others, holders if holders > HOLDERS_CAP else len(others))]
 
