@@ -197,8 +197,8 @@ def make_finding(rule: Rule, records: list[FactRecord], source: str) -> Finding:
     spec = rule.evidence
     items = primary.evidence.get(spec.items, []) if spec.items else []
     evidence = Evidence(
-        reported=_lookup(values, spec.reported), computed=_lookup(values, spec.computed),
-        tolerance=_lookup(values, spec.tolerance),
+        kind=spec.kind, reported=_lookup(values, spec.reported), computed=_lookup(values, spec.computed),
+        suggested=_lookup(values, spec.suggested), tolerance=_lookup(values, spec.tolerance),
         items=[_item(x) for x in items],
         others=[_other(r) for r in records[1:]] + [OtherPlace(**{k: v for k, v in x.items() if k in _OTHER_FIELDS})
                                                     for x in primary.others],
@@ -207,10 +207,18 @@ def make_finding(rule: Rule, records: list[FactRecord], source: str) -> Finding:
     finding = Finding(rule=rule.id, category=rule.category, severity=rule.severity, title=rule.title, message=message,
                    source=source, project=fact.get("project", ""), year=fact.get("year"),
                    department=fact.get("department", ""),
-                   location=FindingLocation(path=primary.path, source=primary.loc, text=primary.cell_text),
+                   location=_location(rule, primary),
                    evidence=evidence)
     finding._order = primary.order
     return finding
+
+
+def _location(rule: Rule, rec: FactRecord) -> FindingLocation:
+    """The fact's place, or the cell the rule names (the 执行率 cell of an execution-rate finding)."""
+    if rule.at and rule.at in rec.places:
+        loc, text = rec.places[rule.at]
+        return FindingLocation(path=rec.path, source=loc, text=text)
+    return FindingLocation(path=rec.path, source=rec.loc, text=rec.cell_text)
 
 
 def _item(x: Any) -> str:

@@ -51,8 +51,10 @@ class OtherPlace(BaseModel):
 
 class Evidence(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    kind: str = Field("figures", description="figures (填报/计算), similarity (相似度/阈值) or table (填报/表内值)")
     reported: Any = None
     computed: Any = None
+    suggested: Any = Field(None, description="the value that should stand in the cell (应填)")
     tolerance: Any = None
     items: list[str] = Field(default_factory=list, description="the figures or rows that produced `computed`")
     others: list[OtherPlace] = Field(default_factory=list)

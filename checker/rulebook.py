@@ -21,12 +21,12 @@ from __future__ import annotations
 import re
 import string
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from checker.errors import JxError
-from checker.facts.schema import FACT_KINDS, fields_of
+from checker.facts.schema import FACT_KINDS, PLACES, fields_of
 from checker.findings import Bilingual, Category, Severity
 from checker.yamlio import load_marked, strip_lines
 
@@ -41,8 +41,12 @@ class RuleError(JxError):
 
 class EvidenceSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    kind: Literal["figures", "similarity", "table"] = Field(
+        "figures", description="how the evidence reads: reported vs computed figures (填报/计算), a similarity and "
+                               "its threshold (相似度/阈值), or the table's own values (填报/表内值)")
     reported: str | None = Field(None, description="field holding the reported figure")
     computed: str | None = Field(None, description="field holding the computed figure")
+    suggested: str | None = Field(None, description="field holding the value that should stand in the cell (应填)")
     tolerance: str | None = Field(None, description="$parameter or field giving the tolerance applied")
     items: str | None = Field(None, description="evidence list of the fact to show (costs, parts, table…)")
 
@@ -81,6 +85,7 @@ class Rule(BaseModel):
     facts: dict[str, str] | None = None
     when: dict[str, Any]
     evidence: EvidenceSpec = Field(default_factory=EvidenceSpec)
+    at: str | None = Field(None, description="the cell of the fact the finding points at (rate, score, target …)")
     examples: list[Example] = Field(default_factory=list)
     # where it was loaded from (set by the loader, not written in YAML)
     file: str = ""
@@ -201,7 +206,12 @@ def _check_templates(rule: Rule) -> None:
             if name not in allowed:
                 raise RuleError(rule.file, f"message.{lang} uses unknown placeholder {{{name}}}", rule.where())
     ev = rule.evidence
-    for label, name in (("reported", ev.reported), ("computed", ev.computed)):
+    if rule.at is not None:
+        places = set().union(*(PLACES.get(k, set()) for k in rule.kinds))
+        if rule.at not in places:
+            raise RuleError(rule.file, f"at: {rule.at!r} is no cell of the fact; known: {', '.join(sorted(places)) or 'none'}",
+                            rule.where())
+    for label, name in (("reported", ev.reported), ("computed", ev.computed), ("suggested", ev.suggested)):
         if name is not None and name not in allowed:
             raise RuleError(rule.file, f"evidence.{label} names unknown field {name!r}", rule.where())
     if ev.tolerance is not None and ev.tolerance.lstrip("$") not in allowed:

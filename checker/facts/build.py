@@ -32,6 +32,8 @@ class FactRecord:
     evidence: dict[str, Any] = field(default_factory=dict)  # shown with a finding, never seen by rules
     others: list[dict[str, Any]] = field(default_factory=list)  # the other places of a consistency/duplication
     eval_key: int = 0
+    # named cells of the fact (rate, score, target …): a rule's `at:` points its finding at one of them
+    places: dict[str, tuple[Location | None, str]] = field(default_factory=dict)
 
     @property
     def fid(self) -> str:
@@ -94,12 +96,14 @@ class FactBuilder:
         self._n = 0
 
     def add(self, kind: str, fields: dict[str, Any], loc: Location | None, path: list[str],
-            cell_text: str | None = None, **evidence: Any) -> FactRecord:
+            cell_text: str | None = None, places: dict[str, Value | Text | None] | None = None,
+            **evidence: Any) -> FactRecord:
         self._n += 1
         base = {"kind": kind, "fid": f"{self.prefix}{self.eval_key}.{self._n}", "project": self.ev.project,
                 "department": self.ev.department, "year": self.ev.year, "where": " › ".join(path)}
         rec = FactRecord(fact=sanitise({**base, **fields}), loc=loc, path=path, cell_text=cell_text,
-                         evidence=evidence, eval_key=self.eval_key)
+                         evidence=evidence, eval_key=self.eval_key,
+                         places={k: (v.loc, v.raw) for k, v in (places or {}).items() if v is not None and v.loc})
         self.records.append(rec)
         return rec
 
@@ -228,7 +232,9 @@ def _evaluation(b: FactBuilder) -> None:
     fields.update(grade_fields(ev, _num(ev.total.score) if ev.total is not None else None))
     score_cell = ev.total.score if ev.total is not None else None
     b.add("evaluation", fields, score_cell.loc if score_cell else None,
-          ["自评表", "总分"] if ev.has_table else ["自评报告"], cell_text=score_cell.raw if score_cell else None)
+          ["自评表", "总分"] if ev.has_table else ["自评报告"], cell_text=score_cell.raw if score_cell else None,
+          places={"grade": ev.total.grade if ev.total is not None else None,
+                  "header_score": ev.header_total.score if ev.header_total is not None else None})
     n = ev.narrative
     if n is not None and n.problems is not None and n.measures is not None and not n.problems.empty \
             and not n.measures.empty and not none_answer(n.problems.raw):  # "无" twice copies nothing
@@ -267,6 +273,7 @@ def _funding(b: FactBuilder) -> None:
     if budget and executed is not None and budget > 0:
         rate = executed / budget * 100
         fields["rate_computed"] = _r(rate, 2)
+        fields["rate_suggested"] = f"{rate:.2f}".rstrip("0").rstrip(".") + "%"
         if "rate_reported" in fields:
             fields["rate_gap_abs"] = _r(abs(fields["rate_reported"] - rate), 2)
         if fields["weight"] is not None:
@@ -289,6 +296,8 @@ def _funding(b: FactBuilder) -> None:
             fields["cost_excess_beyond_rounding"] = _r(sum(money) - reference - slack)
     cell = ex.score_cell if ex.score_cell is not None and not ex.score_cell.empty else total.executed
     b.add("funding", fields, cell.loc or total.loc, ["自评表", "项目资金", "年度资金总额"], cell_text=cell.raw,
+          places={"rate": total.rate, "score": ex.score_cell, "weight": ex.weight_cell, "executed": total.executed,
+                  "budget": total.budget},
           costs=[f"{i.name.text}: {i.actual.raw}" for i in costs])
     _funding_columns(b)
 
@@ -447,7 +456,9 @@ def _indicator(b: FactBuilder, ind: Indicator, index: int) -> None:
             sim = max(sim, similarity(ind.actual.raw, ind.target.raw))
         fields["restate_similarity"] = _r(sim, 3)
     cell = ind.actual if not ind.actual.empty else ind.name
-    b.add("indicator", fields, cell.loc or ind.loc, indicator_path(ind), cell_text=cell.raw, row=index)
+    b.add("indicator", fields, cell.loc or ind.loc, indicator_path(ind), cell_text=cell.raw, row=index,
+          places={"target": ind.target, "actual": ind.actual, "weight": ind.weight, "score": ind.score,
+                  "deviation": ind.deviation, "name": ind.name})
 
 
 def _texts(b: FactBuilder) -> None:

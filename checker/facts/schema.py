@@ -70,6 +70,7 @@ FACT_KINDS: dict[str, dict[str, FieldDoc]] = {
         "weight_profile_gap_abs": _f("number", "abs(weight − expected_weight)"),
         "rate_reported": _f("number", "执行率 as reported (%)"),
         "rate_computed": _f("number", "全年执行数 / 全年预算数 × 100"),
+        "rate_suggested": _f("string", "rate_computed as it should be written in the 执行率 cell (42.19%)"),
         "rate_gap_abs": _f("number", "abs(rate_reported − rate_computed) in percentage points"),
         "score_reported": _f("number", "execution 得分 as reported"),
         "score_computed": _f("number", "min(rate, 100%) × 分值"),
@@ -250,6 +251,14 @@ FACT_KINDS: dict[str, dict[str, FieldDoc]] = {
                                 "全市/全县/辖区…; per-project counts (培训人次) differ legitimately"),
     },
 }
+
+# The named cells of a fact a rule may point its finding at (`at:`), besides the fact's own place.
+PLACES: dict[str, set[str]] = {
+    "funding": {"rate", "score", "weight", "executed", "budget"},
+    "indicator": {"target", "actual", "weight", "score", "deviation", "name"},
+    "evaluation": {"grade", "header_score"},
+}
+
 
 def fields_of(kind: str) -> dict[str, FieldDoc]:
     return {**COMMON, **FACT_KINDS[kind]}

@@ -12,6 +12,7 @@ from rich.text import Text
 from checker.check import RunResult
 from checker.findings import Finding
 from checker.render.json_out import summary
+from checker.render.labels import evidence_parts
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 WORDS = {
@@ -39,9 +40,9 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
-def _evidence(f: Finding, w: dict[str, str]) -> str:
+def _evidence(f: Finding, w: dict[str, str], lang: str = "zh") -> str:
     e = f.evidence
-    parts = [f"{w[k]} {_fmt(getattr(e, k))}" for k in ("reported", "computed", "tolerance") if getattr(e, k) is not None]
+    parts = [f"{label} {value}" for label, value in evidence_parts(e, lang)]
     parts += [f"{w['other']} {o.project or ''} {o.section or ''}".strip() for o in e.others]
     parts += e.items
     return " · ".join(parts)
@@ -68,7 +69,7 @@ def render_console(result: RunResult, console: Console | None = None) -> None:
                 line.append(f"  ({place})", style="dim")
             console.print(line)
             console.print(Padding(Text(f.message.get(lang)), (0, 0, 0, 8)))
-            ev = _evidence(f, w)
+            ev = _evidence(f, w, lang)
             if ev:
                 console.print(Padding(Text(ev, style="dim"), (0, 0, 0, 8)))
     if result.errors:

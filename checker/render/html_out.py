@@ -14,6 +14,7 @@ from checker.check import Report, RunResult
 from checker.findings import CATEGORIES, Finding
 from checker.model import FUNDING_VALUE_FIELDS, Location, Value
 from checker.render.console import CATEGORY_ZH
+from checker.render.labels import evidence_parts
 
 W = {
     "zh": {"title": "项目支出绩效自评检查报告", "error": "错误", "warning": "警告", "info": "提示", "findings": "问题",
@@ -141,7 +142,7 @@ def _filing(r: Report, i: int, lang: str) -> str:
         for j, f in enumerate(r.findings):
             k = _key(f.location.source)
             link = f' <a class="cellref" href="#c{i}-{"-".join(map(str, k))}">▸</a>' if k in shown else ""
-            ev = _evidence(f, w)
+            ev = _evidence(f, w, lang)
             out.append(f'<li class="finding" id="f{i}-{j}" data-severity="{f.severity}" data-category="{f.category}">'
                        f'<span class="sev-{f.severity}">{escape(w[f.severity])}</span> <span class="rule">{f.rule}</span> '
                        f'{escape(f.message.get(lang))}{link}<div class="where">{escape(" › ".join(f.location.path))}'
@@ -167,9 +168,9 @@ def _cells(r: Report) -> set[tuple]:
     return {k for k in keys if k is not None}
 
 
-def _evidence(f: Finding, w: dict) -> str:
+def _evidence(f: Finding, w: dict, lang: str = "zh") -> str:
     e = f.evidence
-    bits = [f"{w[k]} {_fmt(getattr(e, k))}" for k in ("reported", "computed", "tolerance") if getattr(e, k) is not None]
+    bits = [f"{label} {value}" for label, value in evidence_parts(e, lang)]
     bits += [f"{w['other']} {o.project or ''} {o.section or ''}".strip() for o in e.others]
     return " · ".join(bits + e.items)
 

@@ -10,6 +10,7 @@ from typing import Any
 from checker import __version__
 from checker.check import RunResult
 from checker.findings import Finding
+from checker.render.labels import suggested_text
 from checker.rulebook import Rule, example_lines
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -63,7 +64,7 @@ def _result(f: Finding, source: str, index: dict[str, int], lang: str) -> dict[s
         "ruleId": f.rule,
         "ruleIndex": index[f.rule],
         "level": LEVEL[f.severity],
-        "message": {"text": f.message.get(lang)},
+        "message": {"text": f.message.get(lang) + (f"（{fix}）" if (fix := suggested_text(f.evidence, lang)) else "")},
         "locations": [{
             "physicalLocation": physical,
             "logicalLocations": [{"fullyQualifiedName": " › ".join(logical_path), "name": logical_path[-1],

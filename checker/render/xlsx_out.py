@@ -12,15 +12,15 @@ from openpyxl.utils import get_column_letter
 from checker.check import RunResult
 
 HEAD = {
-    "zh": (["文件", "项目", "规则", "类别", "严重程度", "说明", "位置", "单元格", "填报值", "计算值", "指纹", "审核意见"],
+    "zh": (["文件", "项目", "规则", "类别", "严重程度", "说明", "位置", "单元格", "填报值", "计算值", "应填", "指纹", "审核意见"],
            ["文件", "项目", "年度", "主管部门", "错误", "警告", "提示", "总分（填报）", "得分合计", "总分（重算）"]),
     "en": (["file", "project", "rule", "category", "severity", "message", "location", "cell", "reported", "computed",
-            "fingerprint", "reviewer note"],
+            "should be", "fingerprint", "reviewer note"],
            ["file", "project", "year", "department", "errors", "warnings", "info", "total (reported)", "rows sum",
             "total (recomputed)"]),
 }
 FILL = {"error": "F8D7DA", "warning": "FFF3CD", "info": "D1ECF1"}
-WIDTHS = [28, 16, 9, 12, 10, 70, 40, 22, 14, 14, 22, 30]
+WIDTHS = [28, 16, 9, 12, 10, 70, 40, 22, 14, 14, 14, 22, 30]
 
 
 def _value(v: object) -> object:
@@ -39,7 +39,8 @@ def render_xlsx(result: RunResult) -> bytes:
             loc = f.location.source
             ws.append([r.source, f.project, f.rule, f.category, f.severity, f.message.get(lang),
                        " › ".join(f.location.path), loc.describe(lang) if loc else "",
-                       _value(f.evidence.reported), _value(f.evidence.computed), f.fingerprint, ""])
+                       _value(f.evidence.reported), _value(f.evidence.computed), _value(f.evidence.suggested),
+                       f.fingerprint, ""])
             ws.cell(ws.max_row, 5).fill = PatternFill("solid", fgColor=FILL[f.severity])
     _style(ws, WIDTHS)
     summary = wb.create_sheet("汇总" if lang == "zh" else "Summary")

@@ -1,0 +1,94 @@
+"""Findings an auditor can act on: the value to write (应填), the right cell, evidence labels that fit."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from openpyxl import load_workbook
+
+from checker.check import Checker
+from checker.cli import main
+from checker.readers import read_path
+from checker.render.labels import evidence_parts
+from checker.rulebook import bundled_rules_dir, load_rules
+from tests.conftest import FIXTURES, SEED
+
+RULES = {r.id: r for r in load_rules([bundled_rules_dir()])}
+
+
+def _findings():
+    filings = read_path(SEED)
+    evs = [e for f in filings for e in f.evaluations]
+    reports = Checker(list(RULES.values())).check(filings)
+    return [(ev, f) for ev, r in zip(evs, reports, strict=True) for f in r.findings]
+
+
+FOUND = _findings()
+
+
+def _one(rule: str, project: str):
+    return next((ev, f) for ev, f in FOUND if f.rule == rule and f.project == project)
+
+
+def test_execution_findings_point_at_the_rate_and_score_cells_and_say_what_to_write():
+    ev, rate = _one("BUD001", "执法办案经费")
+    total = ev.funding_row("total")
+    assert rate.location.source == total.rate.loc and rate.location.text.strip() == "100%"
+    assert rate.evidence.suggested == "42.19%"
+    ev, score = _one("BUD002", "执法办案经费")
+    assert score.location.source == total.score.loc and score.evidence.suggested == 4.22
+
+
+def test_scoring_findings_point_at_the_score_cell_unit_findings_at_the_target():
+    ev, f = _one("SCO001", "非税收入")
+    ind = next(i for i in ev.indicators if (i.level2, i.name.text) == tuple(f.location.path[-2:]))
+    assert f.location.source == ind.score.loc and f.evidence.suggested == 2.89
+    ev, f = _one("IND001", "安全生产专项")
+    ind = next(i for i in ev.indicators if (i.level2, i.name.text) == tuple(f.location.path[-2:]))
+    assert f.location.source == ind.target.loc
+
+
+def test_every_rule_with_a_computed_cell_value_says_what_to_write():
+    # budget, arithmetic and scoring rules whose evidence is a figure of a cell carry the value to write
+    for rid in ("BUD001", "BUD002", "BUD003", "BUD007", "ARI001", "ARI003", "ARI007", "ARI008", "ARI010",
+                "SCO001", "SCO002", "SCO003"):
+        assert RULES[rid].evidence.suggested, rid
+
+
+def test_evidence_labels_fit_the_kind():
+    _, paste = next((ev, f) for ev, f in FOUND if f.rule == "DUP004")
+    labels = [label for label, _ in evidence_parts(paste.evidence, "zh")]
+    assert labels == ["相似度", "阈值"] and "填报" not in labels
+    _, claim = _one("CON004", "安全生产专项")
+    assert [label for label, _ in evidence_parts(claim.evidence, "zh")][:2] == ["填报", "表内值"]
+    _, rate = _one("BUD001", "执法办案经费")
+    assert [label for label, _ in evidence_parts(rate.evidence, "en")] == ["reported", "computed", "should be",
+                                                                          "tolerance"]
+
+
+def test_suggested_value_in_console_sarif_and_xlsx(capsys, tmp_path):
+    main(["check", "--no-cache", "--jobs", "0", "--no-config", "--select", "BUD001", str(SEED)])
+    assert "应填 42.19%" in capsys.readouterr().out
+    main(["check", "--no-cache", "--jobs", "0", "--no-config", "--select", "BUD001", "--format", "sarif", str(SEED)])
+    sarif = json.loads(capsys.readouterr().out)
+    [result] = sarif["runs"][0]["results"]
+    assert result["message"]["text"].endswith("（应填 42.19%）")
+    out = tmp_path / "f.xlsx"
+    main(["check", "--no-cache", "--jobs", "0", "--no-config", "--select", "BUD001", "--format", "xlsx", "--output",
+          str(out), str(SEED)])
+    capsys.readouterr()
+    ws = load_workbook(io.BytesIO(out.read_bytes())).worksheets[0]
+    head = [c.value for c in ws[1]]
+    assert ws.cell(2, head.index("应填") + 1).value == "42.19%"
+
+
+def test_real_filing_rate_cell_from_sources():
+    """安徽 池州: the 年度资金总额 row is zeros; the rate is measured on the sources and points at the 执行率 cell."""
+    [filing] = read_path(FIXTURES / "real" / "ah_chizhou_tangxi_2022_weituo.txt")
+    [report] = Checker([RULES["BUD001"], RULES["BUD002"]]).check([filing])
+    rate, score = report.findings
+    total = filing.evaluations[0].funding_row("total")
+    assert (rate.location.source, rate.evidence.suggested) == (total.rate.loc, "100%")
+    assert (score.location.source, score.evidence.suggested) == (total.score.loc, 10)
+    assert "资金来源合计的全年执行数89.974万元" in rate.message.zh
