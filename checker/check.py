@@ -204,7 +204,14 @@ def make_finding(rule: Rule, records: list[FactRecord], source: str) -> Finding:
                                                     for x in primary.others],
     )
     fact = primary.fact
-    finding = Finding(rule=rule.id, category=rule.category, severity=rule.severity, title=rule.title, message=message,
+    severity = rule.severity
+    uncertain = next((r.uncertain for r in records if r.uncertain), None)
+    if uncertain and severity == "error":
+        # the arithmetic holds, the reading may not: a column was read from its place, not its header
+        severity = "warning"
+        message = Bilingual(zh=f"{message.zh}（读取存疑：{uncertain}列由位置推断）",
+                            en=f"{message.en} (reading uncertain: column {uncertain} inferred from its position)")
+    finding = Finding(rule=rule.id, category=rule.category, severity=severity, title=rule.title, message=message,
                    source=source, project=fact.get("project", ""), year=fact.get("year"),
                    department=fact.get("department", ""),
                    location=_location(rule, primary),

@@ -263,6 +263,8 @@ class Evaluation(_Strict):
                                                                        "(whole-department filings)")
     has_table: bool = Field(False, description="the scored table (自评表) was found")
     gaps: list[Gap] = Field(default_factory=list, description="parts missing, empty or holding instruction text")
+    inferred: list[str] = Field(default_factory=list, description="columns read from their position and contents, "
+                                                                  "not their header (实际完成值 ← 完成情况数值)")
     warnings: list[str] = Field(default_factory=list, description="what the reader could not read, and why")
 
     def funding_row(self, kind: FundingKind) -> FundingRow | None:

@@ -155,3 +155,20 @@ def test_directory_with_nothing_readable_is_exit_2(tmp_path, capsys):
     code = main(["check", "--no-cache", "--jobs", "0", "--no-config", str(tmp_path)])
     _, err = capsys.readouterr()
     assert code == 2
+
+
+def test_error_through_an_inferred_column_is_a_warning_saying_why(tmp_path, capsys):
+    """The arithmetic may hold while the reading does not: a finding read through a column inferred from its
+    position is a warning at most, and says which column was inferred."""
+    path = _form(tmp_path, "年终核实值")
+    text = open(path, encoding="utf-8").read().replace("\t≥6场\t6场\t50\t50\t", "\t≥6场\t4场\t50\t50\t")
+    open(path, "w", encoding="utf-8").write(text)
+    _, doc = _check_json(capsys, "--select", "SCO001", path)
+    [finding] = doc["reports"][0]["findings"]
+    assert finding["severity"] == "warning"
+    assert "读取存疑：实际完成值 ← 年终核实值列由位置推断" in finding["message"]
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "a.yaml").write_text("indicators:\n  columns:\n    actual: [年终核实值]\n", encoding="utf-8")
+    _, doc = _check_json(capsys, "--select", "SCO001", "--forms", str(forms), path)
+    assert doc["reports"][0]["findings"][0]["severity"] == "error"

@@ -34,6 +34,8 @@ class FactRecord:
     eval_key: int = 0
     # named cells of the fact (rate, score, target …): a rule's `at:` points its finding at one of them
     places: dict[str, tuple[Location | None, str]] = field(default_factory=dict)
+    # why the reading behind this fact is uncertain (a column inferred): its findings are warnings at most
+    uncertain: str | None = None
 
     @property
     def fid(self) -> str:
@@ -94,6 +96,11 @@ class FactBuilder:
         self.prefix = prefix  # keeps fids of cross-filing facts apart from per-evaluation ones
         self.records: list[FactRecord] = []
         self._n = 0
+        # facts read through an inferred column: their findings cannot be errors
+        inferred = getattr(ev, "inferred", None)  # the cross-filing stage builds from compact metadata
+        note = "、".join(inferred or [])
+        self.uncertain = {k: note for k in ("indicator", "evaluation", "level1", "funding", "funding_column")} \
+            if inferred else {}
 
     def add(self, kind: str, fields: dict[str, Any], loc: Location | None, path: list[str],
             cell_text: str | None = None, places: dict[str, Value | Text | None] | None = None,
@@ -103,7 +110,8 @@ class FactBuilder:
                 "department": self.ev.department, "year": self.ev.year, "where": " › ".join(path)}
         rec = FactRecord(fact=sanitise({**base, **fields}), loc=loc, path=path, cell_text=cell_text,
                          evidence=evidence, eval_key=self.eval_key,
-                         places={k: (v.loc, v.raw) for k, v in (places or {}).items() if v is not None and v.loc})
+                         places={k: (v.loc, v.raw) for k, v in (places or {}).items() if v is not None and v.loc},
+                         uncertain=self.uncertain.get(kind))
         self.records.append(rec)
         return rec
 

@@ -16,7 +16,7 @@ from checker.quantity import MONEY_UNIT
 
 if TYPE_CHECKING:
     from checker.facts.build import FactBuilder
-    from checker.model import Indicator
+    from checker.model import Evaluation, Indicator, Text
 
 # A clause with these words speaks of a part, not of the whole the table reports.
 PART_WORDS = ("其他", "其中", "仅", "部分", "个别", "以外", "之外", "分别为", "另有", "此外")
@@ -51,13 +51,34 @@ def _consistent(claim: Figure, values: list[float]) -> bool:
     return any(abs(claim.value - v) < 1e-6 for v in candidates)
 
 
+def _sources(ev: Evaluation) -> list[tuple[str, list[str], Text]]:
+    """Every narrative part that may state a result: (who says it, path, text)."""
+    out: list[tuple[str, list[str], Text]] = []
+    n = ev.narrative
+    if n is not None:
+        out += [("自评报告", ["自评报告", "项目绩效目标完成情况", f"第{k + 1}段"], p) for k, p in enumerate(n.achievement)]
+        if n.management is not None and not n.management.empty:
+            out.append(("自评报告", ["自评报告", "项目支出管理和使用基本情况"], n.management))
+    if ev.goal is not None and not ev.goal.actual.empty:
+        out.append(("年度总体目标实际完成情况", ["自评表", "年度总体目标", "实际完成情况"], ev.goal.actual))
+    return out
+
+
+def _matched(claim: Figure, score: int, best: list[tuple[Indicator, Figure]]) -> bool:
+    """Two shared words of the indicator's subject; one only when it is all the claim says of its subject and
+    no other row shares it ("培训1200人次" against 培训人次). "资助学生" never matches "辍学学生" on 学生 alone."""
+    if score >= 2:
+        return True
+    words = (bigrams(claim.context) or bigrams(claim.clause)) - STOP_BIGRAMS
+    return score == 1 and len({id(ind) for ind, _ in best}) == 1 and len(words) == 1
+
+
 def add_claims(b: FactBuilder) -> None:
     ev = b.ev
-    n = ev.narrative
-    if n is None or not ev.has_table:
+    if not ev.has_table:
         return
     rows = _rows(ev.indicators)
-    for k, para in enumerate(n.achievement):
+    for speaker, path, para in _sources(ev):
         for sentence in sentences(para.raw):
             for claim in figures(sentence):
                 if claim.unit == MONEY_UNIT or claim.direction is not None:
@@ -75,10 +96,9 @@ def add_claims(b: FactBuilder) -> None:
                             best, best_score = [(ind, fig)], s
                         elif s == best_score and s > 0:
                             best.append((ind, fig))
-                # one shared word is enough when only one indicator speaks of it in this unit
-                unambiguous = len({id(ind) for ind, _ in best}) == 1
-                matched = best_score >= 2 or (best_score >= 1 and unambiguous)
-                fields = {"section": "项目绩效目标完成情况", "sentence": sentence, "value": claim.value,
+                matched = _matched(claim, best_score, best)
+                fields = {"section": path[1] if path[0] == "自评报告" else path[-1],
+                          "speaker": speaker, "sentence": sentence, "value": claim.value,
                           "unit": claim.unit, "context": claim.context, "matched": matched}
                 evidence = {}
                 if matched:
@@ -92,6 +112,4 @@ def add_claims(b: FactBuilder) -> None:
                     fields["consistent"] = _consistent(claim, values)
                     evidence["table"] = [{"indicator": ind.name.text, "actual": ind.actual.raw.strip(" \u3000"),
                                           "location": ind.actual.loc} for ind, _ in per_row.values()]
-                loc = para.loc
-                b.add("claim", fields, loc, ["自评报告", "项目绩效目标完成情况", f"第{k + 1}段"], cell_text=sentence,
-                      **evidence)
+                b.add("claim", fields, para.loc, path, cell_text=sentence, **evidence)

@@ -16,7 +16,8 @@ from checker.quantity import CHANGE_DOWN, CHANGE_UP, MONEY_FACTORS, MONEY_UNIT
 # Units a narrative figure may carry; longest first.
 CLAIM_UNITS = sorted(
     ["亿元", "万元", "元", "万人次", "人次", "万人", "人", "名", "起", "家", "个", "次", "期", "部", "项", "件", "场",
-     "户", "所", "座", "台", "套", "辆", "公里", "亩", "吨", "篇", "条", "批", "%"],
+     "万户", "户", "所", "座", "台", "套", "辆", "公里", "万亩", "亩", "万吨", "吨", "篇", "条", "批", "万平方米", "平方米",
+     "公顷", "%"],
     key=len, reverse=True,
 )
 # Units that count the same thing: a claim in 人 may be checked against rows in 人次.

@@ -171,6 +171,7 @@ FACT_KINDS: dict[str, dict[str, FieldDoc]] = {
     },
     "claim": {
         "section": _f("string", "the narrative section of the claim"),
+        "speaker": _f("string", "who states it: 自评报告, or 年度总体目标实际完成情况"),
         "sentence": _f("string", "the sentence holding the figure"),
         "value": _f("number", "the figure stated in the narrative"),
         "unit": _f("string", "its unit"),

@@ -304,6 +304,7 @@ class ScoreMapper:
                 continue
             h = unknown.pop(0)
             self.funding_cols.spans[name] = (h.col, h.col + h.span)
+            self.ev.inferred.append(f"{COLUMN_NAMES[name]} ← {norm(h.text)}")
             self.warn(f"{where(row.table, row.cells[0])}: funding header cell {norm(h.text)!r} is not in the "
                       f"vocabulary; read as {COLUMN_NAMES[name]} from its position")
 
@@ -407,6 +408,7 @@ class ScoreMapper:
                         s[0] == h.col for s in cols.spans.values()):
                     cols.spans[name] = (h.col, h.col + h.span)
                     shown = norm(h.text) or "(blank)"
+                    self.ev.inferred.append(f"{COLUMN_NAMES[name]} ← {shown}")
                     self.warn(f"{where_header}: indicator header cell {shown!r} is not in the vocabulary; read as "
                               f"{COLUMN_NAMES[name]} from its position and contents")
                     return
