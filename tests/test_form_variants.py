@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -161,8 +162,9 @@ def test_error_through_an_inferred_column_is_a_warning_saying_why(tmp_path, caps
     """The arithmetic may hold while the reading does not: a finding read through a column inferred from its
     position is a warning at most, and says which column was inferred."""
     path = _form(tmp_path, "年终核实值")
-    text = open(path, encoding="utf-8").read().replace("\t≥6场\t6场\t50\t50\t", "\t≥6场\t4场\t50\t50\t")
-    open(path, "w", encoding="utf-8").write(text)
+    form = Path(path)
+    form.write_text(form.read_text(encoding="utf-8").replace("\t≥6场\t6场\t50\t50\t", "\t≥6场\t4场\t50\t50\t"),
+                    encoding="utf-8")
     _, doc = _check_json(capsys, "--select", "SCO001", path)
     [finding] = doc["reports"][0]["findings"]
     assert finding["severity"] == "warning"
