@@ -162,6 +162,11 @@ def cmd_rules(args: argparse.Namespace) -> int:
     except JxError as exc:
         _err(f"error: {exc.describe()}")
         return EXIT_INPUT
+    if args.format == "markdown":
+        from checker.render.explain import rules_markdown
+
+        sys.stdout.write(rules_markdown(rules))
+        return EXIT_OK
     table = Table(show_header=True, header_style="bold", box=None)
     for col in ("id", "category", "severity", "title"):
         table.add_column(col)
@@ -249,6 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_check)
 
     r = sub.add_parser("rules", help="list the rules")
+    r.add_argument("--format", choices=("table", "markdown"), default="table",
+                   help="markdown: the rule reference (docs/rules.md is this output)")
     _common(r)
     r.set_defaults(func=cmd_rules)
 

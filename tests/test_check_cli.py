@@ -250,3 +250,16 @@ def test_fact_reference_is_current(capsys):
     code, out, _ = _run(capsys, "facts")
     assert code == 0
     assert out == (ROOT / "docs" / "facts.md").read_text(encoding="utf-8"), "regenerate: jxcheck facts > docs/facts.md"
+
+
+def test_rule_reference_and_readme_list_are_current(capsys):
+    from tests.conftest import ROOT
+
+    code, out, _ = _run(capsys, "rules", "--format", "markdown")
+    assert code == 0
+    assert out == (ROOT / "docs" / "rules.md").read_text(encoding="utf-8"), \
+        "regenerate: jxcheck rules --format markdown > docs/rules.md"
+    table = [line for line in out.splitlines() if line.startswith("| ")]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [line for line in table if line not in readme]
+    assert not missing, f"README's rule list is not current: {missing[:3]}"
