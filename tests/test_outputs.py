@@ -132,7 +132,7 @@ def test_html_renders_in_headless_chromium(tmp_path, capsys, seed_json):
     # the flagged cells the browser shows: 95.5 of 安全生产专项's 总分, its unparsed unit, 执法办案经费's 执行率
     assert '<td id="c0-1-54-2" class="flag sev-error"' in dom
     assert 'class="flag sev-warning" title="IND001' in dom
-    assert '<td id="c1-3-3-7" class="flag sev-error" title="BUD001' in dom
+    assert '<td id="c1-3-3-6" class="flag sev-error" title="BUD001' in dom
     shot = tmp_path / "shot.png"
     subprocess.run([browser, *CHROME_FLAGS, f"--user-data-dir={tmp_path / 'profile2'}", "--window-size=1200,900",
                     f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120, check=False)

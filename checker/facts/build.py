@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.facts import claims as claims_mod
+from checker.facts.amounts import execution_of, money_num, money_scale, num, rnd, rounding_slack
 from checker.facts.figures import figures
 from checker.facts.scoring import actual_is_count, compare, months_in, target_is_time, time_met, time_missed
 from checker.facts.stated import add_stated, grade_fields
@@ -116,25 +117,6 @@ class FactBuilder:
         return rec
 
 
-def _num(v: Any) -> float | None:
-    return v.number if v is not None and not v.empty else None
-
-
-def _money_num(v: Any, scale: float) -> float | None:
-    """A funding figure in 万元: the form's unit applied to a bare figure; 10万 is 10万元."""
-    n = _num(v)
-    if n is None:
-        return None
-    unit = v.parsed.unit
-    if unit == MONEY_UNIT or unit == "万":
-        return n
-    return _r(n * scale, 6)
-
-
-def _r(x: float | None, nd: int = 4) -> float | None:
-    return None if x is None else round(x, nd)
-
-
 DEFAULT_PROFILE: dict[str, float] = {"execution": 10, "产出指标": 50, "效益指标": 30, "满意度指标": 10}
 
 
@@ -174,70 +156,36 @@ def indicator_path(ind: Indicator) -> list[str]:
     return ["自评表", "绩效指标", *(x for x in (ind.level1, ind.level2) if x), ind.name.text or "(未命名)"]
 
 
-@dataclass
-class Execution:
-    """The budget execution's weight and score: on the 年度资金总额 row, on an indicator row of its own
-    (决策/过程/产出/效益 framework), or a weight declared by the block's label (预算执行情况（20分）)."""
-
-    weight: float | None = None
-    score: float | None = None
-    weight_cell: Value | None = None
-    score_cell: Value | None = None
-    in_indicators: bool = False  # its weight and score are already among the indicator rows
-
-
-def execution_of(ev: Evaluation) -> Execution:
-    total = ev.funding_row("total")
-    out = Execution()
-    if total is not None:
-        out.weight, out.score = _num(total.weight), _num(total.score)
-        out.weight_cell, out.score_cell = total.weight, total.score
-    row = next((i for i in ev.indicators if i.execution and i.counted), None)
-    if row is not None and out.weight is None and out.score is None:
-        out = Execution(_num(row.weight), _num(row.score), row.weight, row.score, in_indicators=True)
-    if out.weight is None and ev.execution_weight is not None:
-        out.weight = ev.execution_weight
-    return out
-
-
-def money_scale(ev: Evaluation) -> float:
-    """Funding figures in 万元 whatever unit the form states (项目资金（元）)."""
-    return MONEY_SCALE.get(ev.money_unit, 1.0)
-
-
-MONEY_SCALE = {"元": 1e-4, "千元": 0.1, "万元": 1.0, "亿元": 1e4}
-
-
 def _evaluation(b: FactBuilder) -> None:
     ev = b.ev
     rows = [i for i in ev.indicators if i.counted]
     ex = execution_of(ev)
     exec_weight = 0 if ex.in_indicators else ex.weight
     exec_score = 0 if ex.in_indicators else ex.score
-    weights = [w for w in (_num(i.weight) for i in rows) if w is not None]
-    scores = [s for s in (_num(i.score) for i in rows) if s is not None]
+    weights = [w for w in (num(i.weight) for i in rows) if w is not None]
+    scores = [s for s in (num(i.score) for i in rows) if s is not None]
     fields: dict[str, Any] = {"has_table": ev.has_table, "has_narrative": ev.narrative is not None,
                               "indicator_count": len(rows), "filing_kind": ev.kind}
     expected_total = sum(b.profile.values())
     fields["expected_total"] = expected_total
     if ev.has_table and rows:
         if weights:  # a form without per-row weights (scores only) has no weight sum to check
-            fields["weight_sum"] = _r(sum(weights) + (exec_weight or 0))
-            fields["weight_gap_abs"] = _r(abs(fields["weight_sum"] - expected_total))
+            fields["weight_sum"] = rnd(sum(weights) + (exec_weight or 0))
+            fields["weight_gap_abs"] = rnd(abs(fields["weight_sum"] - expected_total))
         if scores or exec_score is not None:
-            fields["score_sum"] = _r(sum(scores) + (exec_score or 0))
-        reported = _num(ev.total.score) if ev.total else None
+            fields["score_sum"] = rnd(sum(scores) + (exec_score or 0))
+        reported = num(ev.total.score) if ev.total else None
         if reported is not None and "score_sum" in fields:
             fields["total_reported"] = reported
-            fields["total_gap"] = _r(reported - fields["score_sum"])
+            fields["total_gap"] = rnd(reported - fields["score_sum"])
             fields["total_gap_abs"] = abs(fields["total_gap"])
         if reported is not None and "weight_sum" in fields:
-            fields["total_over_max"] = _r(reported - fields["weight_sum"])
+            fields["total_over_max"] = rnd(reported - fields["weight_sum"])
         declared = [lv.declared_weight for lv in ev.level1]
         if declared and all(d is not None for d in declared):
-            fields["declared_sum"] = _r(sum(declared) + (exec_weight or 0))  # type: ignore[arg-type]
-            fields["declared_gap_abs"] = _r(abs(fields["declared_sum"] - expected_total))
-    fields.update(grade_fields(ev, _num(ev.total.score) if ev.total is not None else None))
+            fields["declared_sum"] = rnd(sum(declared) + (exec_weight or 0))  # type: ignore[arg-type]
+            fields["declared_gap_abs"] = rnd(abs(fields["declared_sum"] - expected_total))
+    fields.update(grade_fields(ev, num(ev.total.score) if ev.total is not None else None))
     score_cell = ev.total.score if ev.total is not None else None
     b.add("evaluation", fields, score_cell.loc if score_cell else None,
           ["自评表", "总分"] if ev.has_table else ["自评报告"], cell_text=score_cell.raw if score_cell else None,
@@ -247,8 +195,8 @@ def _evaluation(b: FactBuilder) -> None:
     if n is not None and n.problems is not None and n.measures is not None and not n.problems.empty \
             and not n.measures.empty and not none_answer(n.problems.raw):  # "无" twice copies nothing
         b.add("narrative", {"problems": shorten(n.problems.text, 200), "measures": shorten(n.measures.text, 200),
-                            "problems_measures_similarity": _r(similarity(n.problems.raw, n.measures.raw), 3),
-                            "problems_in_measures": _r(contained_share(n.problems.raw, n.measures.raw), 3)},
+                            "problems_measures_similarity": rnd(similarity(n.problems.raw, n.measures.raw), 3),
+                            "problems_in_measures": rnd(contained_share(n.problems.raw, n.measures.raw), 3)},
               n.measures.loc, ["自评报告", "改进措施"], cell_text=n.measures.raw)
 
 
@@ -258,75 +206,56 @@ def _funding(b: FactBuilder) -> None:
     if total is None:
         return
     scale = money_scale(ev)
-    budget, executed = _money_num(total.budget, scale), _money_num(total.executed, scale)
+    budget, executed = money_num(total.budget, scale), money_num(total.executed, scale)
     from_parts = False
     if not budget and not executed:
         # a 年度资金总额 row of zeros (or blanks) above funded sources: measure on the sources, whose sum
         # the funding-column check compares with the total
         parts = [r for r in ev.funding if r.kind in FUNDING_PARTS]
-        pb = [v for v in (_money_num(r.budget, scale) for r in parts) if v]
-        pe = [v for v in (_money_num(r.executed, scale) for r in parts) if v is not None]
+        pb = [v for v in (money_num(r.budget, scale) for r in parts) if v]
+        pe = [v for v in (money_num(r.executed, scale) for r in parts) if v is not None]
         if pb:
-            budget, executed, from_parts = _r(sum(pb)), _r(sum(pe)) if pe else None, True
+            budget, executed, from_parts = rnd(sum(pb)), rnd(sum(pe)) if pe else None, True
     ex = execution_of(ev)
-    fields: dict[str, Any] = {"budget": budget, "initial_budget": _money_num(total.initial_budget, scale),
+    fields: dict[str, Any] = {"budget": budget, "initial_budget": money_num(total.initial_budget, scale),
                               "executed": executed, "weight": ex.weight, "score_reported": ex.score,
                               "expected_weight": b.profile.get("execution"), "from_parts": from_parts,
                               "basis": "资金来源合计的" if from_parts else ""}
     if fields["weight"] is not None and fields["expected_weight"] is not None:
-        fields["weight_profile_gap_abs"] = _r(abs(fields["weight"] - fields["expected_weight"]))
+        fields["weight_profile_gap_abs"] = rnd(abs(fields["weight"] - fields["expected_weight"]))
     if total.rate.parsed.value is not None:
         fields["rate_reported"] = total.rate.parsed.value * (100 if total.rate.parsed.unit is None
                                                              and total.rate.parsed.value <= 1 else 1)
     if budget and executed is not None and budget > 0:
         rate = executed / budget * 100
-        fields["rate_computed"] = _r(rate, 2)
+        fields["rate_computed"] = rnd(rate, 2)
         fields["rate_suggested"] = f"{rate:.2f}".rstrip("0").rstrip(".") + "%"
         if "rate_reported" in fields:
-            fields["rate_gap_abs"] = _r(abs(fields["rate_reported"] - rate), 2)
+            fields["rate_gap_abs"] = rnd(abs(fields["rate_reported"] - rate), 2)
         if fields["weight"] is not None:
-            fields["score_computed"] = _r(min(rate, 100) / 100 * fields["weight"], 2)
+            fields["score_computed"] = rnd(min(rate, 100) / 100 * fields["weight"], 2)
             if fields["score_reported"] is not None:
-                fields["score_gap_abs"] = _r(abs(fields["score_reported"] - fields["score_computed"]), 2)
+                fields["score_gap_abs"] = rnd(abs(fields["score_reported"] - fields["score_computed"]), 2)
         if executed > budget:
-            fields["over_executed"] = _r(executed - budget)
+            fields["over_executed"] = rnd(executed - budget)
     costs = [i for i in ev.indicators if "成本" in i.level2 and not i.empty]
     money = [v for v in (_money(i) for i in costs) if v is not None]
     if money:
         reference = executed if executed else budget
-        fields["cost_actual_sum"] = _r(sum(money))
+        fields["cost_actual_sum"] = rnd(sum(money))
         fields["cost_rows"] = len(money)
         if reference is not None:
             fields["cost_reference"] = reference
-            fields["cost_excess"] = _r(sum(money) - reference)
+            fields["cost_excess"] = rnd(sum(money) - reference)
             # 90 against 89.974 is rounding: each cost figure may be off by half a unit of its last digit
             slack = sum(rounding_slack([i.actual]) for i in costs)
-            fields["cost_excess_beyond_rounding"] = _r(sum(money) - reference - slack)
+            fields["cost_excess_beyond_rounding"] = rnd(sum(money) - reference - slack)
     cell = ex.score_cell if ex.score_cell is not None and not ex.score_cell.empty else total.executed
     b.add("funding", fields, cell.loc or total.loc, ["自评表", "项目资金", "年度资金总额"], cell_text=cell.raw,
           places={"rate": total.rate, "score": ex.score_cell, "weight": ex.weight_cell, "executed": total.executed,
                   "budget": total.budget},
           costs=[f"{i.name.text}: {i.actual.raw}" for i in costs])
     _funding_columns(b)
-
-
-_DECIMALS_RE = re.compile(r"\d+(?:\.(\d+))?")
-
-
-def rounding_slack(values: list[Value]) -> float:
-    """Half a unit of the last written digit of the least precise figure ("90" → 0.5, "89.97" → 0.005),
-    in the figure's normalised unit."""
-    slack = 0.0
-    for v in values:
-        if v is None or v.empty or v.number is None:
-            continue
-        m = _DECIMALS_RE.search(v.raw.replace(",", ""))
-        if m is None:
-            continue
-        decimals = len(m.group(1) or "")
-        unit_scale = (v.parsed.value / v.parsed.number) if v.parsed.number and v.parsed.value else 1.0
-        slack = max(slack, 0.5 * 10 ** -decimals * abs(unit_scale))
-    return slack
 
 
 def _money(ind: Indicator) -> float | None:
@@ -357,15 +286,15 @@ def _funding_columns(b: FactBuilder) -> None:
     scale = money_scale(ev)
     assert total is not None
     for attr, label in _COLUMNS:
-        t = _money_num(getattr(total, attr), scale)
-        values = [(r, _money_num(getattr(r, attr), scale)) for r in parts]
+        t = money_num(getattr(total, attr), scale)
+        values = [(r, money_num(getattr(r, attr), scale)) for r in parts]
         filled_parts = [(r, v) for r, v in values if v is not None]
         if t is None or not filled_parts:
             continue
         s = sum(v for _, v in filled_parts)
         first = getattr(filled_parts[0][0], attr)
-        b.add("funding_column", {"column": label, "total": t, "parts_sum": _r(s), "parts_count": len(filled_parts),
-                                 "gap": _r(t - s), "gap_abs": _r(abs(t - s))},
+        b.add("funding_column", {"column": label, "total": t, "parts_sum": rnd(s), "parts_count": len(filled_parts),
+                                 "gap": rnd(t - s), "gap_abs": rnd(abs(t - s))},
               first.loc, ["自评表", "项目资金", label], cell_text=first.raw,
               parts=[f"{r.label} {getattr(r, attr).raw.strip()}" for r, _ in filled_parts])
 
@@ -374,20 +303,20 @@ def _level1(b: FactBuilder) -> None:
     ev = b.ev
     for lv in ev.level1:
         rows = [i for i in ev.indicators if i.level1 == lv.name and i.counted]
-        weights = [w for w in (_num(i.weight) for i in rows) if w is not None]
-        scores = [s for s in (_num(i.score) for i in rows) if s is not None]
+        weights = [w for w in (num(i.weight) for i in rows) if w is not None]
+        scores = [s for s in (num(i.score) for i in rows) if s is not None]
         fields: dict[str, Any] = {"name": lv.name, "declared_weight": lv.declared_weight,
-                                  "score_sum": _r(sum(scores)), "rows": len(rows)}
+                                  "score_sum": rnd(sum(scores)), "rows": len(rows)}
         if weights:
-            fields["weight_sum"] = _r(sum(weights))
+            fields["weight_sum"] = rnd(sum(weights))
         if lv.declared_weight is not None and weights:
-            fields["weight_gap"] = _r(sum(weights) - lv.declared_weight)
+            fields["weight_gap"] = rnd(sum(weights) - lv.declared_weight)
             fields["weight_gap_abs"] = abs(fields["weight_gap"])
         expected = _profile_weight(b.profile, lv.name)
         if expected is not None:
             fields["expected_weight"] = expected
             if lv.declared_weight is not None:
-                fields["profile_gap_abs"] = _r(abs(lv.declared_weight - expected))
+                fields["profile_gap_abs"] = rnd(abs(lv.declared_weight - expected))
         b.add("level1", fields, lv.loc, ["自评表", "绩效指标", lv.name], cell_text=lv.raw)
 
 
@@ -402,7 +331,7 @@ def _profile_weight(profile: dict[str, float], name: str) -> float | None:
 
 def _indicator(b: FactBuilder, ind: Indicator, index: int) -> None:
     t, a = ind.target.parsed, ind.actual.parsed
-    weight, score = _num(ind.weight), _num(ind.score)
+    weight, score = num(ind.weight), num(ind.score)
     fields: dict[str, Any] = {
         "name": ind.name.text, "level1": ind.level1, "level2": ind.level2,
         "target_text": ind.target.raw.strip(" \u3000"), "actual_text": ind.actual.raw.strip(" \u3000"),
@@ -412,23 +341,23 @@ def _indicator(b: FactBuilder, ind: Indicator, index: int) -> None:
         "target_is_time": target_is_time(t), "actual_is_count": actual_is_count(a),
     }
     if weight is not None and score is not None:
-        fields["lost"] = _r(weight - score)
+        fields["lost"] = rnd(weight - score)
         fields["full_marks"] = score >= weight - 1e-9
         if weight > 0:
-            fields["score_share"] = _r(score / weight, 4)
+            fields["score_share"] = rnd(score / weight, 4)
     fields["qualitative"] = t.kind == "text"
     cmp = compare(ind)
     fields["comparable"] = cmp is not None
     if cmp is not None:
         fields.update(target_value=cmp.target, actual_value=cmp.actual, unit=cmp.unit, polarity=cmp.polarity,
-                      met=cmp.met, ratio=_r(cmp.ratio))
+                      met=cmp.met, ratio=rnd(cmp.ratio))
         if cmp.polarity == "positive" and cmp.target > 0:
-            fields["over_target"] = _r(cmp.actual / cmp.target, 3)
+            fields["over_target"] = rnd(cmp.actual / cmp.target, 3)
         if weight is not None:
             implied = weight * min(cmp.ratio, 1.0)
-            fields["implied_score"] = _r(implied, 2)
+            fields["implied_score"] = rnd(implied, 2)
             if score is not None:
-                fields["score_excess"] = _r(score - implied, 3)
+                fields["score_excess"] = rnd(score - implied, 3)
     timed = fields["is_time"] or fields["target_is_time"]
     on_time = time_met(ind.target.raw, ind.actual.raw) if timed and not ind.actual.empty else None
     missed = time_missed(t, ind.actual.raw)
@@ -455,14 +384,14 @@ def _indicator(b: FactBuilder, ind: Indicator, index: int) -> None:
     for q in (t, a):
         if q.kind == "expression" and any(i.startswith("expression") for i in q.issues):
             product = math.prod(i.value or 0 for i in q.items)
-            fields.update(expression=q.text, expression_product=_r(product), expression_result=q.number)
+            fields.update(expression=q.text, expression_product=rnd(product), expression_result=q.number)
             break
     if not ind.actual.empty and not ind.target.empty:
         name_target = ind.name.text + ind.target.raw
         sim = similarity(ind.actual.raw, name_target)
         if t.kind == "text":
             sim = max(sim, similarity(ind.actual.raw, ind.target.raw))
-        fields["restate_similarity"] = _r(sim, 3)
+        fields["restate_similarity"] = rnd(sim, 3)
     cell = ind.actual if not ind.actual.empty else ind.name
     b.add("indicator", fields, cell.loc or ind.loc, indicator_path(ind), cell_text=cell.raw, row=index,
           places={"target": ind.target, "actual": ind.actual, "weight": ind.weight, "score": ind.score,
@@ -512,26 +441,26 @@ def _narrative_funding(b: FactBuilder) -> None:
     if total is None:
         return
     scale = money_scale(ev)
-    fields: dict[str, Any] = {"table_budget": _money_num(total.budget, scale),
-                              "table_initial_budget": _money_num(total.initial_budget, scale),
-                              "table_executed": _money_num(total.executed, scale)}
+    fields: dict[str, Any] = {"table_budget": money_num(total.budget, scale),
+                              "table_initial_budget": money_num(total.initial_budget, scale),
+                              "table_executed": money_num(total.executed, scale)}
     tb, te = fields["table_budget"], fields["table_executed"]
     if tb and te is not None:
-        fields["rate_computed"] = _r(te / tb * 100, 2)
+        fields["rate_computed"] = rnd(te / tb * 100, 2)
     loc = None
     if n.budget is not None and n.budget.text:
         q = _money_of(n.budget.text)
         if q is not None:
             fields["stated_budget"] = q
             if tb is not None:
-                fields["stated_budget_gap_abs"] = _r(abs(q - tb))
+                fields["stated_budget_gap_abs"] = rnd(abs(q - tb))
         loc = n.budget.loc
     if n.management is not None:
         money = [f for f in figures(n.management.raw) if f.unit == MONEY_UNIT]
         if money:
             fields["stated_amount"] = money[0].value
             if tb is not None:
-                fields["stated_amount_gap_abs"] = _r(abs(money[0].value - tb))
+                fields["stated_amount_gap_abs"] = rnd(abs(money[0].value - tb))
         m = _FULL_USE_RE.search(squash(n.management.raw).replace("％", "%"))
         fields["full_use_claim"] = m is not None
         if m:

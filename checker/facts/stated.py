@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from checker.facts.amounts import execution_of, money_num, money_scale, rnd
 from checker.facts.figures import figures
 from checker.facts.statements import stated_funding, stated_sums
 from checker.facts.text import contained_share, none_answer, shorten, similarity
@@ -92,8 +93,6 @@ def _stated_funding(b: FactBuilder) -> None:
 
 def _department(b: FactBuilder) -> None:
     """A whole department's execution is what it spent (按支出性质), not what it received (按收入性质)."""
-    from checker.facts.build import _money_num, _r, execution_of, money_scale
-
     ev = b.ev
     total = ev.funding_row("total")
     income = [s for s in ev.sources if s.side == "income" and s.amount.number is not None]
@@ -101,20 +100,20 @@ def _department(b: FactBuilder) -> None:
     if ev.kind != "department" or total is None or not spent:
         return
     scale = money_scale(ev)
-    executed, budget = _money_num(total.executed, scale), _money_num(total.budget, scale)
-    expenditure = _r(sum(_money_num(s.amount, scale) or 0 for s in spent))
+    executed, budget = money_num(total.executed, scale), money_num(total.budget, scale)
+    expenditure = rnd(sum(money_num(s.amount, scale) or 0 for s in spent))
     fields: dict[str, Any] = {"executed": executed, "budget": budget, "expenditure_sum": expenditure,
-                              "income_sum": _r(sum(_money_num(s.amount, scale) or 0 for s in income)) if income else None}
+                              "income_sum": rnd(sum(money_num(s.amount, scale) or 0 for s in income)) if income else None}
     if executed is not None:
-        fields["expenditure_gap_abs"] = _r(abs(executed - expenditure))
+        fields["expenditure_gap_abs"] = rnd(abs(executed - expenditure))
         if fields["income_sum"] is not None:
             fields["executed_is_income"] = abs(executed - fields["income_sum"]) < 0.005
     ex = execution_of(ev)
     if budget:
         rate = expenditure / budget * 100
-        fields["rate_from_expenditure"] = _r(rate, 2)
+        fields["rate_from_expenditure"] = rnd(rate, 2)
         if ex.weight is not None:
-            fields["score_from_expenditure"] = _r(min(rate, 100) / 100 * ex.weight, 2)
+            fields["score_from_expenditure"] = rnd(min(rate, 100) / 100 * ex.weight, 2)
         fields["weight"] = ex.weight
     b.add("department_funding", fields, total.executed.loc or total.loc, ["自评表", "项目资金", "年度资金总额", "全年执行数"],
           cell_text=total.executed.raw,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from checker.facts.figures import figures
 from checker.facts.text import sentences, squash
-from checker.quantity import MONEY_UNIT
+from checker.quantity import MONEY_FACTORS, MONEY_UNIT
 
 # words before a figure that make it the total of what follows
 _TOTAL_WORDS = ("共", "合计", "总计", "总额", "总投资", "申请", "安排", "下达", "批复", "预算", "到位", "完成", "支出", "收入",
@@ -69,7 +69,7 @@ def stated_sums(text: str) -> list[StatedSum]:
         parts = [f for f in figures(tail) if f.unit == MONEY_UNIT and f.direction is None]
         if len(parts) < 2:
             continue
-        slack = min((0.5 * 10 ** -len(m.group(2) or "") * _SCALE[m.group("unit")]
+        slack = min((0.5 * 10 ** -len(m.group(2) or "") * MONEY_FACTORS[m.group("unit")]
                      for m in _DECIMALS_RE.finditer(sentence)), default=0.0)
         found.append(StatedSum(sentence, head[-1].value, [p.value for p in parts], slack))
     return found
@@ -83,7 +83,6 @@ _SPENT_RE = re.compile(r"(?:实际支出|实际使用|已支出|支出|已使用
                        r"[^，,。；;]{0,6}?(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)")
 _RATE_RE = re.compile(r"(?:执行率|支出率|使用率|拨付率)(?:为|达|达到)?(?P<num>\d+(?:\.\d+)?)%")
 _FULL_USE_RE = re.compile(r"已?全部(?:使用|拨付|支付|支出|用于|到位并使用)|全额(?:使用|拨付|支付)|(?:资金)?(?:使用|执行)率(?:达到?)?100%")
-_SCALE = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001}
 
 
 @dataclass
@@ -106,9 +105,9 @@ def stated_funding(texts: list[str]) -> StatedFunding:
         for sentence in sentences(text):
             s = sentence.replace("％", "%")
             if out.budget is None and (m := _BUDGET_RE.search(s)):
-                out.budget = float(m.group("num")) * _SCALE[m.group("unit")]
+                out.budget = float(m.group("num")) * MONEY_FACTORS[m.group("unit")]
             if out.spent is None and (m := _SPENT_RE.search(s)) and not _BUDGET_RE.match(s[m.start():]):
-                value = float(m.group("num")) * _SCALE[m.group("unit")]
+                value = float(m.group("num")) * MONEY_FACTORS[m.group("unit")]
                 if out.budget is None or value != out.budget or "执行" in m.group(0):
                     out.spent = value
             if out.rate is None and (m := _RATE_RE.search(s)):
