@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from checker import __version__
+from checker.cache import CacheUnavailable, dump_entry, entry_name, load_entry, load_key
 from checker.check import Checker, Report
 from checker.errors import JxError
 from checker.facts.cross import CrossFeatures, CrossIndex
@@ -45,6 +46,8 @@ class FileResult:
     errors: list[FileError] = field(default_factory=list)
     findings: int = 0
     cached: bool = False
+    cache_rejected: bool = False  # an entry was there but failed its integrity check
+    cache_error: str | None = None  # the cache could not be written
 
 
 @dataclass
@@ -54,6 +57,7 @@ class WorkerState:
     cache_dir: Path | None
     cache_salt: str
     vocab: Vocabulary | None = None
+    cache_key: bytes | None = None
 
 
 def rules_key(rules: list[Rule], profile: dict[str, float]) -> str:
@@ -75,8 +79,14 @@ def _code_hash() -> str:
 def init_worker(rules: list[Rule], profile: dict[str, float], keep_models: bool, cache_dir: str | None,
                 vocab: Vocabulary | None = None) -> WorkerState:
     vocab = vocab or default_vocabulary()
+    key = None
+    if cache_dir:
+        try:
+            key = load_key(create=True)
+        except CacheUnavailable:
+            cache_dir = None  # the run already warned when it probed the cache
     return WorkerState(Checker(rules, profile), keep_models, Path(cache_dir) if cache_dir else None,
-                       rules_key(rules, profile) + vocab.digest + ("m" if keep_models else ""), vocab)
+                       rules_key(rules, profile) + vocab.digest + ("m" if keep_models else ""), vocab, key)
 
 
 def check_file(path: str, state: WorkerState) -> FileResult:
@@ -89,34 +99,49 @@ def check_file(path: str, state: WorkerState) -> FileResult:
         return result
     cache_file = _cache_file(state, path, data)
     if cache_file is not None and cache_file.is_file():
-        try:
-            cached = pickle.loads(cache_file.read_bytes())
-            cached.cached = True
-            return cached
-        except Exception:  # a damaged cache entry is recomputed
-            cache_file.unlink(missing_ok=True)
+        hit = _from_cache(cache_file, state, path)
+        if hit is not None:
+            return hit
+        result.cache_rejected = True
     try:
         filings = read_bytes(data, path, state.vocab)
     except JxError as exc:
         result.errors.append(FileError(**exc.to_dict()))
         filings = []
+    reports: list[Report] = []
     for filing in filings:
         for ev in filing.evaluations:
-            report, features = state.checker.evaluate(ev, filing.source, len(result.reports), state.keep_models)
-            result.reports.append(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+            report, features = state.checker.evaluate(ev, filing.source, len(reports), state.keep_models)
+            reports.append(report)
             result.findings += len(report.findings)
             result.features.append(features)
-    if cache_file is not None:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(cache_file, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    result.reports = [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in reports]
+    if cache_file is not None and state.cache_key is not None:
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(cache_file, dump_entry(result, reports, state.cache_key))
+        except OSError as exc:
+            result.cache_error = f"{cache_file.parent}: {exc.strerror}"
     return result
+
+
+def _from_cache(cache_file: Path, state: WorkerState, path: str) -> FileResult | None:
+    """A verified entry, or None: an entry that fails its signature or holds bad data is never used."""
+    try:
+        doc = load_entry(cache_file.read_bytes(), state.cache_key or b"")
+    except OSError:
+        return None
+    if doc is None or doc["path"] != path:
+        return None
+    return FileResult(path, reports=[pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in doc["reports"]],
+                      features=doc["features"], errors=doc["errors"], findings=doc["findings"], cached=True)
 
 
 def _cache_file(state: WorkerState, path: str, data: bytes) -> Path | None:
     if state.cache_dir is None:
         return None
-    h = hashlib.sha256(data + b"\0" + path.encode() + b"\0" + state.cache_salt.encode()).hexdigest()
-    return state.cache_dir / h[:2] / f"{h}.pickle"
+    h = entry_name(data, path, state.cache_salt)
+    return state.cache_dir / h[:2] / f"{h}.json"
 
 
 def _fault(path: str) -> None:
@@ -158,6 +183,7 @@ class BatchOutcome:
     cached_files: int = 0
     index: CrossIndex | None = None
     cross_seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what the user should know about the run (the cache)
 
     def close(self) -> None:
         if self.index is not None:
@@ -184,10 +210,15 @@ def consume(results: Iterable[FileResult], rules: list[Rule], profile: dict[str,
     errors: list[FileError] = []
     key = 0
     cached = 0
+    notes: list[str] = []
+    rejected = 0
     try:
         for result in results:
             errors.extend(result.errors)
             cached += result.cached
+            rejected += result.cache_rejected
+            if result.cache_error and not any(n.startswith("cache not written") for n in notes):
+                notes.append(f"cache not written ({result.cache_error}); files are still checked")
             for packed, features in zip(result.reports, result.features, strict=True):
                 features.meta.key = key
                 if hasattr(sink, "append_packed"):
@@ -201,7 +232,10 @@ def consume(results: Iterable[FileResult], rules: list[Rule], profile: dict[str,
     except BaseException:
         index.close()
         raise
-    outcome = BatchOutcome(sink, errors, iter(()), key, cached, index)
+    if rejected:
+        notes.append(f"{rejected} cache entr{'y' if rejected == 1 else 'ies'} failed the integrity check and "
+                     "were checked again")
+    outcome = BatchOutcome(sink, errors, iter(()), key, cached, index, notes=notes)
     outcome.cross = _timed_cross(Checker(rules, profile), index, outcome)
     return outcome
 

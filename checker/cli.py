@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -136,6 +135,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             from checker.render.console import render_statistics
 
             render_statistics(result, to_stderr=fmt != "console" or bool(args.output))
+        for note in result.stats.get("notes", []):
+            _err(f"warning: {note}")
         if args.write_baseline:
             _err(f"baseline written to {args.write_baseline}")
         if result.errors:
@@ -148,9 +149,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def default_cache_dir() -> str:
-    base = os.environ.get("JXCHECK_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "jxcheck")
-    return base
+    from checker.cache import default_cache_dir as cache_dir
+
+    return cache_dir()
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.batch import run_batch
+from checker.cache import CacheUnavailable, probe
 from checker.check import Report, RunResult, select_rules, selects
 from checker.config import ConfigError, Settings, check_names
 from checker.findings import CATEGORIES, FileError, Finding
@@ -152,6 +153,13 @@ def run(opts: Options) -> RunResult:
     profile = settings.weights_profile()
     paths = expand_paths(opts.paths, opts.exclude)
     jobs = os.cpu_count() or 1 if opts.jobs is None else opts.jobs
+    notes: list[str] = []
+    if opts.cache_dir:
+        try:
+            probe(opts.cache_dir)
+        except CacheUnavailable as exc:
+            notes.append(f"result cache off: {exc}")
+            opts.cache_dir = None
     work = tempfile.TemporaryDirectory(prefix="jxcheck-")
     large = len(paths) > SPILL_AFTER
     sink: list[Report] | ReportStore = ReportStore(work.name) if large else []
@@ -191,7 +199,7 @@ def run(opts: Options) -> RunResult:
                        rules=rules,
                        lang=opts.lang or settings.lang or "zh")
     result.stats = {"evaluations": outcome.evaluations, "cross_seconds": round(outcome.cross_seconds, 3),
-                    "cached_files": outcome.cached_files}
+                    "cached_files": outcome.cached_files, "notes": notes + outcome.notes}
     gate.finish(result)
     result.cleanup = work.cleanup
     return result

@@ -16,8 +16,9 @@ def seed_path() -> Path:
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory):
-    """Tests never read or fill the user's result cache."""
+    """Tests never read or fill the user's result cache, nor touch the user's cache key."""
     import os
 
     os.environ["JXCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("jxcheck-cache"))
+    os.environ["JXCHECK_CACHE_KEY_FILE"] = str(tmp_path_factory.mktemp("jxcheck-config") / "cache.key")
     yield

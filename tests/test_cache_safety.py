@@ -1,0 +1,112 @@
+"""The result cache never runs foreign code and never serves a forged result (issue: trust at the edges)."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import stat
+
+import pytest
+
+from checker.cache import key_file, load_entry
+from checker.cli import main
+from tests.conftest import SEED
+
+SEED_TEXT = SEED.read_bytes()
+
+
+def _run(capsys, *args: str) -> tuple[int, dict, str]:
+    code = main(["check", "--format", "json", "--no-config", "-q", "--jobs", "0", *args])
+    out, err = capsys.readouterr()
+    return code, (json.loads(out) if out.strip() else {}), err
+
+
+@pytest.fixture
+def filings(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "seed.txt").write_bytes(SEED_TEXT)
+    return d
+
+
+def _entries(cache):
+    return sorted(p for p in cache.rglob("*") if p.is_file() and p.name != ".probe")
+
+
+class Boom:
+    """Unpickling this runs code: it must never happen."""
+
+    def __reduce__(self):
+        return (os.system, ("touch /tmp/jxcheck-pwned",))
+
+
+def test_entries_are_signed_json_and_the_key_lives_outside_the_cache(capsys, filings, tmp_path):
+    cache = tmp_path / "cache"
+    code, doc, _ = _run(capsys, str(filings), "--cache-dir", str(cache))
+    [entry] = _entries(cache)
+    assert entry.suffix == ".json"
+    sig, _, body = entry.read_bytes().partition(b"\n")
+    assert len(sig) == 64 and json.loads(body)["format"] == 1
+    key = key_file()
+    assert cache not in key.parents and stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
+def test_a_pickle_planted_in_the_cache_is_never_loaded(capsys, filings, tmp_path):
+    cache = tmp_path / "cache"
+    _, first, _ = _run(capsys, str(filings), "--cache-dir", str(cache))
+    [entry] = _entries(cache)
+    entry.write_bytes(pickle.dumps(Boom()))
+    marker = "/tmp/jxcheck-pwned"
+    if os.path.exists(marker):
+        os.unlink(marker)
+    _, again, err = _run(capsys, str(filings), "--cache-dir", str(cache), "--statistics")
+    assert not os.path.exists(marker)
+    assert "1 cache entry failed the integrity check" in err and "cached files 0" in err
+    assert again["reports"] == first["reports"]
+
+
+def test_a_forged_entry_never_replaces_a_files_findings(capsys, filings, tmp_path):
+    cache = tmp_path / "cache"
+    _, first, _ = _run(capsys, str(filings), "--cache-dir", str(cache))
+    [entry] = _entries(cache)
+    sig, _, body = entry.read_bytes().partition(b"\n")
+    doc = json.loads(body)
+    for report in doc["reports"]:
+        report["findings"] = []  # "this filing is clean"
+    entry.write_bytes(sig + b"\n" + json.dumps(doc, ensure_ascii=False).encode())
+    code, again, err = _run(capsys, str(filings), "--cache-dir", str(cache))
+    assert code == 1 and again["reports"] == first["reports"]
+    assert "failed the integrity check" in err
+
+
+def test_signed_entry_with_bad_data_is_ignored(tmp_path):
+    import hashlib
+    import hmac
+
+    key = b"k" * 32
+    body = json.dumps({"format": 1, "path": "x", "reports": [{"findings": "nope"}], "features": [], "errors": [],
+                       "findings": 0}).encode()
+    raw = hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body
+    assert load_entry(raw, key) is None
+    assert load_entry(b"garbage", key) is None
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
+def test_unwritable_cache_turns_caching_off_with_one_warning(capsys, filings, tmp_path):
+    cache = tmp_path / "ro"
+    cache.mkdir()
+    cache.chmod(0o500)
+    try:
+        code, doc, err = _run(capsys, str(filings), "--cache-dir", str(cache))
+    finally:
+        cache.chmod(0o700)
+    assert code == 1 and len(doc["reports"]) == 3
+    assert err.count("result cache off") == 1
+
+
+def test_cache_dir_that_is_a_file_turns_caching_off(capsys, filings, tmp_path):
+    cache = tmp_path / "a-file"
+    cache.write_text("x")
+    code, doc, err = _run(capsys, str(filings), "--cache-dir", str(cache))
+    assert code == 1 and len(doc["reports"]) == 3 and "result cache off" in err
