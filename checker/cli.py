@@ -18,6 +18,7 @@ from checker import __version__
 from checker.config import Settings, find_config, load_settings
 from checker.errors import JxError
 from checker.model import Filing, without_key
+from checker.output import check_output_path
 from checker.readers import read_path
 from checker.readers.layout.vocabulary import Vocabulary
 from checker.render import FORMATS
@@ -112,6 +113,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         fmt = args.format
         if fmt == "xlsx" and not args.output:
             raise JxError("--format xlsx", "an Excel workbook needs --output FILE")
+        for out in (args.output, args.write_baseline):  # refuse a bad output before the work, not after
+            if out:
+                check_output_path(Path(out), args.follow_symlinks)
         if args.executor == "dask" and not args.scheduler:
             raise JxError("--executor dask", "give the cluster with --scheduler ADDRESS (or 'local')")
         result = run(Options(
@@ -120,7 +124,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             write_baseline=args.write_baseline, waivers=args.waivers, jobs=args.jobs, timeout=args.timeout,
             cache_dir=None if args.no_cache else (args.cache_dir or default_cache_dir()),
             keep_models=fmt == "html", progress=not args.quiet and sys.stderr.isatty(),
-            executor=args.executor, scheduler=args.scheduler, form_dirs=args.forms or []))
+            executor=args.executor, scheduler=args.scheduler, form_dirs=args.forms or [],
+            skip=[p for p in (args.output, args.write_baseline, args.baseline, args.waivers) if p]))
     except JxError as exc:
         _err(f"error: {exc.describe()}")
         return EXIT_INPUT
@@ -130,7 +135,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
             render_console(result)
         else:
-            emit(render(result, fmt), args.output)
+            try:
+                emit(render(result, fmt), args.output, args.follow_symlinks)
+            except JxError as exc:
+                _err(f"error: {exc.describe()}")
+                return EXIT_INPUT
         if args.statistics:
             from checker.render.console import render_statistics
 
@@ -232,7 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check filings against the rules and report findings")
     c.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
     c.add_argument("--format", choices=FORMATS, default="console")
-    c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
+    c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically; a regular file only)")
+    c.add_argument("--follow-symlinks", action="store_true", help="write --output through a symbolic link")
     _common(c)
     _forms(c)
     c.add_argument("--select", action="append", metavar="IDS", help="only these rule ids, prefixes or categories")

@@ -21,7 +21,7 @@ from checker import __version__
 from checker.check import Report
 from checker.errors import JxError
 from checker.findings import SEVERITY_ORDER
-from checker.output import write_atomic
+from checker.output import emit
 
 BASELINE_VERSION = 1
 
@@ -70,7 +70,7 @@ def write_baseline(path: Path, entries: list[BaselineEntry]) -> int:
     entries = sorted(entries, key=lambda e: (e.source, e.project, e.rule, e.path, e.fingerprint))
     doc = {"version": BASELINE_VERSION, "tool": f"jxcheck {__version__}",
            "findings": [e.model_dump() for e in entries]}
-    write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", str(path))
     return len(entries)
 
 

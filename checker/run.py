@@ -51,6 +51,7 @@ class Options:
     executor: str = "local"
     scheduler: str | None = None
     form_dirs: list[str] = field(default_factory=list)
+    skip: list[str] = field(default_factory=list)  # this run's own outputs, baseline and waivers: never read as filings
 
 
 def load_active_forms(settings: Settings, form_dirs: list[str]) -> Vocabulary:
@@ -96,17 +97,20 @@ def severity_for(rule_id: str, category: str, overrides: dict[str, str]) -> str 
     return overrides.get(category)
 
 
-def expand_paths(paths: list[str], exclude: list[str] | None = None) -> list[str]:
+def expand_paths(paths: list[str], exclude: list[str] | None = None, skip: list[str] | None = None) -> list[str]:
     """Files as given, directories walked and glob patterns expanded, minus --exclude globs; sorted per
-    argument, in argument order, each file once."""
+    argument, in argument order, each file once. Walking a directory leaves out this run's own output,
+    baseline and waivers files and any jxcheck report or baseline found there."""
     from checker.readers import SUPPORTED_SUFFIXES
 
+    own = {Path(s).resolve() for s in skip or []}
     out: list[str] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
             found = [str(f) for f in sorted(path.rglob("*")) if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                     and not any(part.startswith(".") for part in f.relative_to(path).parts)]
+                     and not any(part.startswith(".") for part in f.relative_to(path).parts)
+                     and f.resolve() not in own and not is_jxcheck_output(f)]
         elif any(c in p for c in "*?[") and not path.exists():
             found = sorted(g for g in glob.glob(p, recursive=True) if Path(g).is_file())
             if not found:
@@ -120,6 +124,18 @@ def expand_paths(paths: list[str], exclude: list[str] | None = None) -> list[str
                                          or any(fnmatch.fnmatch(part, pat) for part in Path(f).parts)
                                          for pat in exclude)]
     return list(dict.fromkeys(out))
+
+
+def is_jxcheck_output(path: Path) -> bool:
+    """A JSON report or baseline jxcheck wrote (`"tool": {"name": "jxcheck"…` / `"tool": "jxcheck 0.1"`)."""
+    if path.suffix.lower() != ".json":
+        return False
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return False
+    return head.lstrip().startswith(b"{") and b'"tool"' in head and b"jxcheck" in head
 
 
 def unsupported_dirs(paths: list[str]) -> list[FileError]:
@@ -151,7 +167,7 @@ def run(opts: Options) -> RunResult:
     rules = load_active_rules(settings, opts.rule_dirs, opts.select, opts.ignore)
     vocab = load_active_forms(settings, opts.form_dirs)
     profile = settings.weights_profile()
-    paths = expand_paths(opts.paths, opts.exclude)
+    paths = expand_paths(opts.paths, opts.exclude, opts.skip)
     jobs = os.cpu_count() or 1 if opts.jobs is None else opts.jobs
     notes: list[str] = []
     if opts.cache_dir:

@@ -50,19 +50,25 @@ class FactRecord:
         return offset + int(n)
 
 
+MAX_FIGURE = 1e15  # beyond this a figure is no amount a filing states: it is left out of the facts
+
+
 def clean_number(x: float) -> float | int:
-    """A number durable-rules parses: no exponent notation, no NaN."""
-    if type(x) is int:
-        return x
+    """A number durable-rules parses and JSON carries: no exponent notation, no NaN, nothing out of range
+    (ValueError: the field is left out, so no rule compares it)."""
     if isinstance(x, bool):
         return int(x)
-    if x != x or x in (float("inf"), float("-inf")):
-        raise ValueError("not a finite number")
+    if type(x) is int:
+        if abs(x) >= MAX_FIGURE:
+            raise ValueError("out of range")
+        return x
+    if x != x or x in (float("inf"), float("-inf")) or abs(x) >= MAX_FIGURE:
+        raise ValueError("not a finite number in range")
     x = round(x, 6)
-    if x.is_integer() and abs(x) < 1e15:
+    if x.is_integer():
         return int(x)
-    if abs(x) < 1e-4 or abs(x) >= 1e15:  # durable-rules cannot parse exponent notation (1e-05)
-        return 0 if abs(x) < 1 else int(x)
+    if abs(x) < 1e-4:  # durable-rules cannot parse exponent notation (1e-05)
+        return 0
     return x
 
 
@@ -72,11 +78,9 @@ def sanitise(fact: dict[str, Any]) -> dict[str, Any]:
         t = type(v)
         if t is str:
             out[k] = v if len(v) <= MAX_STRING else v[:MAX_STRING]
-        elif t is int:
-            out[k] = v
         elif t is bool:
             out[k] = int(v)
-        elif t is float:
+        elif t is int or t is float:
             try:
                 out[k] = clean_number(v)
             except ValueError:

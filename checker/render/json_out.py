@@ -89,4 +89,22 @@ _PLACEHOLDER = "__jxcheck_reports__"
 
 
 def _dumps(obj: Any) -> str:
-    return orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode("utf-8")
+    try:
+        return orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode("utf-8")
+    except (orjson.JSONEncodeError, TypeError):
+        return orjson.dumps(json_safe(obj), option=orjson.OPT_INDENT_2).decode("utf-8")
+
+
+def json_safe(obj: Any) -> Any:
+    """Any value JSON can carry: an integer beyond 64 bits as a string, NaN and infinities as null."""
+    if isinstance(obj, dict):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, bool) or obj is None or isinstance(obj, str):
+        return obj
+    if isinstance(obj, int):
+        return obj if -(2 ** 63) <= obj < 2 ** 63 else str(obj)
+    if isinstance(obj, float):
+        return obj if obj == obj and obj not in (float("inf"), float("-inf")) else None
+    return str(obj)

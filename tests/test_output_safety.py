@@ -1,0 +1,97 @@
+"""Outputs never damage the machine, never lose the report silently, and are never read back as filings."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import textwrap
+
+import pytest
+
+from checker.cli import main
+from tests.conftest import SEED
+
+
+def _check(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["check", "--no-cache", "--jobs", "0", "--no-config", "-q", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("target", ["/dev/null", "/dev/stdout"])
+def test_device_files_are_refused_and_left_alone(capsys, target):
+    before = os.stat(target, follow_symlinks=True)
+    code, _, err = _check(capsys, "--format", "json", "--output", target, str(SEED))
+    assert code == 2 and ("not a regular file" in err or "symbolic link" in err)
+    after = os.stat(target, follow_symlinks=True)
+    assert stat.S_ISCHR(after.st_mode) and (before.st_ino, before.st_dev) == (after.st_ino, after.st_dev)
+
+
+def test_output_into_a_missing_directory_or_onto_a_directory(capsys, tmp_path):
+    code, _, err = _check(capsys, "--format", "json", "--output", str(tmp_path / "no" / "such" / "f.json"), str(SEED))
+    assert code == 2 and "does not exist" in err and "no/such" in err
+    code, _, err = _check(capsys, "--format", "json", "--output", str(tmp_path), str(SEED))
+    assert code == 2 and "is a directory" in err
+    code, _, err = _check(capsys, "--write-baseline", str(tmp_path / "missing" / "b.json"), str(SEED))
+    assert code == 2 and "does not exist" in err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
+def test_output_into_a_read_only_directory(capsys, tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        code, _, err = _check(capsys, "--format", "json", "--output", str(ro / "f.json"), str(SEED))
+    finally:
+        ro.chmod(0o700)
+    assert code == 2 and "f.json" in err and "cannot write" in err
+    assert list(ro.iterdir()) == []
+
+
+def test_symlinks_only_with_follow_symlinks(capsys, tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    code, _, err = _check(capsys, "--format", "json", "--output", str(link), str(SEED))
+    assert code == 2 and "symbolic link" in err and real.read_text() == "old"
+    code, _, _ = _check(capsys, "--format", "json", "--output", str(link), "--follow-symlinks", str(SEED))
+    assert code == 1 and link.is_symlink() and json.loads(real.read_text())["reports"]
+
+
+def test_own_outputs_are_not_read_as_filings(capsys, tmp_path):
+    d = tmp_path / "filings"
+    d.mkdir()
+    shutil.copy(SEED, d / "seed.txt")
+    for _ in range(2):  # the second run walks past the first run's findings.json and baseline
+        code, _, err = _check(capsys, "--format", "json", "--output", str(d / "findings.json"),
+                              "--write-baseline", str(d / "baseline.json"), str(d))
+        assert code == 1, err
+    code, out, err = _check(capsys, "--format", "json", str(d))
+    doc = json.loads(out)
+    assert code == 1 and doc["errors"] == [] and {r["source"] for r in doc["reports"]} == {str(d / "seed.txt")}
+    assert not [p for p in d.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_json_carries_any_figure(capsys, tmp_path):
+    path = tmp_path / "huge.yaml"
+    path.write_text(textwrap.dedent("""\
+        evaluations:
+          - project: 巨额
+            year: 2022
+            has_table: true
+            funding:
+              - {kind: total, label: 年度资金总额, budget: "184467440737095516160", executed: "1e400", weight: 10,
+                 rate: nan%, score: "99999999999999999999999"}
+            indicators:
+              - {level1: 产出指标, level2: 数量指标, name: 人次, target: ≥184467440737095516160人次,
+                 actual: 18446744073709551616人次, weight: "1e309", score: 1e308}
+            total: {weight: 100, score: "340282366920938463463374607431768211456"}
+        """), encoding="utf-8")
+    code, out, err = _check(capsys, "--format", "json", str(path))
+    doc = json.loads(out)  # valid JSON, whole
+    assert code in (0, 1) and doc["reports"][0]["project"] == "巨额"
+    assert "NaN" not in out and "Infinity" not in out
