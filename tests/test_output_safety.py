@@ -22,11 +22,11 @@ def _check(capsys, *args: str) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize("target", ["/dev/null", "/dev/stdout"])
 def test_device_files_are_refused_and_left_alone(capsys, target):
-    before = os.stat(target, follow_symlinks=True)
+    before = os.lstat(target)
     code, _, err = _check(capsys, "--format", "json", "--output", target, str(SEED))
     assert code == 2 and ("not a regular file" in err or "symbolic link" in err)
-    after = os.stat(target, follow_symlinks=True)
-    assert stat.S_ISCHR(after.st_mode) and (before.st_ino, before.st_dev) == (after.st_ino, after.st_dev)
+    after = os.lstat(target)  # still the device node (or the link to it), the same inode
+    assert not stat.S_ISREG(after.st_mode) and (before.st_ino, before.st_dev) == (after.st_ino, after.st_dev)
 
 
 def test_output_into_a_missing_directory_or_onto_a_directory(capsys, tmp_path):
