@@ -7,7 +7,9 @@ file is still checked and printed).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -293,13 +295,43 @@ def _forms(p: argparse.ArgumentParser) -> None:
                    help="extra form vocabulary: a directory of *.yaml, or one file (repeatable)")
 
 
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+EXIT_BROKEN_PIPE = 141
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised so that every `finally` runs (temporary files removed, workers stopped)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import signal
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = signal.getsignal(signal.SIGTERM)
+    with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return int(args.func(args))
-    except BrokenPipeError:  # `jxcheck parse … | head`
-        return EXIT_OK
+    except BrokenPipeError:  # `jxcheck check … | head`: the reader left; say nothing, but do not claim success
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return EXIT_INTERRUPTED
+    except _Terminated:
+        _err("terminated")
+        return EXIT_TERMINATED
+    finally:
+        with contextlib.suppress(ValueError, TypeError):
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

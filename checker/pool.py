@@ -28,7 +28,30 @@ def _context() -> Any:
     return mp.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _worker_main(conn: Connection, init: Callable[..., Any], init_args: tuple, task: Callable[[Any, Any], Any]) -> None:
+def _die_with_parent(parent: int, inherited: list[int]) -> None:
+    """A worker must not outlive the run: close the pipe ends it inherited from its siblings (so a dead
+    parent means EOF), ask Linux to kill it when the parent dies, and leave Ctrl-C to the parent."""
+    import os
+    import signal
+
+    for fd in inherited:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _worker_main(conn: Connection, init: Callable[..., Any], init_args: tuple, task: Callable[[Any, Any], Any],
+                 parent: int = 0, inherited: tuple[int, ...] = ()) -> None:
+    if parent:
+        _die_with_parent(parent, list(inherited))
     state = init(*init_args)
     while True:
         try:
@@ -42,9 +65,14 @@ def _worker_main(conn: Connection, init: Callable[..., Any], init_args: tuple, t
 
 
 class _Worker:
-    def __init__(self, ctx: Any, init: Callable[..., Any], init_args: tuple, task: Callable[[Any, Any], Any]) -> None:
+    def __init__(self, ctx: Any, init: Callable[..., Any], init_args: tuple, task: Callable[[Any, Any], Any],
+                 siblings: tuple[int, ...] = ()) -> None:
+        import os
+
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, init, init_args, task), daemon=True)
+        inherited = (*siblings, self.conn.fileno())
+        self.proc = ctx.Process(target=_worker_main, args=(child, init, init_args, task, os.getpid(), inherited),
+                                daemon=True)
         self.proc.start()
         child.close()
         self.index: int | None = None
@@ -77,7 +105,7 @@ def run_pool(tasks: Iterable[Any], task: Callable[[Any, Any], Any], init: Callab
     workers: list[_Worker] = []
     try:
         for _ in range(max(1, jobs)):
-            w = _Worker(ctx, init, init_args, task)
+            w = _Worker(ctx, init, init_args, task, tuple(x.conn.fileno() for x in workers))
             workers.append(w)
             _feed(w, pending, timeout)
         while any(w.index is not None for w in workers):
@@ -121,7 +149,8 @@ def _replace(workers: list[_Worker], old: _Worker, ctx: Any, init: Callable[...,
              task: Callable[[Any, Any], Any], killed: bool = False) -> _Worker:
     if not killed:
         old.conn.close()
-    new = _Worker(ctx, init, init_args, task)
+    others = tuple(x.conn.fileno() for x in workers if x is not old and not x.conn.closed)
+    new = _Worker(ctx, init, init_args, task, others)
     workers[workers.index(old)] = new
     return new
 
