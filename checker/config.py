@@ -34,6 +34,8 @@ parameter or severity is an error naming the file — settings never silently do
 from __future__ import annotations
 
 import fnmatch
+import math
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -42,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checker.errors import JxError
 from checker.findings import CATEGORIES
+from checker.safefile import read_text
 
 FailOn = Literal["error", "warning", "info", "never"]
 Severity = Literal["error", "warning", "info"]
@@ -55,6 +58,19 @@ PROFILES: dict[str, dict[str, float]] = {
 
 class ConfigError(JxError):
     """A configuration file that cannot be used."""
+
+
+def check_weights(weights: dict[str, float], source: str) -> None:
+    """A custom scoring profile: finite, non-negative weights adding up to 100, named for the execution
+    rate or a 一级 block."""
+    for name, w in weights.items():
+        if not isinstance(w, int | float) or isinstance(w, bool) or not math.isfinite(w) or w < 0:
+            raise ConfigError(source, f"weights.{name}: {w!r} is not a finite, non-negative number")
+        if name != "execution" and not re.search(r"指标$|^项目(?:决策|管理|产出|效益)$|满意度", name):
+            raise ConfigError(source, f"weights.{name}: unknown name; use execution or a 一级指标 (产出指标, 效益指标 …)")
+    total = sum(weights.values())
+    if abs(total - 100) > 1e-6:
+        raise ConfigError(source, f"weights add up to {total:g}, not 100")
 
 
 class PathSettings(BaseModel):
@@ -97,11 +113,21 @@ class Settings(BaseModel):
 
     def weights_profile(self) -> dict[str, float]:
         if self.weights is not None:
+            check_weights(self.weights, self.path or "settings")
             return dict(self.weights)
         if self.profile not in PROFILES:
             raise ConfigError(self.path or "settings", f"unknown profile {self.profile!r}; "
                                                        f"use one of {', '.join(PROFILES)} or [weights]")
         return dict(PROFILES[self.profile])
+
+
+def _toml(text: str, path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(str(path), "invalid TOML: nested too deeply") from None
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -117,22 +143,23 @@ def find_config(start: Path | None = None) -> Path | None:
 
 
 def _has_tool_section(path: Path) -> bool:
+    """A pyproject.toml with [tool.jxcheck]. One that names jxcheck but cannot be read or parsed is an error,
+    never silently ignored; one that never mentions jxcheck is none of our business."""
     try:
-        return "jxcheck" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return False
+        with path.open("rb") as fh:
+            if b"jxcheck" not in fh.read(1024 * 1024):
+                return False
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read settings: {exc.strerror}") from None
+    tool = _toml(read_text(path, "settings", ConfigError), path).get("tool", {})
+    return isinstance(tool, dict) and "jxcheck" in tool
 
 
 def load_settings(path: Path | None) -> Settings:
     if path is None:
         return Settings()
     source = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(source, f"cannot read: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(source, f"invalid TOML: {exc}") from None
+    data = _toml(read_text(path, "settings", ConfigError), path)
     section: Any = data.get("tool", {}).get("jxcheck", {}) if path.name == "pyproject.toml" else data
     if path.name == "jxcheck.toml" and "tool" in data:  # also accept [tool.jxcheck] in jxcheck.toml
         section = data["tool"].get("jxcheck", {})
@@ -145,6 +172,10 @@ def load_settings(path: Path | None) -> Settings:
                           else None) from None
     settings.path = source
     settings.weights_profile()
+    for rid, values in settings.parameters.items():
+        for key, value in values.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ConfigError(source, f"parameters.{rid}.{key}: {value!r} is not a finite number")
     return settings
 
 

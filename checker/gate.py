@@ -22,6 +22,7 @@ from checker.check import Report
 from checker.errors import JxError
 from checker.findings import SEVERITY_ORDER
 from checker.output import emit
+from checker.safefile import read_text
 
 BASELINE_VERSION = 1
 
@@ -77,11 +78,11 @@ def write_baseline(path: Path, entries: list[BaselineEntry]) -> int:
 def read_baseline(path: Path) -> list[BaselineEntry]:
     source = str(path)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise GateError(source, f"cannot read baseline: {exc.strerror}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        doc = json.loads(read_text(path, "baseline", GateError))
+    except json.JSONDecodeError as exc:
         raise GateError(source, f"baseline is not JSON: {exc}") from None
+    except RecursionError:
+        raise GateError(source, "baseline is not JSON: nested too deeply") from None
     if not isinstance(doc, dict) or doc.get("version") != BASELINE_VERSION or not isinstance(doc.get("findings"), list):
         raise GateError(source, f"not a jxcheck baseline (version {BASELINE_VERSION} with a findings list)")
     try:
@@ -122,11 +123,13 @@ class BaselineGate:
 def read_waivers(path: Path) -> list[Waiver]:
     source = str(path)
     try:
-        doc: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise GateError(source, f"cannot read waivers: {exc.strerror}") from None
+        doc: Any = yaml.safe_load(read_text(path, "waivers", GateError))
     except yaml.YAMLError as exc:
         raise GateError(source, f"invalid YAML: {exc}") from None
+    except ValueError as exc:  # a date YAML cannot make: 2027-13-45
+        raise GateError(source, f"invalid value: {exc}") from None
+    except RecursionError:
+        raise GateError(source, "invalid YAML: nested too deeply") from None
     items = doc.get("waivers") if isinstance(doc, dict) else None
     if not isinstance(items, list):
         raise GateError(source, "a waivers file holds a mapping with a `waivers:` list")
@@ -138,6 +141,12 @@ def read_waivers(path: Path) -> list[Waiver]:
             err = exc.errors()[0]
             field = ".".join(str(p) for p in err["loc"])
             raise GateError(source, f"{field}: {err['msg']}", f"waiver {i + 1}") from None
+    seen: dict[str, int] = {}
+    for i, w in enumerate(waivers):
+        if w.fingerprint in seen:
+            raise GateError(source, f"fingerprint {w.fingerprint} is waived twice (waivers {seen[w.fingerprint]} and "
+                                    f"{i + 1}): one reason, approver and expiry per finding", f"waiver {i + 1}")
+        seen[w.fingerprint] = i + 1
     return waivers
 
 

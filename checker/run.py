@@ -215,7 +215,8 @@ def run(opts: Options) -> RunResult:
                        rules=rules,
                        lang=opts.lang or settings.lang or "zh")
     result.stats = {"evaluations": outcome.evaluations, "cross_seconds": round(outcome.cross_seconds, 3),
-                    "cached_files": outcome.cached_files, "notes": notes + outcome.notes}
+                    "cached_files": outcome.cached_files, "notes": notes + outcome.notes,
+                    "settings_file": settings.path}
     gate.finish(result)
     result.cleanup = work.cleanup
     return result

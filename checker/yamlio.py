@@ -13,6 +13,7 @@ import yaml
 
 from checker.errors import JxError
 from checker.model import without_key
+from checker.safefile import read_text
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -31,12 +32,13 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 def load_marked(path: Path, error: type[JxError], what: str) -> Any:
     """The file's YAML with `__line__` marks; `error` naming the file and line when it cannot be read."""
     source = str(path)
+    text = read_text(path, what, error)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-    except OSError as exc:
-        raise error(source, f"cannot read {what}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise error(source, f"{what} must be UTF-8") from None
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except RecursionError:
+        raise error(source, "invalid YAML: nested too deeply") from None
+    except ValueError as exc:  # a timestamp YAML cannot make (2027-13-45)
+        raise error(source, f"invalid value: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None

@@ -119,6 +119,8 @@ def _summary(result: RunResult, console: Console) -> None:
     console.print(table)
     console.print(f"{w['files']} {s['files']} · {w['reports']} {s['reports']} · {w['findings']} {s['findings']}"
                   f" · {w['errors']} {s['errors']}")
+    if s.get("settings_file"):
+        console.print(f"{'设置文件' if lang == 'zh' else 'settings'}: {s['settings_file']}", style="dim")
 
 
 def render_statistics(result: RunResult, to_stderr: bool = False) -> None:

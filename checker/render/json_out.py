@@ -52,6 +52,7 @@ def summary(result: RunResult) -> dict[str, Any]:
         "by_category": dict(sorted(category.items())),
         "by_rule": dict(sorted(rule.items())),
         "by_department": dict(sorted(department.items())),
+        "settings_file": result.stats.get("settings_file"),
     }
 
 
