@@ -111,7 +111,13 @@ def check_file(path: str, state: WorkerState) -> FileResult:
     reports: list[Report] = []
     for filing in filings:
         for ev in filing.evaluations:
-            report, features = state.checker.evaluate(ev, filing.source, len(reports), state.keep_models)
+            try:
+                report, features = state.checker.evaluate(ev, filing.source, len(reports), state.keep_models)
+            except Exception as exc:  # one filing's failure is an error entry naming it, never a dead batch
+                cause = exc.message if isinstance(exc, JxError) else f"{type(exc).__name__}: {exc}"
+                result.errors.append(FileError(source=path, where=f"filing {ev.project or '?'}",
+                                               message=f"could not be checked: {cause}"))
+                continue
             reports.append(report)
             result.findings += len(report.findings)
             result.features.append(features)

@@ -21,14 +21,18 @@ from typing import Any
 import durable_rules_engine as dre
 from durable import engine as durable_engine
 
+from checker.errors import JxError
 from checker.rulebook import Rule, compile_rule
 
 SENTINEL = "__sentinel"
 Match = tuple[str, tuple[str, ...]]  # rule id, fids of the matched facts in alias order
 
 
-class EngineError(RuntimeError):
-    pass
+class EngineError(JxError):
+    """durable-rules failed: a rule action raised, or a rule pack crashed or hung the engine."""
+
+    def __init__(self, message: str, source: str = "rule engine", where: str | None = None) -> None:
+        super().__init__(source, message, where)
 
 
 class _QuietHost(durable_engine.Host):
@@ -90,3 +94,47 @@ class Engine:
 
 def _noop(c) -> None:  # type: ignore[no-untyped-def]
     return None
+
+
+def _probe_child(rules: list[Rule]) -> None:
+    import os
+    import signal
+
+    if os.environ.get("JXCHECK_FAULT_INJECT") == "crash:probe":  # the crash test of probe_rules
+        os.kill(os.getpid(), signal.SIGSEGV)
+    try:
+        engine = Engine(rules, "jxcheck_probe")
+        kinds = sorted({k for r in rules for k in r.kinds})
+        engine.run([{"kind": k, "fid": f"probe.{i}", "project": "", "department": "", "where": ""}
+                    for i, k in enumerate(kinds)])
+    except Exception:
+        os._exit(3)
+    os._exit(0)
+
+
+def probe_rules(rules: list[Rule], packs: list[str], timeout: float = 60.0) -> None:
+    """Build and run the rules in a child process first: a rule pack that crashes or hangs durable-rules is
+    an error naming the pack, not a dead or stuck jxcheck."""
+    import multiprocessing as mp
+    import signal
+
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    child = ctx.Process(target=_probe_child, args=(rules,), daemon=True)
+    child.start()
+    child.join(timeout)
+    names = ", ".join(packs)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        raise EngineError(f"the rule engine did not finish building these rules in {timeout:g} s", names)
+    code = child.exitcode
+    if code == 0:
+        return
+    if code is not None and code < 0:
+        try:
+            why = f"crashed ({signal.Signals(-code).name})"
+        except ValueError:
+            why = f"was killed by signal {-code}"
+    else:
+        why = "refused them"
+    raise EngineError(f"the rule engine {why} building these rules", names)

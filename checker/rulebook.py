@@ -31,6 +31,21 @@ from checker.findings import Bilingual, Category, Severity
 from checker.yamlio import load_marked, strip_lines
 
 RULE_ID_RE = re.compile(r"^[A-Z]{2,6}\d{3}$")
+
+# What durable-rules can take, checked before it sees a rule (past these it hangs, crashes or refuses the
+# ruleset with codes 108/113/303/501/503): each limit is named in the error that enforces it.
+LIMITS = {
+    "condition depth": 5,  # nested all/any
+    "any/all width": 10,  # conditions in one all/any
+    "rules in all packs": 400,
+    "rules on one fact kind": 60,
+    "pattern length": 200,  # characters of a `matches` pattern
+    "pattern group depth": 6,
+    "pattern alternatives": 60,
+    "format width": 3,  # digits of a width or precision in a message placeholder ({score:>999})
+}
+_NESTED_QUANTIFIER_RE = re.compile(r"\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)[*+{]")
+_SPEC_RE = re.compile(r"^(?:.?[<>=^])?[+\- ]?#?0?(?P<width>\d*)[,_]?(?:\.(?P<prec>\d+))?[a-zA-Z%]?$")
 OPS = {"eq", "ne", "gt", "gte", "lt", "lte", "exists", "matches"}
 _DURABLE_OPS = {"ne": "$neq", "gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
 
@@ -139,6 +154,7 @@ def load_rules(dirs: list[Path]) -> list[Rule]:
     """Every *.yaml of every directory, in order; a rule id may be defined once."""
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}
+    per_kind: dict[str, int] = {}
     for d in dirs:
         if not d.is_dir():
             raise RuleError(str(d), "rule directory not found")
@@ -150,6 +166,14 @@ def load_rules(dirs: list[Path]) -> list[Rule]:
                                                f"line {first.line})", rule.where())
                 seen[rule.id] = rule
                 rules.append(rule)
+                if len(rules) > LIMITS["rules in all packs"]:
+                    raise RuleError(rule.file, f"more than {LIMITS['rules in all packs']} rules in all packs (limit: "
+                                               "rules in all packs)", rule.where())
+                for kind in rule.kinds:
+                    per_kind[kind] = per_kind.get(kind, 0) + 1
+                    if per_kind[kind] > LIMITS["rules on one fact kind"]:
+                        raise RuleError(rule.file, f"more than {LIMITS['rules on one fact kind']} rules on fact kind "
+                                                   f"{kind!r} (limit: rules on one fact kind)", rule.where())
     return rules
 
 
@@ -195,13 +219,28 @@ def template_names(rule: Rule) -> set[str]:
     return names
 
 
+def _check_specs(rule: Rule, lang: str, template: str) -> None:
+    """Format specs of a safe subset: no nested fields, widths and precisions of at most three digits."""
+    for _, name, spec, _ in string.Formatter().parse(template):
+        if name is None or not spec:
+            continue
+        m = _SPEC_RE.match(spec)
+        limit = LIMITS["format width"]
+        if "{" in spec or m is None or len(m.group("width") or "") > limit or len(m.group("prec") or "") > limit:
+            raise RuleError(rule.file, f"message.{lang}: format spec {{{name}:{spec}}} is outside the safe subset "
+                                       f"(widths and precisions of at most {limit} digits; limit: format width)",
+                            rule.where())
+
+
 def _check_templates(rule: Rule) -> None:
     allowed = template_names(rule)
     for lang in ("zh", "en"):
+        template = getattr(rule.message, lang)
         try:
-            names = _placeholders(getattr(rule.message, lang))
+            names = _placeholders(template)
         except ValueError as exc:
             raise RuleError(rule.file, f"message.{lang}: {exc}", rule.where()) from None
+        _check_specs(rule, lang, template)
         for name in names:
             if name not in allowed:
                 raise RuleError(rule.file, f"message.{lang} uses unknown placeholder {{{name}}}", rule.where())
@@ -232,9 +271,12 @@ def compile_rule(rule: Rule) -> dict[str, Any]:
     return {"all": patterns}
 
 
-def _compile_block(rule: Rule, block: Any, kind: str, earlier: dict[str, str]) -> list[dict[str, Any]]:
+def _compile_block(rule: Rule, block: Any, kind: str, earlier: dict[str, str], depth: int = 0) -> list[dict[str, Any]]:
     if not isinstance(block, dict):
         raise RuleError(rule.file, f"a condition must be a mapping, not {block!r}", rule.where())
+    if depth > LIMITS["condition depth"]:
+        raise RuleError(rule.file, f"conditions nested deeper than {LIMITS['condition depth']} (limit: condition "
+                                   "depth)", rule.where())
     terms: list[dict[str, Any]] = []
     for key, test in block.items():
         if key == "__line__":
@@ -242,7 +284,10 @@ def _compile_block(rule: Rule, block: Any, kind: str, earlier: dict[str, str]) -
         if key in ("all", "any"):
             if not isinstance(test, list) or not test:
                 raise RuleError(rule.file, f"`{key}` takes a non-empty list of conditions", rule.where())
-            subs = [{"$and": _compile_block(rule, t, kind, earlier)} for t in test]
+            if len(test) > LIMITS["any/all width"]:
+                raise RuleError(rule.file, f"`{key}` lists {len(test)} conditions; at most {LIMITS['any/all width']} "
+                                           "(limit: any/all width) — split the rule", rule.where())
+            subs = [{"$and": _compile_block(rule, t, kind, earlier, depth + 1)} for t in test]
             terms.append({"$and": subs} if key == "all" else {"$or": subs})
             continue
         terms.extend(_compile_field(rule, key, test, kind, earlier))
@@ -278,6 +323,7 @@ def _compile_field(rule: Rule, name: str, test: Any, kind: str, earlier: dict[st
             if re.search(r"\(\?|\\[dDsSwWbB]", value):
                 raise RuleError(rule.file, f"pattern for {name} uses syntax durable-rules lacks ((?…), \\d, \\w…)",
                                 where)
+            _check_pattern(rule, name, value)
             terms += [{"$ex": {name: 1}}, {"$mt": {name: f".*({value}).*"}}]
             continue
         if op in ("gt", "gte", "lt", "lte") and ftype == "string":
@@ -287,6 +333,37 @@ def _compile_field(rule: Rule, name: str, test: Any, kind: str, earlier: dict[st
         terms.append({"$ex": {name: 1}})
         terms.append({name: value} if op == "eq" else {_DURABLE_OPS[op]: {name: value}})
     return terms
+
+
+def _check_pattern(rule: Rule, name: str, value: str) -> None:
+    """Patterns the engine's own regex machine can run in bounded time and memory."""
+    where = rule.where()
+
+    def fail(msg: str) -> None:
+        raise RuleError(rule.file, f"pattern for {name}: {msg}", where)
+
+    if len(value) > LIMITS["pattern length"]:
+        fail(f"{len(value)} characters; at most {LIMITS['pattern length']} (limit: pattern length)")
+    depth = deepest = 0
+    escaped = False
+    for ch in value:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")":
+            depth -= 1
+    if deepest > LIMITS["pattern group depth"]:
+        fail(f"groups nested {deepest} deep; at most {LIMITS['pattern group depth']} (limit: pattern group depth)")
+    if value.count("|") + 1 > LIMITS["pattern alternatives"]:
+        fail(f"{value.count('|') + 1} alternatives; at most {LIMITS['pattern alternatives']} (limit: pattern "
+             "alternatives) — compute a flag in Python instead")
+    if _NESTED_QUANTIFIER_RE.search(value):
+        fail("a repeated group that itself repeats, like (a*)*, can take forever to match (limit: nested "
+             "quantifiers)")
 
 
 def _check_literal(rule: Rule, name: str, ftype: str, value: Any) -> None:

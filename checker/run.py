@@ -14,6 +14,7 @@ from checker.batch import run_batch
 from checker.cache import CacheUnavailable, probe
 from checker.check import Report, RunResult, select_rules, selects
 from checker.config import ConfigError, Settings, check_names
+from checker.engine import probe_rules
 from checker.findings import CATEGORIES, FileError, Finding
 from checker.gate import (
     BaselineEntry,
@@ -61,8 +62,10 @@ def load_active_forms(settings: Settings, form_dirs: list[str]) -> Vocabulary:
 
 def load_active_rules(settings: Settings, rule_dirs: list[str], select: list[str], ignore: list[str]) -> list[Rule]:
     """Bundled and extra rule packs with the settings' parameters and severities, then selected."""
-    dirs = [bundled_rules_dir(), *(settings.resolve(d) for d in settings.rules), *(Path(d) for d in rule_dirs)]
-    rules = load_rules(dirs)
+    extra = [*(settings.resolve(d) for d in settings.rules), *(Path(d) for d in rule_dirs)]
+    rules = load_rules([bundled_rules_dir(), *extra])
+    if extra:  # a user's pack is built once in a child process: a crash there is an error, not our death
+        probe_rules(rules, [str(d) for d in extra])
     check_names(settings, {r.id for r in rules}, {r.id: set(r.parameters) for r in rules})
     rules = [_configured(r, settings) for r in rules]
     return select_rules(rules, [*settings.select, *select], [*settings.ignore, *ignore])
