@@ -13,7 +13,7 @@ from pathlib import Path
 from checker.errors import InputError
 from checker.model import Filing
 from checker.readers.canonical import read_canonical
-from checker.readers.document import Document
+from checker.readers.document import Document, Limits
 from checker.readers.layout import build_filing
 from checker.readers.layout.vocabulary import Vocabulary
 
@@ -45,12 +45,22 @@ def read_bytes(data: bytes, source: str, vocab: Vocabulary | None = None) -> lis
     """All filings in a file's bytes, the form vocabulary (bundled by default) naming their parts."""
     if not data.strip():
         raise InputError(source, "empty file")
+    limits = Limits.from_env()
+    if len(data) > limits.file_bytes:
+        raise InputError(source, f"file is {len(data) / 2**20:.1f} MB; the limit is {limits.file_bytes / 2**20:g} MB "
+                                 "(JXCHECK_MAX_FILE_MB)")
     suffix = Path(source).suffix.lower()
     fmt = sniff(data, suffix, source)
     if fmt in ("yaml", "json"):
-        return read_canonical(data, source, fmt, vocab)
-    doc = _read_document(data, source, fmt)
-    return [build_filing(doc, file_year=_year_in_name(source), vocab=vocab)]
+        filings = read_canonical(data, source, fmt, vocab)
+    else:
+        doc = _read_document(data, source, fmt)
+        filings = [build_filing(doc, file_year=_year_in_name(source), vocab=vocab)]
+    count = sum(len(f.evaluations) for f in filings)
+    if count > limits.filings_per_file:
+        raise InputError(source, f"{count:,} filings in one file; the limit is {limits.filings_per_file:,} "
+                                 "(JXCHECK_MAX_FILINGS) — split the file")
+    return filings
 
 
 def sniff(data: bytes, suffix: str, source: str) -> str:

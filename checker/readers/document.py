@@ -7,6 +7,7 @@ and empty down a column, the way the text export shows them.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 
@@ -55,3 +56,26 @@ def join_paragraphs(paragraphs: list[str]) -> str:
     while paragraphs and not paragraphs[-1].strip(" \t\u3000\xa0"):
         paragraphs = paragraphs[:-1]
     return "\n".join(paragraphs)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big an input may be before it is an error for that file (defaults suit any real filing; set the
+    environment variables to raise them for an unusual archive)."""
+
+    file_bytes: int = 50 * 1024 * 1024  # JXCHECK_MAX_FILE_MB
+    cells_per_sheet: int = 200_000  # JXCHECK_MAX_CELLS: filled cells of one worksheet
+    filings_per_file: int = 2_000  # JXCHECK_MAX_FILINGS
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        def number(name: str, default: int, scale: int = 1) -> int:
+            try:
+                value = int(float(os.environ[name]) * scale)
+            except (KeyError, ValueError):
+                return default
+            return value if value > 0 else default
+
+        return cls(number("JXCHECK_MAX_FILE_MB", cls.file_bytes, 1024 * 1024),
+                   number("JXCHECK_MAX_CELLS", cls.cells_per_sheet),
+                   number("JXCHECK_MAX_FILINGS", cls.filings_per_file))

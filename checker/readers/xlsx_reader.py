@@ -7,10 +7,11 @@ import io
 import zipfile
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from checker.errors import InputError
-from checker.readers.document import Cell, Document, Table
+from checker.readers.document import Cell, Document, Limits, Table
 
 
 def read_xlsx(data: bytes, source: str) -> Document:
@@ -21,12 +22,13 @@ def read_xlsx(data: bytes, source: str) -> Document:
     except Exception as exc:  # damaged XML inside the package
         raise InputError(source, f"not a readable .xlsx: {type(exc).__name__}: {exc}") from None
     doc = Document(source=source, format="xlsx")
+    limits = Limits.from_env()
     for ws in wb.worksheets:
-        doc.blocks.append(_sheet(ws, len(doc.tables)))
+        doc.blocks.append(_sheet(ws, len(doc.tables), source, limits))
     return doc
 
 
-def _sheet(ws, index: int) -> Table:  # type: ignore[no-untyped-def]
+def _sheet(ws, index: int, source: str, limits: Limits) -> Table:  # type: ignore[no-untyped-def]
     # Merged ranges: the top-left cell carries the text and the span; cells to its right are dropped,
     # cells below it become empty (vertical merge), matching the other readers.
     covered: dict[tuple[int, int], str] = {}
@@ -41,16 +43,25 @@ def _sheet(ws, index: int) -> Table:  # type: ignore[no-untyped-def]
                 if c == rng.min_col:
                     spans[(r, c)] = rng.max_col - rng.min_col + 1
     table = Table(index=index, sheet=ws.title, grid=True)
-    for row in ws.iter_rows():
+    # only the cells that hold something: a styled empty cell at Z1000000 must not make a million rows
+    filled = sorted(key for key, cell in ws._cells.items() if cell.value is not None)  # noqa: SLF001
+    if len(filled) > limits.cells_per_sheet:
+        raise InputError(source, f"sheet {ws.title} has {len(filled):,} filled cells; the limit is "
+                                 f"{limits.cells_per_sheet:,} (JXCHECK_MAX_CELLS)")
+    by_row: dict[int, list[int]] = {}
+    for r, c in filled:
+        by_row.setdefault(r, []).append(c)
+    for r in sorted(by_row):
         cells: list[Cell] = []
-        for cell in row:
-            key = (cell.row, cell.column)
+        for c in range(1, max(by_row[r]) + 1):
+            key = (r, c)
             state = covered.get(key)
             if state == "right":
                 continue
-            text = "" if state == "below" else _text(cell.value, cell.number_format)
-            cells.append(Cell(text=text, row=cell.row - 1, col=cell.column - 1, span=spans.get(key, 1),
-                              ref=cell.coordinate))
+            cell = ws._cells.get(key)  # noqa: SLF001
+            text = "" if state == "below" or cell is None else _text(cell.value, cell.number_format)
+            cells.append(Cell(text=text, row=r - 1, col=c - 1, span=spans.get(key, 1),
+                              ref=f"{get_column_letter(c)}{r}"))
         while cells and not cells[-1].text:
             cells.pop()
         if cells:
