@@ -108,12 +108,23 @@ def check_file(path: str, state: WorkerState) -> FileResult:
     except JxError as exc:
         result.errors.append(FileError(**exc.to_dict()))
         filings = []
+    except RecursionError:
+        result.errors.append(FileError(source=path, message="nested too deeply to read"))
+        filings = []
+    except Exception as exc:  # a reader bug is this file's error entry, never a dead batch
+        if os.environ.get("JXCHECK_DEBUG"):
+            raise
+        result.errors.append(FileError(source=path, message=f"internal error while reading: "
+                                                            f"{type(exc).__name__}: {exc}"))
+        filings = []
     reports: list[Report] = []
     for filing in filings:
         for ev in filing.evaluations:
             try:
                 report, features = state.checker.evaluate(ev, filing.source, len(reports), state.keep_models)
             except Exception as exc:  # one filing's failure is an error entry naming it, never a dead batch
+                if os.environ.get("JXCHECK_DEBUG") and not isinstance(exc, JxError):
+                    raise
                 cause = exc.message if isinstance(exc, JxError) else f"{type(exc).__name__}: {exc}"
                 result.errors.append(FileError(source=path, where=f"filing {ev.project or '?'}",
                                                message=f"could not be checked: {cause}"))

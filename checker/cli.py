@@ -225,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="项目支出绩效自评 audit checker / audit checker for performance self-evaluations",
     )
     parser.add_argument("--version", action="version", version=f"jxcheck {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="read filings and print the typed model (YAML or JSON)")
@@ -308,11 +309,22 @@ def _on_sigterm(signum: int, frame: object) -> None:
     raise _Terminated
 
 
+def _safe_streams() -> None:
+    """A console that cannot show a character (a Chinese Windows console in GBK: ›, ✗) gets a replacement,
+    never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     import signal
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    _safe_streams()
+    if args.debug:
+        os.environ["JXCHECK_DEBUG"] = "1"
     previous = signal.getsignal(signal.SIGTERM)
     with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
         signal.signal(signal.SIGTERM, _on_sigterm)
@@ -329,6 +341,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _Terminated:
         _err("terminated")
         return EXIT_TERMINATED
+    except JxError as exc:
+        _err(f"error: {exc.describe()}")
+        return EXIT_INPUT
+    except Exception as exc:  # a bug: one line, exit 2; the traceback with --debug
+        if args.debug:
+            raise
+        _err(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+        return EXIT_INPUT
     finally:
         with contextlib.suppress(ValueError, TypeError):
             signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,45 @@
+"""The console never crashes on its own encoding, and an internal error is one line, exit 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT, SEED
+
+
+def _run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "checker.cli", *args], cwd=ROOT, capture_output=True,
+                          env={**os.environ, **(env or {})}, check=False)
+
+
+def test_gbk_console_shows_replacements_not_a_traceback():
+    proc = _run("check", str(SEED), "--no-cache", "--jobs", "0", "--no-config", env={"PYTHONIOENCODING": "gbk"})
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr
+    text = proc.stdout.decode("gbk")
+    assert "安全生产专项" in text and "BUD001" in text
+
+
+def test_ascii_console_still_works():
+    proc = _run("check", str(SEED), "--no-cache", "--jobs", "0", "--no-config", "--lang", "en",
+                env={"PYTHONIOENCODING": "ascii"})
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr and b"BUD001" in proc.stdout
+
+
+def test_internal_error_is_one_line_unless_debug(tmp_path):
+    # a reader bug, simulated: a sitecustomize that breaks the layout step
+    hook = tmp_path / "sitecustomize.py"
+    hook.write_text("import checker.readers as r\n"
+                    "def boom(*a, **k):\n    raise RuntimeError('simulated bug')\n"
+                    "r.build_filing = boom\n", encoding="utf-8")
+    env = {"PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
+    proc = _run("check", str(SEED), "--no-cache", "--jobs", "0", "--no-config", env=env)
+    shown = proc.stdout.decode() + proc.stderr.decode()  # unreadable files are listed with the report
+    assert proc.returncode == 2 and "internal error while reading: RuntimeError: simulated bug" in shown
+    assert "Traceback" not in shown
+    proc = _run("parse", str(SEED), "--no-config", env=env)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "internal error: RuntimeError: simulated bug" in err and "Traceback" not in err
+    proc = _run("--debug", "parse", str(SEED), "--no-config", env=env)
+    assert proc.returncode != 0 and "Traceback" in proc.stderr.decode()
