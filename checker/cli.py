@@ -19,6 +19,7 @@ import yaml
 from checker import __version__
 from checker.config import Settings, find_config, load_settings
 from checker.errors import JxError
+from checker.i18n import both
 from checker.model import Filing, without_key
 from checker.output import check_output_path
 from checker.readers import read_path
@@ -48,8 +49,23 @@ def filings_to_json(filings: Sequence[Filing], parsed: bool = True) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+_LANG = {"lang": "zh"}  # the language of standard error: zh unless --lang en
+
+
 def _err(message: str) -> None:
     print(f"jxcheck: {message}", file=sys.stderr)
+
+
+def _error(exc: JxError) -> None:
+    """A read, settings, rule or output error: Chinese first, the English after it."""
+    lang = _LANG["lang"]
+    place = f" ({exc.where})" if exc.where else ""
+    head = "错误：" if lang == "zh" else "error: "
+    _err(f"{head}{exc.source}{place}: {both(exc.message, lang)}")
+
+
+def _warn(message: str) -> None:
+    _err(f"{'警告：' if _LANG['lang'] == 'zh' else 'warning: '}{both(message, _LANG['lang'])}")
 
 
 def read_all(paths: Sequence[str], vocab: Vocabulary | None = None) -> tuple[list[Filing], list[JxError]]:
@@ -70,15 +86,15 @@ def cmd_parse(args: argparse.Namespace) -> int:
     try:
         vocab = load_active_forms(_settings(args), args.forms or [])
     except JxError as exc:
-        _err(f"error: {exc.describe()}")
+        _error(exc)
         return EXIT_INPUT
     filings, errors = read_all(args.files, vocab)
     for exc in errors:
-        _err(f"error: {exc.describe()}")
+        _error(exc)
     for filing in filings:
         for ev in filing.evaluations:
             for w in ev.warnings:
-                _err(f"warning: {filing.source} › {ev.project or '?'}: {w}")
+                _warn(f"{filing.source} › {ev.project or '?'}: {both(w, _LANG['lang'])}")
     if filings:
         parsed = not args.no_parsed
         out = filings_to_json(filings, parsed) if args.format == "json" else filings_to_yaml(filings, parsed)
@@ -129,7 +145,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             executor=args.executor, scheduler=args.scheduler, form_dirs=args.forms or [],
             skip=[p for p in (args.output, args.write_baseline, args.baseline, args.waivers) if p]))
     except JxError as exc:
-        _err(f"error: {exc.describe()}")
+        _error(exc)
         return EXIT_INPUT
     try:
         if fmt == "console" and not args.output:
@@ -140,14 +156,14 @@ def cmd_check(args: argparse.Namespace) -> int:
             try:
                 emit(render(result, fmt), args.output, args.follow_symlinks)
             except JxError as exc:
-                _err(f"error: {exc.describe()}")
+                _error(exc)
                 return EXIT_INPUT
         if args.statistics:
             from checker.render.console import render_statistics
 
             render_statistics(result, to_stderr=fmt != "console" or bool(args.output))
         for note in result.stats.get("notes", []):
-            _err(f"warning: {note}")
+            _warn(note)
         if args.write_baseline:
             _err(f"baseline written to {args.write_baseline}")
         if result.errors:
@@ -172,7 +188,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     try:
         rules = _rules(args)
     except JxError as exc:
-        _err(f"error: {exc.describe()}")
+        _error(exc)
         return EXIT_INPUT
     if args.format == "markdown":
         from checker.render.explain import rules_markdown
@@ -194,7 +210,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     try:
         rules = {r.id: r for r in _rules(args)}
     except JxError as exc:
-        _err(f"error: {exc.describe()}")
+        _error(exc)
         return EXIT_INPUT
     rule = rules.get(args.rule.upper())
     if rule is None:
@@ -323,6 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _safe_streams()
+    _LANG["lang"] = getattr(args, "lang", None) or "zh"
     if args.debug:
         os.environ["JXCHECK_DEBUG"] = "1"
     previous = signal.getsignal(signal.SIGTERM)
@@ -336,13 +353,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(devnull, sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
-        _err("interrupted")
+        _err(both("interrupted", _LANG["lang"]))
         return EXIT_INTERRUPTED
     except _Terminated:
-        _err("terminated")
+        _err(both("terminated", _LANG["lang"]))
         return EXIT_TERMINATED
     except JxError as exc:
-        _err(f"error: {exc.describe()}")
+        _error(exc)
         return EXIT_INPUT
     except Exception as exc:  # a bug: one line, exit 2; the traceback with --debug
         if args.debug:

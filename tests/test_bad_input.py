@@ -55,7 +55,8 @@ def test_bad_file(tmp_path, capsys, name, data, message):
 
 def test_missing_file(capsys, tmp_path):
     code, _, err = _run(capsys, str(tmp_path / "nope.docx"))
-    assert code == 2 and "nope.docx: file not found" in err
+    # Chinese first, the English after it
+    assert code == 2 and "nope.docx: 文件不存在（file not found）" in err
 
 
 def test_truncated_docx(tmp_path, capsys):
@@ -98,14 +99,14 @@ def test_docx_without_filing(tmp_path, capsys):
     path = tmp_path / "memo.docx"
     doc.save(str(path))
     code, _, err = _run(capsys, str(path))
-    assert code == 2 and "memo.docx: no filing found" in err
+    assert code == 2 and "memo.docx: 未找到填报内容" in err and "no filing found" in err
 
 
 def test_partly_readable_filing_warns(capsys):
     code, out, err = _run(capsys, str(FIXTURES / "edge" / "report_only.txt"))
     assert code == 0
     assert "project: 乡村道路养护" in out
-    assert "warning: " in err and "missing 自评表 (the scored table)" in err
+    assert "警告：" in err and "未读到自评表（missing 自评表 (the scored table)）" in err
     assert "missing 自评报告 section 存在的问题" in err and "missing 自评报告 section 改进措施" in err
 
 
@@ -113,7 +114,7 @@ def test_batch_goes_on_after_a_bad_file(tmp_path, capsys):
     bad = _bad(tmp_path, "empty.txt", b"")
     code, out, err = _run(capsys, str(bad), str(SEED))
     assert code == 2
-    assert "empty.txt: empty file" in err
+    assert "empty.txt: 空文件（empty file）" in err
     assert out.count("project: 安全生产专项") == 1
 
 

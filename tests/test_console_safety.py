@@ -44,3 +44,14 @@ def test_internal_error_is_one_line_unless_debug(tmp_path):
     assert proc.returncode == 2 and "internal error: RuntimeError: simulated bug" in err and "Traceback" not in err
     proc = _run("--debug", "parse", str(SEED), "--no-config", env=env)
     assert proc.returncode != 0 and "Traceback" in proc.stderr.decode()
+
+
+def test_messages_are_chinese_first_and_english_with_lang_en(tmp_path):
+    missing = str(tmp_path / "nope.docx")
+    wide = {"COLUMNS": "400"}
+    proc = _run("check", missing, "--no-cache", "--jobs", "0", "--no-config", env=wide)
+    assert "无法读取" in proc.stdout.decode() and "文件不存在" in proc.stdout.decode()
+    proc = _run("parse", missing, "--no-config")
+    assert proc.stderr.decode().strip() == f"jxcheck: 错误：{missing}: 文件不存在（file not found）"
+    proc = _run("check", missing, "--no-cache", "--jobs", "0", "--no-config", "--lang", "en", env=wide)
+    assert "file not found" in proc.stdout.decode() and "文件不存在" not in proc.stdout.decode()

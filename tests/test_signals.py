@@ -59,7 +59,7 @@ def test_workers_exit_when_the_parent_dies(tmp_path, sig):
     assert not any(_alive(w) for w in workers)
     if sig == signal.SIGTERM:
         err = proc.stderr.read().decode()
-        assert proc.returncode == 143 and "terminated" in err and "Traceback" not in err
+        assert proc.returncode == 143 and "已终止（terminated）" in err and "Traceback" not in err
 
 
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path):
@@ -69,7 +69,7 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path):
     proc.wait(timeout=20)
     err = proc.stderr.read().decode()
     assert proc.returncode == 130
-    assert err.strip().splitlines()[-1].endswith("interrupted") and "Traceback" not in err
+    assert err.strip().splitlines()[-1] == "jxcheck: 已中断（interrupted）" and "Traceback" not in err
 
 
 def test_closed_pipe_is_quiet_and_not_success():

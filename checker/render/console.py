@@ -11,6 +11,7 @@ from rich.text import Text
 
 from checker.check import RunResult
 from checker.findings import Finding
+from checker.i18n import localise
 from checker.render.json_out import summary
 from checker.render.labels import evidence_parts
 
@@ -57,7 +58,7 @@ def render_console(result: RunResult, console: Console | None = None) -> None:
                              (f"  {r.year or ''} {r.department}".rstrip(), "dim"))
         console.rule(head, align="left")
         for warning in r.warnings:
-            console.print(Text(f"  {w['warnings']}: {warning}", style="dim yellow"))
+            console.print(Text(f"  {w['warnings']}: {localise(warning, lang)}", style="dim yellow"))
         if not r.findings:
             console.print(Text(f"  {w['clean']}", style="green"))
             continue
@@ -76,7 +77,7 @@ def render_console(result: RunResult, console: Console | None = None) -> None:
         console.rule(Text(w["unreadable"], style="bold red"), align="left")
         for e in result.errors:
             place = f" ({e.where})" if e.where else ""
-            console.print(Text(f"  {e.source}{place}: {e.message}", style="red"))
+            console.print(Text(f"  {e.source}{place}: {localise(e.message, lang)}", style="red"))
     _gate(result, console)
     _summary(result, console)
 

@@ -12,6 +12,7 @@ from html import escape
 from checker import __version__
 from checker.check import Report, RunResult
 from checker.findings import CATEGORIES, Finding
+from checker.i18n import localise
 from checker.model import FUNDING_VALUE_FIELDS, Location, Value
 from checker.render.console import CATEGORY_ZH
 from checker.render.labels import evidence_parts
@@ -106,7 +107,7 @@ def render_html(result: RunResult) -> str:
         parts.append(_filing(r, i, lang))
     if result.errors:
         parts.append(f'<section class="filing"><h2>{escape(w["unreadable"])}</h2><ul>')
-        parts += [f"<li><code>{escape(e.source)}</code> {escape(e.where or '')}: {escape(e.message)}</li>"
+        parts += [f"<li><code>{escape(e.source)}</code> {escape(e.where or '')}: {escape(localise(e.message, lang))}</li>"
                   for e in result.errors]
         parts.append("</ul></section>")
     parts.append(f"<script>{JS}</script></body></html>")

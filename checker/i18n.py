@@ -1,0 +1,93 @@
+"""Chinese for the messages jxcheck writes in English at their source (read errors, reader warnings, run
+notes), applied where a person reads them (console, HTML, Markdown, standard error) when the language is zh.
+
+The English text stays the canonical form (JSON, SARIF, logs); a message without a translation here is shown
+as it is, so a new message is never lost, only untranslated.
+"""
+
+from __future__ import annotations
+
+import re
+
+_RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
+    # reading a file
+    (r"^file not found$", "文件不存在"),
+    (r"^is a directory, not a file$", "是目录，不是文件"),
+    (r"^cannot read: (.+)$", r"无法读取：\1"),
+    (r"^empty file$", "空文件"),
+    (r"^file is (.+) MB; the limit is (.+) MB \(JXCHECK_MAX_FILE_MB\)$", r"文件大小\1 MB，超过上限\2 MB（JXCHECK_MAX_FILE_MB）"),
+    (r"^(.+) filings in one file; the limit is (.+) \(JXCHECK_MAX_FILINGS\) — split the file$",
+     r"一个文件含\1份填报，超过上限\2（JXCHECK_MAX_FILINGS），请拆分文件"),
+    (r"^sheet (.+) has (.+) filled cells; the limit is (.+) \(JXCHECK_MAX_CELLS\)$",
+     r"工作表\1有\2个非空单元格，超过上限\3（JXCHECK_MAX_CELLS）"),
+    (r"^Word 97-2003 \.doc is not supported: save it as \.docx/\.xlsx.*$",
+     "不支持 Word 97-2003 .doc 格式：请另存为 .docx（如 libreoffice --headless --convert-to docx 文件名）"),
+    (r"^Excel 97-2003 \.xls is not supported: save it as \.docx/\.xlsx.*$",
+     "不支持 Excel 97-2003 .xls 格式：请另存为 .xlsx（如 libreoffice --headless --convert-to xlsx 文件名）"),
+    (r"^legacy Office \(OLE\) file is not supported.*$", "不支持旧版 Office 文件：请另存为 .docx 或 .xlsx"),
+    (r"^PDF is not supported: .*$", "不支持 PDF：请从 Word 导出为 .docx 或文本"),
+    (r"^unknown format '(.+)': expected one of (.+)$", r"无法识别的格式“\1”，可读取：\2"),
+    (r"^not a readable (.+?) \(truncated or corrupt.*$", r"无法读取的\1文件（不完整或已损坏）"),
+    (r"^not a readable \.xlsx: .*$", "无法读取的 .xlsx 文件（内部 XML 损坏）"),
+    (r"^ZIP archive that is neither a \.docx nor an \.xlsx$", "ZIP 压缩包既不是 .docx 也不是 .xlsx"),
+    (r"^binary data, not a text export.*$", "二进制数据，不是导出的文本"),
+    (r"^text is neither UTF-8 nor GB18030/GBK.*$", "文本既不是 UTF-8 也不是 GB18030/GBK 编码"),
+    (r"^invalid (UTF-8|UTF-16) text$", r"\1 编码无效"),
+    (r"^no filing found: .*$", "未找到填报内容：文件中既没有自评报告也没有自评表"),
+    (r"^no filing jxcheck can read in this directory \((.+)\); supported: (.+?) — .*$",
+     r"目录中没有可读取的填报（\1）；可读取：\2。.doc/.xls 请先用 LibreOffice 转换（soffice --headless --convert-to docx）"),
+    (r"^internal error while reading: (.+)$", r"读取时内部错误：\1"),
+    (r"^could not be checked: (.+)$", r"无法检查：\1"),
+    (r"^nested too deeply to read$", "嵌套过深，无法读取"),
+    # writing
+    (r"^is a symbolic link; .*$", "是符号链接：请写到目标文件，或加 --follow-symlinks"),
+    (r"^is (a directory|a device or special file), not a regular file; .*$", r"不是普通文件，不能写入（\1）"),
+    (r"^cannot write: directory (.+) does not exist$", r"无法写入：目录\1不存在"),
+    (r"^cannot write: (.+)$", r"无法写入：\1"),
+    # reader warnings
+    (r"^missing 项目名称$", "未读到项目名称"),
+    (r"^missing year \(no …年度…自评 title\)$", "未读到年度（没有“…年度…自评”标题）"),
+    (r"^missing 自评表 \(the scored table\)$", "未读到自评表"),
+    (r"^missing 自评报告 \(the narrative report\)$", "未读到自评报告"),
+    (r"^missing 项目资金 rows$", "未读到项目资金"),
+    (r"^missing 年度总体目标$", "未读到年度总体目标"),
+    (r"^missing 绩效指标 rows$", "未读到绩效指标"),
+    (r"^missing 总分 row$", "未读到总分"),
+    (r"^missing 自评报告 section (.+)$", r"自评报告中未读到“\1”"),
+    (r"^(.+): indicator header cell '(.+)' is not in the vocabulary; read as (.+) from its position and contents$",
+     r"\1：绩效指标表头“\2”不在词表中，按位置和内容读作“\3”"),
+    (r"^(.+): funding header cell '(.+)' is not in the vocabulary; read as (.+) from its position$",
+     r"\1：项目资金表头“\2”不在词表中，按位置读作“\3”"),
+    (r"^(.+): the indicator header lacks (.+); read without it$", r"\1：绩效指标表头缺少“\2”，按缺少此列读取"),
+    (r"^(.+): the funding header has no (.+) column$", r"\1：项目资金表头缺少“\2”列"),
+    (r"^(.+): funding row '(.+)' is not a known source; kept apart.*$", r"\1：资金来源“\2”未能识别，单列，不计入合计核对"),
+    (r"^(.+): two-row header: (.+)$", r"\1：两行表头未能完全对齐（\2）"),
+    (r"^report names project '(.+)', table names '(.+)'$", r"自评报告的项目名称为“\1”，自评表为“\2”"),
+    # run notes
+    (r"^result cache off: (.+)$", r"结果缓存已关闭：\1"),
+    (r"^cache not written \((.+)\); files are still checked$", r"缓存未能写入（\1），文件照常检查"),
+    (r"^(\d+) cache entr(?:y|ies) failed the integrity check and were checked again$",
+     r"\1个缓存条目未通过完整性校验，已重新检查"),
+    (r"^interrupted$", "已中断"),
+    (r"^terminated$", "已终止"),
+]]
+
+
+def zh(message: str) -> str:
+    """The message in Chinese where a translation is known, else as it is."""
+    for pattern, repl in _RULES:
+        if pattern.search(message):
+            return pattern.sub(repl, message, count=1)
+    return message
+
+
+def localise(message: str, lang: str) -> str:
+    return zh(message) if lang == "zh" else message
+
+
+def both(message: str, lang: str) -> str:
+    """Chinese first with the English after it (standard error, where scripts may look for the English)."""
+    if lang != "zh":
+        return message
+    chinese = zh(message)
+    return chinese if chinese == message else f"{chinese}（{message}）"
