@@ -110,3 +110,12 @@ def test_cache_dir_that_is_a_file_turns_caching_off(capsys, filings, tmp_path):
     cache.write_text("x")
     code, doc, err = _run(capsys, str(filings), "--cache-dir", str(cache))
     assert code == 1 and len(doc["reports"]) == 3 and "result cache off" in err
+
+
+def test_key_that_cannot_be_made_turns_caching_off(capsys, filings, tmp_path, monkeypatch):
+    # an unwritable HOME (or config dir): no key, so no cache — and every file is still checked
+    monkeypatch.setenv("JXCHECK_CACHE_KEY_FILE", "/proc/jxcheck-no-such-dir/cache.key")
+    code, doc, err = _run(capsys, str(filings), "--cache-dir", str(tmp_path / "cache"))
+    assert code == 1 and len(doc["reports"]) == 3
+    assert err.count("result cache off") == 1 and "cache.key" in err
+    assert not (tmp_path / "cache").exists() or not _entries(tmp_path / "cache")
