@@ -21,7 +21,7 @@ from typing import Any
 
 from checker import __version__
 from checker.cache import CacheUnavailable, dump_entry, entry_name, load_entry, load_key
-from checker.check import Checker, Report
+from checker.check import Checker
 from checker.errors import JxError
 from checker.facts.cross import CrossFeatures, CrossIndex
 from checker.findings import FileError, Finding
@@ -29,6 +29,7 @@ from checker.output import write_atomic
 from checker.pool import WorkerFailure, run_pool
 from checker.readers import file_bytes, read_bytes
 from checker.readers.layout.vocabulary import Vocabulary, default_vocabulary
+from checker.results import Report
 from checker.rulebook import Rule
 
 # Fault injection for the crash/timeout tests: "crash:NAME" kills, "hang:NAME" stalls the worker that

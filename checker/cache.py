@@ -18,11 +18,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from checker.check import Report
 from checker.facts.cross import CrossFeatures, EvalMeta, MetricFeature, ParagraphFeature
 from checker.findings import FileError, Finding
 from checker.model import Evaluation
 from checker.output import write_atomic
+from checker.results import Report
 
 FORMAT = 1
 KEY_ENV = "JXCHECK_CACHE_KEY_FILE"

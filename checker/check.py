@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
@@ -16,23 +15,10 @@ from checker.engine import Engine
 from checker.facts.build import FactRecord, build_facts
 from checker.facts.cross import CrossFeatures, CrossIndex, extract_features
 from checker.facts.schema import fields_of
-from checker.findings import CATEGORIES, Bilingual, Evidence, FileError, Finding, FindingLocation, OtherPlace
+from checker.findings import CATEGORIES, Bilingual, Evidence, Finding, FindingLocation, OtherPlace
 from checker.model import Evaluation, Filing
+from checker.results import Report
 from checker.rulebook import Rule, RuleError
-
-
-@dataclass
-class Report:
-    """The findings of one evaluation (one project of one filing)."""
-
-    source: str
-    project: str
-    year: int | None
-    department: str
-    findings: list[Finding] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    scores: dict[str, float] = field(default_factory=dict)  # reported, rows, recomputed
-    evaluation: Evaluation | None = None  # kept for renderers that show the table (HTML)
 
 
 def select_rules(rules: list[Rule], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
@@ -51,21 +37,6 @@ def selects(name: str, rule: Rule) -> bool:
     if name.lower() in CATEGORIES:
         return rule.category == name.lower()
     return rule.id == name.upper() or (len(name) < len(rule.id) and rule.id.startswith(name.upper()))
-
-
-@dataclass
-class RunResult:
-    """Everything a renderer shows of one run."""
-
-    reports: Any  # list[Report], or a checker.store.ReportStore (iterable, sized) for large runs
-    errors: list[FileError]
-    files: int
-    rules: list[Rule]
-    lang: str = "zh"
-    baseline: Any = None  # checker.gate.BaselineResult when a baseline was applied
-    waivers: Any = None  # checker.gate.WaiverResult when waivers were applied
-    stats: dict[str, Any] = field(default_factory=dict)  # evaluations, cross-stage seconds, cached files
-    cleanup: Any = None  # removes the run's temporary files once rendered
 
 
 class Checker:

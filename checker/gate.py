@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from checker import __version__
-from checker.check import Report
 from checker.errors import JxError
 from checker.findings import SEVERITY_ORDER
 from checker.output import emit
+from checker.results import BaselineEntry, BaselineResult, Report, Waiver, WaiverResult
 from checker.safefile import read_text
 
 BASELINE_VERSION = 1
@@ -29,37 +29,6 @@ BASELINE_VERSION = 1
 
 class GateError(JxError):
     """A baseline or waivers file that cannot be used."""
-
-
-class BaselineEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    fingerprint: str
-    rule: str
-    project: str = ""
-    source: str = ""
-    path: str = ""
-    message: str = ""
-
-
-class BaselineResult(BaseModel):
-    new: int = 0
-    known: int = 0
-    fixed: list[BaselineEntry] = Field(default_factory=list)
-
-
-class Waiver(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    fingerprint: str
-    rule: str | None = None
-    reason: str
-    approver: str
-    expires: dt.date
-
-
-class WaiverResult(BaseModel):
-    waived: int = 0
-    expired: list[Waiver] = Field(default_factory=list)
-    unused: list[Waiver] = Field(default_factory=list)
 
 
 def baseline_entries(report: Report) -> list[BaselineEntry]:

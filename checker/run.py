@@ -12,7 +12,7 @@ from pathlib import Path
 
 from checker.batch import run_batch
 from checker.cache import CacheUnavailable, probe
-from checker.check import Report, RunResult, select_rules, selects
+from checker.check import select_rules, selects
 from checker.config import ConfigError, Settings, check_names
 from checker.engine import probe_rules
 from checker.findings import CATEGORIES, FileError, Finding
@@ -27,6 +27,7 @@ from checker.gate import (
 )
 from checker.progress import Progress
 from checker.readers.layout.vocabulary import Vocabulary, load_vocabulary
+from checker.results import Report, RunResult
 from checker.rulebook import Rule, RuleError, bundled_rules_dir, check_rule, load_rules
 from checker.store import ReportStore
 

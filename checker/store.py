@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from checker.check import Report
+from checker.results import Report
 
 
 class ReportStore:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import io
 
-from checker.check import RunResult
+from checker.results import RunResult
 
 # format → (module, function); imported on use so a run loads only the renderer it needs
 _RENDERERS = {

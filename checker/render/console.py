@@ -9,11 +9,11 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from checker.check import RunResult
 from checker.findings import Finding
 from checker.i18n import localise
 from checker.render.json_out import summary
 from checker.render.labels import evidence_parts
+from checker.results import RunResult
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 WORDS = {

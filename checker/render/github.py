@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from checker.check import RunResult
 from checker.render.sarif import artifact_uri
+from checker.results import RunResult
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -10,12 +10,12 @@ from collections import Counter, defaultdict
 from html import escape
 
 from checker import __version__
-from checker.check import Report, RunResult
 from checker.findings import CATEGORIES, Finding
 from checker.i18n import localise
 from checker.model import FUNDING_VALUE_FIELDS, Location, Value
 from checker.render.console import CATEGORY_ZH
 from checker.render.labels import evidence_parts
+from checker.results import Report, RunResult
 
 W = {
     "zh": {"title": "项目支出绩效自评检查报告", "error": "错误", "warning": "警告", "info": "提示", "findings": "问题",

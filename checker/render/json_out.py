@@ -9,8 +9,8 @@ from typing import Any
 import orjson
 
 from checker import __version__
-from checker.check import RunResult
 from checker.findings import Finding
+from checker.results import RunResult
 
 FORMAT_VERSION = "1"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from checker.check import RunResult
+from checker.results import RunResult
 
 
 def render_junit(result: RunResult) -> str:

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from checker import __version__
-from checker.check import RunResult
 from checker.findings import Finding
 from checker.render.labels import suggested_text
+from checker.results import RunResult
 from checker.rulebook import Rule, example_lines
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from checker.check import RunResult
+from checker.results import RunResult
 
 HEAD = {
     "zh": (["文件", "项目", "规则", "类别", "严重程度", "说明", "位置", "单元格", "填报值", "计算值", "应填", "指纹", "审核意见"],

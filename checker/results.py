@@ -1,0 +1,88 @@
+"""What a run produces: the findings of each evaluation, and everything a renderer shows of the run.
+
+These types sit below the orchestrator so that renderers, the CI gate, the cache and the report store can
+all reach them without importing the code that makes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from checker.findings import FileError, Finding
+from checker.model import Evaluation
+from checker.rulebook import Rule
+
+
+@dataclass
+class Report:
+    """The findings of one evaluation (one project of one filing)."""
+
+    source: str
+    project: str
+    year: int | None
+    department: str
+    findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)  # reported, rows, recomputed
+    evaluation: Evaluation | None = None  # kept for renderers that show the table (HTML)
+
+
+class Reports(Protocol):
+    """A run's reports: a list, or a store spilled to disk for archives (iterable more than once)."""
+
+    def __iter__(self) -> Iterator[Report]: ...
+
+    def __len__(self) -> int: ...
+
+
+# --- the CI gate's records ------------------------------------------------------------------------------
+
+class BaselineEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    fingerprint: str
+    rule: str
+    project: str = ""
+    source: str = ""
+    path: str = ""
+    message: str = ""
+
+
+class BaselineResult(BaseModel):
+    new: int = 0
+    known: int = 0
+    fixed: list[BaselineEntry] = Field(default_factory=list)
+
+
+class Waiver(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    fingerprint: str
+    rule: str | None = None
+    reason: str
+    approver: str
+    expires: dt.date
+
+
+class WaiverResult(BaseModel):
+    waived: int = 0
+    expired: list[Waiver] = Field(default_factory=list)
+    unused: list[Waiver] = Field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    """Everything a renderer shows of one run."""
+
+    reports: Reports
+    errors: list[FileError]
+    files: int
+    rules: list[Rule]
+    lang: str = "zh"
+    baseline: BaselineResult | None = None  # when a baseline was applied
+    waivers: WaiverResult | None = None  # when waivers were applied
+    stats: dict[str, Any] = field(default_factory=dict)  # evaluations, cross-stage seconds, cached files, notes
+    cleanup: Callable[[], None] | None = None  # removes the run's temporary files once rendered
