@@ -6,7 +6,7 @@ Findings are deterministic: the same filings and rules give the same findings in
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
@@ -15,35 +15,17 @@ from checker.engine import Engine
 from checker.facts.build import FactRecord, build_facts
 from checker.facts.cross import CrossFeatures, CrossIndex, extract_features
 from checker.facts.schema import fields_of
-from checker.findings import CATEGORIES, Bilingual, Evidence, Finding, FindingLocation, OtherPlace
+from checker.findings import Bilingual, Evidence, Finding, FindingLocation, OtherPlace
 from checker.model import Evaluation, Filing
 from checker.results import Report
-from checker.rulebook import Rule, RuleError
-
-
-def select_rules(rules: list[Rule], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
-    """Keep rules named by id, id prefix (BUD) or category; unknown names are an error."""
-    select, ignore = list(select), list(ignore)
-    for name in select + ignore:
-        if not any(selects(name, r) for r in rules):
-            raise RuleError("--select/--ignore", f"unknown rule id or category {name!r}")
-    kept = [r for r in rules if not select or any(selects(n, r) for n in select)]
-    return [r for r in kept if not any(selects(n, r) for n in ignore)]
-
-
-def selects(name: str, rule: Rule) -> bool:
-    """A rule id (BUD001), an id prefix (BUD) or a category (budget) names the rule."""
-    name = name.strip()
-    if name.lower() in CATEGORIES:
-        return rule.category == name.lower()
-    return rule.id == name.upper() or (len(name) < len(rule.id) and rule.id.startswith(name.upper()))
+from checker.rulebook import Rule
 
 
 class Checker:
     def __init__(self, rules: list[Rule], profile: dict[str, float] | None = None) -> None:
         self.rules = {r.id: r for r in rules}
         self.profile = profile
-        self.engine = Engine.for_rules(rules)
+        self.engine = Engine.for_rules([r.compiled for r in rules])
 
     def evaluate(self, ev: Evaluation, source: str, key: int, keep_model: bool = True) -> tuple[Report, CrossFeatures]:
         """One evaluation's findings, and the features the cross-filing stage needs of it."""

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from checker import __version__
-from checker.config import Settings, find_config, load_settings
+from checker.config import Settings, find_config, load_active_forms, load_active_rules, load_settings
 from checker.errors import JxError
 from checker.i18n import both
 from checker.model import Filing, without_key
@@ -81,8 +81,6 @@ def read_all(paths: Sequence[str], vocab: Vocabulary | None = None) -> tuple[lis
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from checker.run import load_active_forms
-
     try:
         vocab = load_active_forms(_settings(args), args.forms or [])
     except JxError as exc:
@@ -111,8 +109,6 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _rules(args: argparse.Namespace) -> list[Rule]:
-    from checker.run import load_active_rules
-
     return load_active_rules(_settings(args), args.rules or [], [], [])
 
 

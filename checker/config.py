@@ -42,8 +42,20 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from checker.engine import probe_rules
 from checker.errors import JxError
-from checker.findings import CATEGORIES
+from checker.findings import CATEGORIES, Finding
+from checker.readers.layout.vocabulary import Vocabulary, load_vocabulary
+from checker.rulebook import (
+    Rule,
+    RuleError,
+    bundled_rules_dir,
+    check_rule,
+    load_rules,
+    select_rules,
+    selects,
+    severity_for,
+)
 from checker.safefile import read_text
 
 FailOn = Literal["error", "warning", "info", "never"]
@@ -199,3 +211,57 @@ def check_names(settings: Settings, rule_ids: set[str], params: dict[str, set[st
         for key in values:
             if key not in params[rid.upper()]:
                 raise ConfigError(source, f"parameters.{rid}: rule {rid.upper()} has no parameter {key!r}")
+
+
+# --- the settings applied ------------------------------------------------------------------------------
+
+def load_active_forms(settings: Settings, form_dirs: list[str]) -> Vocabulary:
+    """The bundled form vocabulary plus the settings' and the command line's."""
+    return load_vocabulary([*(settings.resolve(d) for d in settings.forms), *form_dirs])
+
+
+def load_active_rules(settings: Settings, rule_dirs: list[str], select: list[str], ignore: list[str]) -> list[Rule]:
+    """Bundled and extra rule packs with the settings' parameters and severities, then selected."""
+    extra = [*(settings.resolve(d) for d in settings.rules), *(Path(d) for d in rule_dirs)]
+    rules = load_rules([bundled_rules_dir(), *extra])
+    if extra:  # a user's pack is built once in a child process: a crash there is an error, not our death
+        probe_rules([r.compiled for r in rules], [str(d) for d in extra])
+    check_names(settings, {r.id for r in rules}, {r.id: set(r.parameters) for r in rules})
+    rules = [configured(r, settings) for r in rules]
+    return select_rules(rules, [*settings.select, *select], [*settings.ignore, *ignore])
+
+
+def configured(rule: Rule, settings: Settings) -> Rule:
+    """The rule with the settings' parameters and severity (checked again: a parameter of the wrong type
+    can never match)."""
+    update: dict = {}
+    params = settings.parameters.get(rule.id) or settings.parameters.get(rule.id.lower())
+    if params:
+        update["parameters"] = {**rule.parameters, **params}
+    severity = severity_for(rule.id, rule.category, settings.severity)
+    if severity:
+        update["severity"] = severity
+    if not update:
+        return rule
+    configured = rule.model_copy(update=update)
+    try:
+        check_rule(configured)
+    except RuleError as exc:
+        raise ConfigError(settings.path or "settings", f"parameters.{rule.id}: {exc.message}") from None
+    return configured
+
+
+def per_path(f: Finding, source: str, settings: Settings, rules: dict[str, Rule]) -> Finding | None:
+    """The finding under the `per-path` settings that match its file: dropped, or with a new severity."""
+    for pp in settings.per_path:
+        if not pp.matches(source):
+            continue
+        rule = rules[f.rule]
+        if pp.select and not any(selects(n, rule) for n in pp.select):
+            return None
+        if any(selects(n, rule) for n in pp.ignore):
+            return None
+        severity = severity_for(f.rule, f.category, pp.severity)
+        if severity:
+            f = f.model_copy(update={"severity": severity})
+    return f

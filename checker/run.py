@@ -12,10 +12,8 @@ from pathlib import Path
 
 from checker.batch import run_batch
 from checker.cache import CacheUnavailable, probe
-from checker.check import select_rules, selects
-from checker.config import ConfigError, Settings, check_names
-from checker.engine import probe_rules
-from checker.findings import CATEGORIES, FileError, Finding
+from checker.config import Settings, load_active_forms, load_active_rules, per_path
+from checker.findings import FileError, Finding
 from checker.gate import (
     BaselineEntry,
     BaselineGate,
@@ -26,9 +24,7 @@ from checker.gate import (
     write_baseline,
 )
 from checker.progress import Progress
-from checker.readers.layout.vocabulary import Vocabulary, load_vocabulary
 from checker.results import Report, RunResult
-from checker.rulebook import Rule, RuleError, bundled_rules_dir, check_rule, load_rules
 from checker.store import ReportStore
 
 
@@ -54,51 +50,6 @@ class Options:
     scheduler: str | None = None
     form_dirs: list[str] = field(default_factory=list)
     skip: list[str] = field(default_factory=list)  # this run's own outputs, baseline and waivers: never read as filings
-
-
-def load_active_forms(settings: Settings, form_dirs: list[str]) -> Vocabulary:
-    """The bundled form vocabulary plus the settings' and the command line's."""
-    return load_vocabulary([*(settings.resolve(d) for d in settings.forms), *form_dirs])
-
-
-def load_active_rules(settings: Settings, rule_dirs: list[str], select: list[str], ignore: list[str]) -> list[Rule]:
-    """Bundled and extra rule packs with the settings' parameters and severities, then selected."""
-    extra = [*(settings.resolve(d) for d in settings.rules), *(Path(d) for d in rule_dirs)]
-    rules = load_rules([bundled_rules_dir(), *extra])
-    if extra:  # a user's pack is built once in a child process: a crash there is an error, not our death
-        probe_rules(rules, [str(d) for d in extra])
-    check_names(settings, {r.id for r in rules}, {r.id: set(r.parameters) for r in rules})
-    rules = [_configured(r, settings) for r in rules]
-    return select_rules(rules, [*settings.select, *select], [*settings.ignore, *ignore])
-
-
-def _configured(rule: Rule, settings: Settings) -> Rule:
-    update: dict = {}
-    params = settings.parameters.get(rule.id) or settings.parameters.get(rule.id.lower())
-    if params:
-        update["parameters"] = {**rule.parameters, **params}
-    severity = severity_for(rule.id, rule.category, settings.severity)
-    if severity:
-        update["severity"] = severity
-    if not update:
-        return rule
-    configured = rule.model_copy(update=update)
-    try:
-        check_rule(configured)  # a parameter of the wrong type can never match: say so, naming the settings
-    except RuleError as exc:
-        raise ConfigError(settings.path or "settings", f"parameters.{rule.id}: {exc.message}") from None
-    return configured
-
-
-def severity_for(rule_id: str, category: str, overrides: dict[str, str]) -> str | None:
-    """The most specific override: rule id, then the longest id prefix, then the category."""
-    if rule_id in overrides:
-        return overrides[rule_id]
-    prefixes = sorted((k for k in overrides if rule_id.startswith(k.upper()) and k.lower() not in CATEGORIES),
-                      key=len, reverse=True)
-    if prefixes:
-        return overrides[prefixes[0]]
-    return overrides.get(category)
 
 
 def expand_paths(paths: list[str], exclude: list[str] | None = None, skip: list[str] | None = None) -> list[str]:
@@ -206,7 +157,7 @@ def run(opts: Options) -> RunResult:
             if cross is not None and cross[0] == key:  # both streams are in key order
                 report.findings.extend(cross[1])
                 cross = next(outcome.cross, None)
-            report.findings = [f for f in (_per_path(f, report.source, settings, by_id) for f in report.findings)
+            report.findings = [f for f in (per_path(f, report.source, settings, by_id) for f in report.findings)
                                if f is not None]
             report.findings.sort(key=Finding.sort_key)
             gate.apply(report)
@@ -252,18 +203,3 @@ class _Gate:
             write_baseline(self.write_to, self.entries)
         if self.baseline:
             result.baseline = self.baseline.result()
-
-
-def _per_path(f: Finding, source: str, settings: Settings, rules: dict[str, Rule]) -> Finding | None:
-    for pp in settings.per_path:
-        if not pp.matches(source):
-            continue
-        rule = rules[f.rule]
-        if pp.select and not any(selects(n, rule) for n in pp.select):
-            return None
-        if any(selects(n, rule) for n in pp.ignore):
-            return None
-        severity = severity_for(f.rule, f.category, pp.severity)
-        if severity:
-            f = f.model_copy(update={"severity": severity})
-    return f

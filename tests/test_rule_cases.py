@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checker.check import Checker, select_rules
+from checker.check import Checker
 from checker.model import Filing
 from checker.readers.canonical import derive
-from checker.rulebook import bundled_rules_dir, load_rules
+from checker.rulebook import bundled_rules_dir, load_rules, select_rules
 from tests.conftest import FIXTURES
 
 CASE_DIR = FIXTURES / "rules"

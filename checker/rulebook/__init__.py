@@ -1,0 +1,9 @@
+"""The rule book: rule packs (YAML) loaded, checked against the fact schema and the engine's limits,
+compiled once, and selected. See docs/rules.md for the bundled rules and README for writing a pack."""
+
+from checker.rulebook.load import bundled_rules_dir, check_rule, load_rule_file, load_rules, template_names
+from checker.rulebook.model import EvidenceSpec, Example, Rule, RuleError, example_lines
+from checker.rulebook.select import select_rules, selects, severity_for
+
+__all__ = ["EvidenceSpec", "Example", "Rule", "RuleError", "bundled_rules_dir", "check_rule", "example_lines",
+           "load_rule_file", "load_rules", "select_rules", "selects", "severity_for", "template_names"]

@@ -1,0 +1,98 @@
+"""A rule as written in a rule pack: its id, category, severity, bilingual texts, condition and evidence."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+from checker.engine import CompiledRule
+from checker.errors import JxError
+from checker.findings import Bilingual, Category, Severity
+
+RULE_ID_RE = re.compile(r"^[A-Z]{2,6}\d{3}$")
+
+
+class RuleError(JxError):
+    """A rule pack that cannot be used."""
+
+
+class EvidenceSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["figures", "similarity", "table"] = Field(
+        "figures", description="how the evidence reads: reported vs computed figures (填报/计算), a similarity and "
+                               "its threshold (相似度/阈值), or the table's own values (填报/表内值)")
+    reported: str | None = Field(None, description="field holding the reported figure")
+    computed: str | None = Field(None, description="field holding the computed figure")
+    suggested: str | None = Field(None, description="field holding the value that should stand in the cell (应填)")
+    tolerance: str | None = Field(None, description="$parameter or field giving the tolerance applied")
+    items: str | None = Field(None, description="evidence list of the fact to show (costs, parts, table…)")
+
+
+class Example(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    bad: str | None = None
+    good: str | None = None
+    note: Bilingual | None = None
+
+
+def example_lines(examples: list[Example], prefix: str, bad: str = "", good: str = "", lang: str = "zh") -> list[str]:
+    """The rule's examples, one line each, for `explain` and for SARIF help."""
+    out: list[str] = []
+    for ex in examples:
+        if ex.bad:
+            out.append(f"{prefix}✗ {bad}{ex.bad}")
+        if ex.good:
+            out.append(f"{prefix}✓ {good}{ex.good}")
+        if ex.note:
+            out.append(f"{prefix}  {ex.note.get(lang)}")
+    return out
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    category: Category
+    severity: Severity
+    title: Bilingual
+    message: Bilingual
+    rationale: Bilingual
+    reference: str | None = None
+    parameters: dict[str, float | int | str | bool] = Field(default_factory=dict)
+    fact: str | None = None
+    facts: dict[str, str] | None = None
+    when: dict[str, Any]
+    evidence: EvidenceSpec = Field(default_factory=EvidenceSpec)
+    at: str | None = Field(None, description="the cell of the fact the finding points at (rate, score, target …)")
+    examples: list[Example] = Field(default_factory=list)
+    # where it was loaded from (set by the loader, not written in YAML)
+    file: str = ""
+    line: int = 0
+    # set by checker.rulebook.check_rule; pickled with the rule, so worker processes never compile again
+    _compiled: CompiledRule | None = PrivateAttr(None)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not RULE_ID_RE.match(v):
+            raise ValueError("rule id must be 2–6 capital letters and 3 digits, e.g. BUD001")
+        return v
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        return self.facts if self.facts else {"m": self.fact or ""}
+
+    @property
+    def kinds(self) -> set[str]:
+        return set(self.aliases.values())
+
+    @property
+    def compiled(self) -> CompiledRule:
+        """The rule as the engine runs it; every rule is checked (and so compiled) by `check_rule`."""
+        if self._compiled is None:
+            raise RuntimeError(f"rule {self.id} was never checked: load it with checker.rulebook")
+        return self._compiled
+
+    def where(self) -> str:
+        return f"line {self.line}, rule {self.id}"
