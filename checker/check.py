@@ -12,9 +12,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from checker.engine import Engine
-from checker.facts.build import FactRecord, build_facts
+from checker.facts import FactRecord, build_facts
 from checker.facts.cross import CrossFeatures, CrossIndex, extract_features
 from checker.facts.schema import fields_of
+from checker.facts.scoring import recomputed_scores
 from checker.findings import Bilingual, Evidence, Finding, FindingLocation, OtherPlace
 from checker.model import Evaluation, Filing
 from checker.results import Report
@@ -64,24 +65,6 @@ class Checker:
         by_fid = {r.fid: r for r in records}
         return [make_finding(self.rules[rule_id], [by_fid[f] for f in fids], source)
                 for rule_id, fids in self.engine.run([r.fact for r in records])]
-
-
-def recomputed_scores(records: list[FactRecord]) -> dict[str, float]:
-    """Total as reported, as the rows add up, and as the method scores it (execution score from the rate,
-    each comparable indicator at its implied score, the rest as reported)."""
-    out: dict[str, float] = {}
-    ev = next((r.fact for r in records if r.fact["kind"] == "evaluation"), {})
-    funding = next((r.fact for r in records if r.fact["kind"] == "funding"), {})
-    if "total_reported" in ev:
-        out["reported"] = ev["total_reported"]
-    if "score_sum" in ev:
-        out["rows"] = ev["score_sum"]
-    indicators = [r.fact for r in records if r.fact["kind"] == "indicator"]
-    if indicators or funding:
-        execution = funding.get("score_computed", funding.get("score_reported", 0))
-        rows = sum(f.get("implied_score", f.get("score", 0)) for f in indicators)
-        out["recomputed"] = round(execution + rows, 2)
-    return out
 
 
 # --- findings ----------------------------------------------------------------------------------------

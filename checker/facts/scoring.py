@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from checker.facts.base import FactRecord
 from checker.model import Indicator
 from checker.quantity import CHANGE_DOWN, CHANGE_UP, MONEY_FACTORS, MONEY_UNIT, Quantity
 
@@ -218,3 +219,21 @@ def time_met(target_text: str, actual_text: str) -> bool | None:
         deadline = (deadline[0], month, 10)
     latest = max(_key(y, m, d, True, year) for y, m, d, _ in actual_dates)
     return latest <= deadline
+
+
+def recomputed_scores(records: list[FactRecord]) -> dict[str, float]:
+    """Total as reported, as the rows add up, and as the method scores it (execution score from the rate,
+    each comparable indicator at its implied score, the rest as reported)."""
+    out: dict[str, float] = {}
+    ev = next((r.fact for r in records if r.fact["kind"] == "evaluation"), {})
+    funding = next((r.fact for r in records if r.fact["kind"] == "funding"), {})
+    if "total_reported" in ev:
+        out["reported"] = ev["total_reported"]
+    if "score_sum" in ev:
+        out["rows"] = ev["score_sum"]
+    indicators = [r.fact for r in records if r.fact["kind"] == "indicator"]
+    if indicators or funding:
+        execution = funding.get("score_computed", funding.get("score_reported", 0))
+        rows = sum(f.get("implied_score", f.get("score", 0)) for f in indicators)
+        out["recomputed"] = round(execution + rows, 2)
+    return out

@@ -1,4 +1,4 @@
-"""Narrative claims matched to the table: "全年发生生产安全事故98起" against 年度安全生产事故起数 = 80起.
+"""`claim`: narrative claims matched to the table: "全年发生生产安全事故98起" against 年度安全生产事故起数 = 80起.
 
 A claim is a count in the 自评报告 (money is left to the funding facts, which know the budget). It is
 matched to the indicator rows whose name and figure label share the most words with the claim's context,
@@ -8,15 +8,29 @@ in the same unit family. It is consistent when it equals a figure of those rows 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from checker.facts.base import FactBuilder, FactKind, f
 from checker.facts.figures import Figure, bigrams, figures
 from checker.facts.text import sentences
+from checker.model import Evaluation, Indicator, Text
 from checker.quantity import MONEY_UNIT
+from checker.sections import GOAL, GOAL_ACTUAL, REPORT, paragraph_path, report_path, table_path
 
-if TYPE_CHECKING:
-    from checker.facts.build import FactBuilder
-    from checker.model import Evaluation, Indicator, Text
+KIND = FactKind(
+    "claim",
+    "one per count in 项目绩效目标完成情况, matched to the table",
+    {
+        "section": f("string", "the narrative section of the claim"),
+        "speaker": f("string", "who states it: 自评报告, or 年度总体目标实际完成情况"),
+        "sentence": f("string", "the sentence holding the figure"),
+        "value": f("number", "the figure stated in the narrative"),
+        "unit": f("string", "its unit"),
+        "context": f("string", "the words before the figure"),
+        "indicator": f("string", "the table indicator the claim is about"),
+        "table_values": f("string", "the figures the table gives for it, e.g. 80、13"),
+        "matched": f("bool", "an indicator of the table speaks of the same thing in the same unit"),
+        "consistent": f("bool", "the figure equals a table figure or the sum of the matching rows"),
+    },
+)
 
 # A clause with these words speaks of a part, not of the whole the table reports.
 PART_WORDS = ("其他", "其中", "仅", "部分", "个别", "以外", "之外", "分别为", "另有", "此外")
@@ -29,7 +43,7 @@ def _rows(ev_indicators: list[Indicator]) -> list[tuple[Indicator, list[Figure]]
     for ind in ev_indicators:
         if ind.empty:
             continue
-        figs = [f for f in figures(ind.actual.raw) if f.direction is None and f.unit != MONEY_UNIT]
+        figs = [x for x in figures(ind.actual.raw) if x.direction is None and x.unit != MONEY_UNIT]
         if figs:
             out.append((ind, figs))
     return out
@@ -56,11 +70,11 @@ def _sources(ev: Evaluation) -> list[tuple[str, list[str], Text]]:
     out: list[tuple[str, list[str], Text]] = []
     n = ev.narrative
     if n is not None:
-        out += [("自评报告", ["自评报告", "项目绩效目标完成情况", f"第{k + 1}段"], p) for k, p in enumerate(n.achievement)]
+        out += [(REPORT, paragraph_path(k), p) for k, p in enumerate(n.achievement)]
         if n.management is not None and not n.management.empty:
-            out.append(("自评报告", ["自评报告", "项目支出管理和使用基本情况"], n.management))
+            out.append((REPORT, report_path("management"), n.management))
     if ev.goal is not None and not ev.goal.actual.empty:
-        out.append(("年度总体目标实际完成情况", ["自评表", "年度总体目标", "实际完成情况"], ev.goal.actual))
+        out.append((GOAL + GOAL_ACTUAL, table_path(GOAL, GOAL_ACTUAL), ev.goal.actual))
     return out
 
 
@@ -73,9 +87,9 @@ def _matched(claim: Figure, score: int, best: list[tuple[Indicator, Figure]]) ->
     return score == 1 and len({id(ind) for ind, _ in best}) == 1 and len(words) == 1
 
 
-def add_claims(b: FactBuilder) -> None:
+def produce(b: FactBuilder) -> None:
     ev = b.ev
-    if not ev.has_table:
+    if ev.narrative is None or not ev.has_table:
         return
     rows = _rows(ev.indicators)
     for speaker, path, para in _sources(ev):
@@ -97,7 +111,7 @@ def add_claims(b: FactBuilder) -> None:
                         elif s == best_score and s > 0:
                             best.append((ind, fig))
                 matched = _matched(claim, best_score, best)
-                fields = {"section": path[1] if path[0] == "自评报告" else path[-1],
+                fields = {"section": path[1] if path[0] == REPORT else path[-1],
                           "speaker": speaker, "sentence": sentence, "value": claim.value,
                           "unit": claim.unit, "context": claim.context, "matched": matched}
                 evidence = {}

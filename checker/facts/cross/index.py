@@ -1,104 +1,26 @@
-"""Facts across the filings of one run: pasted paragraphs and one metric stated differently.
-
-Each evaluation contributes compact features (sentence hashes of its report paragraphs, the figures of its
-indicator actuals), so a filing's model can be dropped as soon as it is checked. The features go into a
-SQLite index — in memory for small runs, on disk for archives — and pairs are found by joining on the
-hash, never by comparing every pair of filings. A sentence or metric shared by very many filings (pasted
-boilerplate) is paired with its first `HOLDERS_CAP` holders only, so the work stays linear while the
-count of holders is still reported. Two evaluations of the same project, unit and year (one filing read
-from two formats) are not compared.
+"""The cross-filing index, in the main process: features of every evaluation go into SQLite — in memory
+for small runs, on disk for archives — and pairs are found by joining on a hash, never by comparing every
+pair of filings. A sentence or metric shared by very many filings (pasted boilerplate) is paired with its
+first `HOLDERS_CAP` holders only, so the work stays linear while the count of holders is still reported.
+Two evaluations of the same project, unit and year (one filing read from two formats) are not compared.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.facts.build import FactBuilder, FactRecord, indicator_path
-from checker.facts.figures import figures
-from checker.facts.text import sentences, shorten, squash
-from checker.model import Evaluation, Location
+from checker.facts.base import FactBuilder, FactRecord, Subject
+from checker.facts.cross.features import CrossFeatures, EvalMeta, MetricFeature, location
+from checker.facts.kinds import metric_pair, paste
+from checker.facts.text import squash
+from checker.model import Location
 
-# Names of statistics that belong to a whole unit or area, not to one project.
-AREA_WORDS = ("全市", "全县", "全区", "全省", "全州", "辖区", "全镇", "全乡", "本地区", "全行业")
-MIN_SENTENCE = 12  # squashed characters: shorter sentences ("无。", "已完成。") say nothing about copying
 SHARE_FLOOR = 0.2  # below this share a paragraph is not reported as a fact at all
 HOLDERS_CAP = 20  # holders of one sentence or metric that are paired explicitly
-OTHERS_SHOWN = 5  # other places listed in a finding's evidence
 COMMIT_EVERY = 500  # evaluations per index transaction
-
-
-@dataclass
-class EvalMeta:
-    key: int
-    source: str
-    project: str
-    department: str
-    year: int | None
-    identity: tuple[str, str, int | None] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.identity = (squash(self.project), squash(self.department), self.year)
-
-
-@dataclass
-class ParagraphFeature:
-    path: list[str]
-    loc: str | None  # Location as JSON: made once, in the worker
-    text: str
-    sentences: list[tuple[int, int]]  # (hash, length) of each long enough sentence
-
-
-@dataclass
-class MetricFeature:
-    metric: str
-    dimension: str
-    value: float
-    name: str
-    text: str
-    path: list[str]
-    loc: str | None  # Location as JSON
-
-
-@dataclass
-class CrossFeatures:
-    meta: EvalMeta
-    paragraphs: list[ParagraphFeature] = field(default_factory=list)
-    metrics: list[MetricFeature] = field(default_factory=list)
-
-
-def _hash(s: str) -> int:
-    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
-
-
-def extract_features(ev: Evaluation, key: int, source: str) -> CrossFeatures:
-    feats = CrossFeatures(EvalMeta(key, source, ev.project, ev.department, ev.year))
-    n = ev.narrative
-    if n is not None:
-        texts = [(["自评报告", label], getattr(n, name)) for name, label in (
-            ("purpose", "项目立项目的"), ("management", "项目支出管理和使用基本情况"), ("problems", "存在的问题"),
-            ("measures", "改进措施"))]
-        texts += [(["自评报告", "项目绩效目标完成情况", f"第{k + 1}段"], p) for k, p in enumerate(n.achievement)]
-        for path, t in texts:
-            if t is None or t.empty:
-                continue
-            sents = [(_hash(s), len(s)) for s in (squash(x) for x in sentences(t.raw)) if len(s) >= MIN_SENTENCE]
-            feats.paragraphs.append(ParagraphFeature(path, _json_loc(t.loc), t.raw, sents))
-    for ind in ev.indicators:
-        if ind.empty or not ind.name.text:
-            continue
-        seen: set[str] = set()
-        path = indicator_path(ind)
-        for fig in figures(ind.actual.raw):
-            if fig.dimension not in seen:
-                seen.add(fig.dimension)
-                feats.metrics.append(MetricFeature(squash(ind.name.text), fig.dimension, fig.value, ind.name.text,
-                                                   ind.actual.raw.strip(" \u3000"), path, _json_loc(ind.actual.loc)))
-    return feats
 
 
 _SCHEMA = """
@@ -109,23 +31,6 @@ CREATE TABLE sent(h INTEGER, ekey INTEGER, para INTEGER, len INTEGER);
 CREATE TABLE metric(ekey INTEGER, idx INTEGER, grp TEXT, wide INTEGER, metric TEXT, dimension TEXT, value REAL, name TEXT,
                     text TEXT, path TEXT, loc TEXT, PRIMARY KEY(ekey, idx));
 """
-
-
-def unit_wide(name: str, dimension: str) -> bool:
-    """A statistic of the whole unit or area (a year-on-year change, 全市…), not a per-project count.
-
-    Only such figures are paired across projects: per-project counts differ legitimately, and pairing
-    them would grow with the square of a unit's projects.
-    """
-    return dimension.startswith(("下降", "增长")) or any(w in name for w in AREA_WORDS)
-
-
-def _json_loc(loc: Location | None) -> str | None:
-    return loc.model_dump_json(exclude_none=True) if loc is not None else None
-
-
-def _loc(s: str | None) -> Location | None:
-    return Location.model_validate_json(s) if s else None
 
 
 class CrossIndex:
@@ -159,7 +64,7 @@ class CrossIndex:
         grp_base = [squash(m.department), m.year]
         self.db.executemany(
             "INSERT INTO metric VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [(m.key, i, json.dumps([*grp_base, x.metric, x.dimension], ensure_ascii=False), unit_wide(x.name, x.dimension),
+            [(m.key, i, json.dumps([*grp_base, x.metric, x.dimension], ensure_ascii=False), metric_pair.unit_wide(x.name, x.dimension),
               x.metric, x.dimension,
               x.value, x.name, x.text, json.dumps(x.path, ensure_ascii=False), x.loc) for i, x in enumerate(f.metrics)])
 
@@ -184,7 +89,7 @@ class CrossIndex:
         pairs = self._metric_pairs()
         for key, items in _merge(pastes, pairs):
             meta = self._meta(key)
-            builder = FactBuilder(meta, key, prefix="x")  # type: ignore[arg-type]
+            builder = FactBuilder(Subject(meta.project, meta.department, meta.year), key, prefix="x")
             records = [self._paste_record(builder, *p) for p in items[0]]
             records += [self._pair_record(builder, *p) for p in items[1]]
             yield key, meta.source, records
@@ -249,28 +154,21 @@ class CrossIndex:
         if hit is None:
             path, loc, text = self.db.execute("SELECT path, loc, text FROM para WHERE ekey=? AND para=?",
                                               (key, para)).fetchone()
-            hit = (json.loads(path), _loc(loc), text)
+            hit = (json.loads(path), location(loc), text)
             if len(self._para_cache) > 10_000:  # the paragraphs of the most pasted texts stay, memory stays flat
                 self._para_cache.clear()
             self._para_cache[(key, para)] = hit
         return hit
 
+    def _paragraph(self, key: int, para: int) -> paste.Paragraph:
+        path, loc, text = self._para(key, para)
+        meta = self._meta(key)
+        return paste.Paragraph(meta.source, meta.project, path, loc, text)
+
     def _paste_record(self, builder: FactBuilder, para: int, others: list[tuple[float, int, int]],
                       count: int) -> FactRecord:
-        path, loc, text = self._para(builder.eval_key, para)
-        ratio, okey, opara = others[0]
-        opath = self._para(okey, opara)[0]
-        other = self._meta(okey)
-        rec = builder.add("paste", {"section": " › ".join(path[1:]), "text": shorten(text, 80),
-                                    "other_project": other.project, "other_section": " › ".join(opath[1:]),
-                                    "other_source": other.source, "others": count,
-                                    "shared_ratio": round(ratio, 3)}, loc, path, cell_text=text)
-        for r, k, p in others[:OTHERS_SHOWN]:
-            kpath, kloc, _ = self._para(k, p)
-            meta = self._meta(k)
-            rec.others.append({"source": meta.source, "project": meta.project, "section": " › ".join(kpath),
-                               "location": kloc, "shared_ratio": round(r, 3)})
-        return rec
+        return paste.add(builder, self._paragraph(builder.eval_key, para),
+                         [(r, self._paragraph(k, p)) for r, k, p in others[:paste.OTHERS_SHOWN]], count)
 
     def _metric_pairs(self) -> Iterator[tuple[int, list]]:
         """(evaluation key, its metric pairs), in key order."""
@@ -302,23 +200,15 @@ class CrossIndex:
         if items:
             yield current, items
 
-    def _metric(self, key: int, idx: int) -> tuple:
-        return self.db.execute("SELECT metric, dimension, value, name, text, path, loc FROM metric "
-                               "WHERE ekey=? AND idx=?", (key, idx)).fetchone()
+    def _metric(self, key: int, idx: int) -> MetricFeature:
+        metric, dimension, value, name, text, path, loc = self.db.execute(
+            "SELECT metric, dimension, value, name, text, path, loc FROM metric WHERE ekey=? AND idx=?",
+            (key, idx)).fetchone()
+        return MetricFeature(metric, dimension, value, name, text, json.loads(path), loc)
 
     def _pair_record(self, builder: FactBuilder, idx: int, okey: int, oidx: int) -> FactRecord:
-        metric, dimension, value, name, text, path, loc = self._metric(builder.eval_key, idx)
-        _, _, ovalue, _, otext, opath, oloc = self._metric(okey, oidx)
-        o = self._meta(okey)
-        rec = builder.add("metric_pair", {"metric": metric, "name": name, "dimension": dimension, "value": value,
-                                          "text": text, "other_project": o.project, "other_value": ovalue,
-                                          "other_text": otext, "other_source": o.source,
-                                          "gap_abs": round(abs(value - ovalue), 6),
-                                          "unit_wide": unit_wide(name, dimension)},
-                          _loc(loc), json.loads(path), cell_text=text)
-        rec.others = [{"source": o.source, "project": o.project, "section": " › ".join(json.loads(opath)),
-                       "location": _loc(oloc), "text": otext}]
-        return rec
+        return metric_pair.add(builder, self._metric(builder.eval_key, idx), self._metric(okey, oidx),
+                               self._meta(okey))
 
 
 def _merge(a: Iterator[tuple[int, list]], b: Iterator[tuple[int, list]]) -> Iterator[tuple[int, tuple[list, list]]]:

@@ -1,0 +1,118 @@
+"""`funding`: one per scored table with a 年度资金总额 row — execution rate and score, costs against spending."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checker.facts.amounts import execution_of, money_num, money_scale, rnd, rounding_slack
+from checker.facts.base import FactBuilder, FactKind, f
+from checker.model import FUNDING_PARTS, Indicator
+from checker.quantity import MONEY_FACTORS, MONEY_UNIT
+from checker.sections import FUNDING, FUNDING_TOTAL, table_path
+
+KIND = FactKind(
+    "funding",
+    "one per scored table with a 年度资金总额 row: execution rate and score, costs vs. spending",
+    {
+        "budget": f("number", "全年预算数 of 年度资金总额 (万元)"),
+        "initial_budget": f("number", "年初预算数 of 年度资金总额 (万元)"),
+        "executed": f("number", "全年执行数 of 年度资金总额 (万元)"),
+        "weight": f("number", "分值 of the execution rate"),
+        "expected_weight": f("number", "the execution weight of the scoring profile (10 by default)"),
+        "weight_profile_gap_abs": f("number", "abs(weight − expected_weight)"),
+        "rate_reported": f("number", "执行率 as reported (%)"),
+        "rate_computed": f("number", "全年执行数 / 全年预算数 × 100"),
+        "rate_suggested": f("string", "rate_computed as it should be written in the 执行率 cell (42.19%)"),
+        "rate_gap_abs": f("number", "abs(rate_reported − rate_computed) in percentage points"),
+        "score_reported": f("number", "execution 得分 as reported"),
+        "score_computed": f("number", "min(rate, 100%) × 分值"),
+        "score_gap_abs": f("number", "abs(score_reported − score_computed)"),
+        "over_executed": f("number", "executed − budget when positive"),
+        "cost_actual_sum": f("number", "sum of the 成本指标 actual money values (万元)"),
+        "cost_rows": f("number", "成本指标 rows whose actual is a money figure"),
+        "cost_excess": f("number", "cost_actual_sum − executed (or budget when nothing is executed)"),
+        "cost_reference": f("number", "the amount cost_excess is measured against (万元)"),
+        "cost_excess_beyond_rounding": f("number", "cost_excess less half a unit of the last digit of each cost "
+                                                   "figure (90 against 89.974 is rounding, not excess)"),
+        "basis": f("string", "empty, or 资金来源合计的 when budget and executed are the sums of the sources "
+                             "(from_parts); written before 全年执行数 in messages"),
+        "from_parts": f("bool", "budget and executed are the sums of the funding sources: the 年度资金总额 row "
+                                "holds zeros or blanks"),
+    },
+    places=frozenset({'budget', 'executed', 'rate', 'score', 'weight'}),
+)
+
+
+def produce(b: FactBuilder) -> None:
+    ev = b.ev
+    total = ev.funding_row("total")
+    if not ev.has_table or total is None:
+        return
+    scale = money_scale(ev)
+    budget, executed = money_num(total.budget, scale), money_num(total.executed, scale)
+    from_parts = False
+    if not budget and not executed:
+        # a 年度资金总额 row of zeros (or blanks) above funded sources: measure on the sources, whose sum
+        # the funding-column check compares with the total
+        parts = [r for r in ev.funding if r.kind in FUNDING_PARTS]
+        pb = [v for v in (money_num(r.budget, scale) for r in parts) if v]
+        pe = [v for v in (money_num(r.executed, scale) for r in parts) if v is not None]
+        if pb:
+            budget, executed, from_parts = rnd(sum(pb)), rnd(sum(pe)) if pe else None, True
+    ex = execution_of(ev)
+    fields: dict[str, Any] = {"budget": budget, "initial_budget": money_num(total.initial_budget, scale),
+                              "executed": executed, "weight": ex.weight, "score_reported": ex.score,
+                              "expected_weight": b.profile.get("execution"), "from_parts": from_parts,
+                              "basis": "资金来源合计的" if from_parts else ""}
+    if fields["weight"] is not None and fields["expected_weight"] is not None:
+        fields["weight_profile_gap_abs"] = rnd(abs(fields["weight"] - fields["expected_weight"]))
+    if total.rate.parsed.value is not None:
+        fields["rate_reported"] = total.rate.parsed.value * (100 if total.rate.parsed.unit is None
+                                                             and total.rate.parsed.value <= 1 else 1)
+    if budget and executed is not None and budget > 0:
+        rate = executed / budget * 100
+        fields["rate_computed"] = rnd(rate, 2)
+        fields["rate_suggested"] = f"{rate:.2f}".rstrip("0").rstrip(".") + "%"
+        if "rate_reported" in fields:
+            fields["rate_gap_abs"] = rnd(abs(fields["rate_reported"] - rate), 2)
+        if fields["weight"] is not None:
+            fields["score_computed"] = rnd(min(rate, 100) / 100 * fields["weight"], 2)
+            if fields["score_reported"] is not None:
+                fields["score_gap_abs"] = rnd(abs(fields["score_reported"] - fields["score_computed"]), 2)
+        if executed > budget:
+            fields["over_executed"] = rnd(executed - budget)
+    costs = [i for i in ev.indicators if "成本" in i.level2 and not i.empty]
+    money = [v for v in (_money(i) for i in costs) if v is not None]
+    if money:
+        reference = executed if executed else budget
+        fields["cost_actual_sum"] = rnd(sum(money))
+        fields["cost_rows"] = len(money)
+        if reference is not None:
+            fields["cost_reference"] = reference
+            fields["cost_excess"] = rnd(sum(money) - reference)
+            # 90 against 89.974 is rounding: each cost figure may be off by half a unit of its last digit
+            slack = sum(rounding_slack([i.actual]) for i in costs)
+            fields["cost_excess_beyond_rounding"] = rnd(sum(money) - reference - slack)
+    cell = ex.score_cell if ex.score_cell is not None and not ex.score_cell.empty else total.executed
+    b.add("funding", fields, cell.loc or total.loc, table_path(FUNDING, FUNDING_TOTAL), cell_text=cell.raw,
+          places={"rate": total.rate, "score": ex.score_cell, "weight": ex.weight_cell, "executed": total.executed,
+                  "budget": total.budget},
+          costs=[f"{i.name.text}: {i.actual.raw}" for i in costs])
+
+
+def _money(ind: Indicator) -> float | None:
+    """The actual of a cost row in 万元; a bare figure takes the unit of its own target, else the table's
+    (万元). A per-unit rate (元/公里) is never money spent."""
+    q = ind.actual.parsed
+    if q.kind not in ("number", "expression") or q.value is None or q.issues:
+        return None
+    if q.unit == MONEY_UNIT:
+        return q.value
+    if q.unit is None:
+        t = ind.target.parsed
+        if t.kind == "rate" or t.per:
+            return None
+        if t.unit == MONEY_UNIT and t.raw_unit in MONEY_FACTORS:
+            return q.value * MONEY_FACTORS[t.raw_unit]
+        return q.value
+    return None
