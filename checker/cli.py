@@ -118,15 +118,12 @@ def _split(values: list[str] | None) -> list[str]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from checker.gate import fails
-    from checker.output import emit
-    from checker.render import render
     from checker.run import Options, run
 
+    fmt = FORMATS[args.format]
     try:
         settings = _settings(args)
-        fmt = args.format
-        if fmt == "xlsx" and not args.output:
-            raise JxError("--format xlsx", "an Excel workbook needs --output FILE")
+        fmt.check_output(args.output)
         for out in (args.output, args.write_baseline):  # refuse a bad output before the work, not after
             if out:
                 check_output_path(Path(out), args.follow_symlinks)
@@ -137,27 +134,22 @@ def cmd_check(args: argparse.Namespace) -> int:
             ignore=_split(args.ignore), exclude=_split(args.exclude), lang=args.lang, baseline=args.baseline,
             write_baseline=args.write_baseline, waivers=args.waivers, jobs=args.jobs, timeout=args.timeout,
             cache_dir=None if args.no_cache else (args.cache_dir or default_cache_dir()),
-            keep_models=fmt == "html", progress=not args.quiet and sys.stderr.isatty(),
+            keep_models=fmt.needs_model, progress=not args.quiet and sys.stderr.isatty(),
             executor=args.executor, scheduler=args.scheduler, form_dirs=args.forms or [],
             skip=[p for p in (args.output, args.write_baseline, args.baseline, args.waivers) if p]))
     except JxError as exc:
         _error(exc)
         return EXIT_INPUT
     try:
-        if fmt == "console" and not args.output:
-            from checker.render.console import render_console
-
-            render_console(result)
-        else:
-            try:
-                emit(render(result, fmt), args.output, args.follow_symlinks)
-            except JxError as exc:
-                _error(exc)
-                return EXIT_INPUT
+        try:
+            fmt.write(result, args.output, args.follow_symlinks)
+        except JxError as exc:
+            _error(exc)
+            return EXIT_INPUT
         if args.statistics:
             from checker.render.console import render_statistics
 
-            render_statistics(result, to_stderr=fmt != "console" or bool(args.output))
+            render_statistics(result, to_stderr=not fmt.to_terminal(args.output))
         for note in result.stats.get("notes", []):
             _warn(note)
         if args.write_baseline:
@@ -255,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="check filings against the rules and report findings")
     c.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    c.add_argument("--format", choices=FORMATS, default="console")
+    c.add_argument("--format", choices=list(FORMATS), default="console")
     c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically; a regular file only)")
     c.add_argument("--follow-symlinks", action="store_true", help="write --output through a symbolic link")
     _common(c)

@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -15,8 +15,11 @@ from checker.model import Location
 Severity = Literal["error", "warning", "info"]
 Category = Literal["budget", "arithmetic", "consistency", "duplication", "scoring", "indicator", "completeness"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-CATEGORIES: tuple[str, ...] = ("budget", "arithmetic", "consistency", "duplication", "scoring", "indicator",
-                               "completeness")
+CATEGORIES: tuple[str, ...] = get_args(Category)
+# what a Chinese reader calls them
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+CATEGORY_ZH = {"budget": "预算", "arithmetic": "计算", "consistency": "一致性", "duplication": "重复", "scoring": "评分",
+               "indicator": "指标", "completeness": "完整性"}
 
 
 class Bilingual(BaseModel):

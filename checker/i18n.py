@@ -44,6 +44,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"^is (a directory|a device or special file), not a regular file; .*$", r"不是普通文件，不能写入（\1）"),
     (r"^cannot write: directory (.+) does not exist$", r"无法写入：目录\1不存在"),
     (r"^cannot write: (.+)$", r"无法写入：\1"),
+    (r"^an Excel workbook needs --output FILE$", "Excel 工作簿须用 --output 指定文件"),
     # reader warnings
     (r"^missing 项目名称$", "未读到项目名称"),
     (r"^missing year \(no …年度…自评 title\)$", "未读到年度（没有“…年度…自评”标题）"),

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from checker.check import Checker
 from checker.cli import main
 from checker.readers import read_path
-from checker.render.labels import evidence_parts
+from checker.render.common import evidence_parts
 from checker.rulebook import bundled_rules_dir, load_rules
 from tests.conftest import FIXTURES, SEED
 

@@ -2,43 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+import io
 
 from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from checker.findings import Finding
+from checker.findings import CATEGORY_ZH, Finding
 from checker.i18n import localise
-from checker.render.json_out import summary
-from checker.render.labels import evidence_parts
+from checker.render.common import WORDS as COMMON_WORDS
+from checker.render.common import evidence_parts, summary
 from checker.results import RunResult
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 WORDS = {
-    "zh": {"error": "错误", "warning": "警告", "info": "提示", "rule": "规则", "where": "位置", "message": "说明",
-           "reported": "填报", "computed": "计算", "tolerance": "容差", "other": "另见", "clean": "未发现问题",
-           "summary": "汇总", "files": "文件", "reports": "项目", "findings": "问题", "errors": "无法读取",
-           "category": "类别", "severity": "严重程度", "count": "数量", "unreadable": "无法读取的文件",
-           "warnings": "读取提示", "baseline": "基线", "new": "新增", "known": "已在基线", "fixed": "已消除",
+    "zh": {**COMMON_WORDS["zh"], "summary": "汇总", "files": "文件", "reports": "项目", "findings": "问题",
+           "errors": "无法读取", "category": "类别", "count": "数量", "warnings": "读取提示", "baseline": "基线",
            "waived": "已豁免", "expired": "豁免已过期", "unused": "豁免未使用"},
-    "en": {"error": "error", "warning": "warning", "info": "info", "rule": "rule", "where": "where",
-           "message": "message", "reported": "reported", "computed": "computed", "tolerance": "tolerance",
-           "other": "see also", "clean": "no findings", "summary": "Summary", "files": "files",
-           "reports": "projects", "findings": "findings", "errors": "unreadable", "category": "category",
-           "severity": "severity", "count": "count", "unreadable": "Unreadable files", "warnings": "reader warnings",
-           "baseline": "Baseline", "new": "new", "known": "in baseline", "fixed": "fixed", "waived": "waived",
-           "expired": "expired waiver", "unused": "unused waiver"},
+    "en": {**COMMON_WORDS["en"], "summary": "Summary", "files": "files", "reports": "projects", "findings": "findings",
+           "errors": "unreadable", "category": "category", "count": "count", "warnings": "reader warnings",
+           "baseline": "Baseline", "waived": "waived", "expired": "expired waiver", "unused": "unused waiver"},
 }
-CATEGORY_ZH = {"budget": "预算", "arithmetic": "计算", "consistency": "一致性", "duplication": "重复",
-               "scoring": "评分", "indicator": "指标", "completeness": "完整性"}
-
-
-def _fmt(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:g}"
-    return str(v)
 
 
 def _evidence(f: Finding, w: dict[str, str], lang: str = "zh") -> str:
@@ -141,3 +126,10 @@ def render_statistics(result: RunResult, to_stderr: bool = False) -> None:
     if stats:
         console.print(f"{stats.get('evaluations', 0)} filings · cross-filing stage {stats.get('cross_seconds', 0):.2f} s"
                       f" · cached files {stats.get('cached_files', 0)}")
+
+
+def console_text(result: RunResult, width: int = 100) -> str:
+    """The console report as plain text (no colour), for --output."""
+    buf = io.StringIO()
+    render_console(result, Console(file=buf, width=width, force_terminal=False, highlight=False))
+    return buf.getvalue()

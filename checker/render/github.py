@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from checker.render.sarif import artifact_uri
+from checker.render.common import WORDS as COMMON_WORDS
+from checker.render.common import artifact_uri
 from checker.results import RunResult
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -36,13 +37,9 @@ def render_github(result: RunResult) -> str:
 
 
 WORDS = {
-    "zh": {"title": "jxcheck 检查结果", "project": "项目", "file": "文件", "error": "错误", "warning": "警告",
-           "info": "提示", "rule": "规则", "where": "位置", "message": "说明", "severity": "级别",
-           "unreadable": "无法读取的文件", "clean": "未发现问题", "new": "新增", "fixed": "已消除", "known": "已在基线"},
-    "en": {"title": "jxcheck results", "project": "project", "file": "file", "error": "errors", "warning": "warnings",
-           "info": "info", "rule": "rule", "where": "where", "message": "message", "severity": "severity",
-           "unreadable": "Unreadable files", "clean": "no findings", "new": "new", "fixed": "fixed",
-           "known": "in baseline"},
+    "zh": {**COMMON_WORDS["zh"], "title": "jxcheck 检查结果", "project": "项目", "file": "文件", "severity": "级别"},
+    "en": {**COMMON_WORDS["en"], "title": "jxcheck results", "project": "project", "file": "file", "error": "errors",
+           "warning": "warnings"},
 }
 
 

@@ -10,25 +10,22 @@ from collections import Counter, defaultdict
 from html import escape
 
 from checker import __version__
-from checker.findings import CATEGORIES, Finding
+from checker.findings import CATEGORIES, CATEGORY_ZH, Finding
 from checker.i18n import localise
 from checker.model import FUNDING_VALUE_FIELDS, Location, Value
-from checker.render.console import CATEGORY_ZH
-from checker.render.labels import evidence_parts
+from checker.render.common import WORDS as COMMON_WORDS
+from checker.render.common import evidence_parts, fmt
 from checker.results import Report, RunResult
 
 W = {
-    "zh": {"title": "项目支出绩效自评检查报告", "error": "错误", "warning": "警告", "info": "提示", "findings": "问题",
-           "table": "自评表", "reported": "填报", "computed": "计算", "tolerance": "容差", "recomputed": "重算总分",
-           "total": "填报总分", "rows": "各项得分合计", "filter": "筛选", "clean": "未发现问题", "unreadable": "无法读取的文件",
-           "funding": "项目资金（万元）", "indicators": "绩效指标", "other": "另见",
+    "zh": {**COMMON_WORDS["zh"], "title": "项目支出绩效自评检查报告", "findings": "问题", "table": "自评表",
+           "recomputed": "重算总分", "total": "填报总分", "rows": "各项得分合计", "filter": "筛选",
+           "funding": "项目资金（万元）", "indicators": "绩效指标",
            "cols": ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析"],
            "fcols": ["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]},
-    "en": {"title": "Performance self-evaluation check", "error": "error", "warning": "warning", "info": "info",
-           "findings": "findings", "table": "scored table", "reported": "reported", "computed": "computed",
-           "tolerance": "tolerance", "recomputed": "recomputed total", "total": "reported total", "rows": "rows sum",
-           "filter": "Filter", "clean": "no findings", "unreadable": "Unreadable files", "funding": "Funding (万元)",
-           "indicators": "Indicators", "other": "see also",
+    "en": {**COMMON_WORDS["en"], "title": "Performance self-evaluation check", "findings": "findings",
+           "table": "scored table", "recomputed": "recomputed total", "total": "reported total", "rows": "rows sum",
+           "filter": "Filter", "funding": "Funding (万元)", "indicators": "Indicators",
            "cols": ["一级", "二级", "三级", "target", "actual", "weight", "score", "deviation reason"],
            "fcols": ["", "initial budget", "budget", "executed", "weight", "rate", "score"]},
 }
@@ -77,10 +74,6 @@ def _key(loc: Location | None) -> tuple | None:
     if loc.table is None or loc.row is None or loc.col is None:
         return None
     return (loc.table, loc.row, loc.col)
-
-
-def _fmt(v: object) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def render_html(result: RunResult) -> str:
@@ -132,9 +125,9 @@ def _filing(r: Report, i: int, lang: str) -> str:
     s = r.scores
     if s:
         diff = "reported" in s and "recomputed" in s and abs(s["reported"] - s["recomputed"]) > 0.005
-        out.append(f'<div class="scores">{escape(w["total"])} <b>{_fmt(s.get("reported", "—"))}</b> · '
-                   f'{escape(w["rows"])} {_fmt(s.get("rows", "—"))} · {escape(w["recomputed"])} '
-                   f'<b class="{"diff" if diff else ""}">{_fmt(s.get("recomputed", "—"))}</b></div>')
+        out.append(f'<div class="scores">{escape(w["total"])} <b>{fmt(s.get("reported", "—"))}</b> · '
+                   f'{escape(w["rows"])} {fmt(s.get("rows", "—"))} · {escape(w["recomputed"])} '
+                   f'<b class="{"diff" if diff else ""}">{fmt(s.get("recomputed", "—"))}</b></div>')
     if not r.findings:
         out.append(f"<p>{escape(w['clean'])}</p>")
     else:

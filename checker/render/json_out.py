@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,6 +9,7 @@ import orjson
 
 from checker import __version__
 from checker.findings import Finding
+from checker.render.common import summary
 from checker.results import RunResult
 
 FORMAT_VERSION = "1"
@@ -26,33 +26,6 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
         "location": f.location.model_dump(mode="json", exclude_none=True),
         "evidence": f.evidence.model_dump(mode="json", exclude_none=True, exclude_defaults=True),
         "fingerprint": f.fingerprint,
-    }
-
-
-def summary(result: RunResult) -> dict[str, Any]:
-    """Counts over all findings, in one streaming pass (an archive's findings never sit in one list)."""
-    severity: Counter = Counter()
-    category: Counter = Counter()
-    rule: Counter = Counter()
-    department: Counter = Counter()
-    total = 0
-    for r in result.reports:
-        for f in r.findings:
-            total += 1
-            severity[f.severity] += 1
-            category[f.category] += 1
-            rule[f.rule] += 1
-            department[f.department or "?"] += 1
-    return {
-        "files": result.files,
-        "reports": len(result.reports),
-        "findings": total,
-        "errors": len(result.errors),
-        "by_severity": {s: severity[s] for s in ("error", "warning", "info") if severity[s]},
-        "by_category": dict(sorted(category.items())),
-        "by_rule": dict(sorted(rule.items())),
-        "by_department": dict(sorted(department.items())),
-        "settings_file": result.stats.get("settings_file"),
     }
 
 

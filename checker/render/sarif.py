@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from checker import __version__
 from checker.findings import Finding
-from checker.render.labels import suggested_text
+from checker.render.common import artifact_uri, suggested_text
 from checker.results import RunResult
 from checker.rulebook import Rule, example_lines
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT_KEY = "jxcheck/v1"
-
-
-def artifact_uri(source: str) -> str:
-    p = Path(source)
-    return p.resolve().as_uri() if p.is_absolute() else p.as_posix()
 
 
 def _name(rule: Rule) -> str:

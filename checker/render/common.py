@@ -1,0 +1,99 @@
+"""What every renderer shares: the words of a report, how a finding's evidence reads, the run's summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from checker.findings import SEVERITY_ZH, Evidence
+from checker.results import RunResult
+
+# words more than one format uses; each renderer adds its own to these
+WORDS: dict[str, dict[str, str]] = {
+    "zh": {**SEVERITY_ZH, "clean": "未发现问题", "unreadable": "无法读取的文件", "other": "另见", "reported": "填报",
+           "computed": "计算", "tolerance": "容差", "rule": "规则", "where": "位置", "message": "说明",
+           "new": "新增", "known": "已在基线", "fixed": "已消除", "severity": "严重程度"},
+    "en": {"error": "error", "warning": "warning", "info": "info", "clean": "no findings",
+           "unreadable": "Unreadable files", "other": "see also", "reported": "reported", "computed": "computed",
+           "tolerance": "tolerance", "rule": "rule", "where": "where", "message": "message", "new": "new",
+           "known": "in baseline", "fixed": "fixed", "severity": "severity"},
+}
+
+# label of each evidence field, by the evidence's kind: figures (填报/计算), a similarity and its threshold,
+# or a value read from the table itself (表内值)
+EVIDENCE_LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "zh": {
+        "figures": {"reported": "填报", "computed": "计算", "suggested": "应填", "tolerance": "容差"},
+        "similarity": {"reported": "相似度", "computed": "对照", "suggested": "应填", "tolerance": "阈值"},
+        "table": {"reported": "填报", "computed": "表内值", "suggested": "应填", "tolerance": "容差"},
+    },
+    "en": {
+        "figures": {"reported": "reported", "computed": "computed", "suggested": "should be", "tolerance": "tolerance"},
+        "similarity": {"reported": "similarity", "computed": "compared with", "suggested": "should be",
+                       "tolerance": "threshold"},
+        "table": {"reported": "reported", "computed": "table value", "suggested": "should be",
+                  "tolerance": "tolerance"},
+    },
+}
+EVIDENCE_FIELDS = ("reported", "computed", "suggested", "tolerance")
+
+
+def fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def evidence_parts(e: Evidence, lang: str) -> list[tuple[str, str]]:
+    """(label, value) of each evidence figure that is set, in a fixed order."""
+    labels = EVIDENCE_LABELS["en" if lang == "en" else "zh"].get(e.kind) or EVIDENCE_LABELS["zh"]["figures"]
+    out = []
+    for k in EVIDENCE_FIELDS:
+        v = getattr(e, k)
+        if v is None:
+            continue
+        value = f"{v:.0%}" if e.kind == "similarity" and k in ("reported", "tolerance") and isinstance(v, float | int) \
+            and 0 <= v <= 1 else fmt(v)
+        out.append((labels[k], value))
+    return out
+
+
+def suggested_text(e: Evidence, lang: str) -> str | None:
+    """"应填 10" — what should stand in the cell, where the rule knows it."""
+    if e.suggested is None:
+        return None
+    return f"{'should be' if lang == 'en' else '应填'} {fmt(e.suggested)}"
+
+
+def summary(result: RunResult) -> dict[str, Any]:
+    """Counts over all findings, in one streaming pass (an archive's findings never sit in one list)."""
+    severity: Counter = Counter()
+    category: Counter = Counter()
+    rule: Counter = Counter()
+    department: Counter = Counter()
+    total = 0
+    for r in result.reports:
+        for f in r.findings:
+            total += 1
+            severity[f.severity] += 1
+            category[f.category] += 1
+            rule[f.rule] += 1
+            department[f.department or "?"] += 1
+    return {
+        "files": result.files,
+        "reports": len(result.reports),
+        "findings": total,
+        "errors": len(result.errors),
+        "by_severity": {s: severity[s] for s in ("error", "warning", "info") if severity[s]},
+        "by_category": dict(sorted(category.items())),
+        "by_rule": dict(sorted(rule.items())),
+        "by_department": dict(sorted(department.items())),
+        "settings_file": result.stats.get("settings_file"),
+    }
+
+
+def artifact_uri(source: str) -> str:
+    """A filing's file as CI annotations name it: relative paths as they are, absolute ones as file: URIs."""
+    p = Path(source)
+    return p.resolve().as_uri() if p.is_absolute() else p.as_posix()
