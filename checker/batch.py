@@ -23,13 +23,15 @@ from checker import __version__
 from checker.cache import CacheUnavailable, dump_entry, entry_name, load_entry, load_key
 from checker.check import Checker
 from checker.errors import JxError
+from checker.facts import DEFAULT_PROFILE
 from checker.facts.cross import CrossFeatures, CrossIndex
 from checker.findings import FileError, Finding
+from checker.model import Filing
 from checker.output import write_atomic
 from checker.pool import WorkerFailure, run_pool
 from checker.readers import file_bytes, read_bytes
 from checker.readers.layout.vocabulary import Vocabulary, default_vocabulary
-from checker.results import Report
+from checker.results import Report, Reports
 from checker.rulebook import Rule
 
 # Fault injection for the crash/timeout tests: "crash:NAME" kills, "hang:NAME" stalls the worker that
@@ -51,21 +53,33 @@ class FileResult:
     cache_error: str | None = None  # the cache could not be written
 
 
+@dataclass(frozen=True)
+class BatchSpec:
+    """What every worker needs to check files; sent once to each worker."""
+
+    rules: list[Rule]
+    profile: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_PROFILE))
+    keep_models: bool = False  # renderers that show the tables (HTML) need the models
+    cache_dir: str | None = None
+    vocab: Vocabulary | None = None
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """Everything besides a file that decides its findings: rules, profile, vocabulary, jxcheck's version
+        and code, and whether the model is kept."""
+        payload = pickle.dumps(([r.model_dump(mode="json") for r in self.rules], sorted(self.profile.items()),
+                                __version__, _code_hash()))
+        vocab = self.vocab.digest if self.vocab is not None else default_vocabulary().digest
+        return hashlib.sha256(payload).hexdigest()[:24] + vocab + ("m" if self.keep_models else "")
+
+
 @dataclass
 class WorkerState:
     checker: Checker
-    keep_models: bool
+    spec: BatchSpec
+    vocab: Vocabulary
     cache_dir: Path | None
-    cache_salt: str
-    vocab: Vocabulary | None = None
     cache_key: bytes | None = None
-
-
-def rules_key(rules: list[Rule], profile: dict[str, float]) -> str:
-    """Everything besides the file that decides its findings: rules, profile, jxcheck's version and code."""
-    payload = pickle.dumps(([r.model_dump(mode="json") for r in rules], sorted(profile.items()), __version__,
-                            _code_hash()))
-    return hashlib.sha256(payload).hexdigest()[:24]
 
 
 @functools.cache
@@ -77,17 +91,16 @@ def _code_hash() -> str:
     return h.hexdigest()
 
 
-def init_worker(rules: list[Rule], profile: dict[str, float], keep_models: bool, cache_dir: str | None,
-                vocab: Vocabulary | None = None) -> WorkerState:
-    vocab = vocab or default_vocabulary()
+def init_worker(spec: BatchSpec) -> WorkerState:
+    cache_dir = spec.cache_dir
     key = None
     if cache_dir:
         try:
             key = load_key(create=True)
         except CacheUnavailable:
             cache_dir = None  # the run already warned when it probed the cache
-    return WorkerState(Checker(rules, profile), keep_models, Path(cache_dir) if cache_dir else None,
-                       rules_key(rules, profile) + vocab.digest + ("m" if keep_models else ""), vocab, key)
+    return WorkerState(Checker(spec.rules, spec.profile), spec, spec.vocab or default_vocabulary(),
+                       Path(cache_dir) if cache_dir else None, key)
 
 
 def check_file(path: str, state: WorkerState) -> FileResult:
@@ -118,22 +131,7 @@ def check_file(path: str, state: WorkerState) -> FileResult:
         result.errors.append(FileError(source=path, message=f"internal error while reading: "
                                                             f"{type(exc).__name__}: {exc}"))
         filings = []
-    reports: list[Report] = []
-    for filing in filings:
-        for ev in filing.evaluations:
-            try:
-                report, features = state.checker.evaluate(ev, filing.source, len(reports), state.keep_models)
-            except Exception as exc:  # one filing's failure is an error entry naming it, never a dead batch
-                if os.environ.get("JXCHECK_DEBUG") and not isinstance(exc, JxError):
-                    raise
-                cause = exc.message if isinstance(exc, JxError) else f"{type(exc).__name__}: {exc}"
-                result.errors.append(FileError(source=path, where=f"filing {ev.project or '?'}",
-                                               message=f"could not be checked: {cause}"))
-                continue
-            reports.append(report)
-            result.findings += len(report.findings)
-            result.features.append(features)
-    result.reports = [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in reports]
+    reports = evaluate_filings(filings, state, result)
     if cache_file is not None and state.cache_key is not None:
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -141,6 +139,30 @@ def check_file(path: str, state: WorkerState) -> FileResult:
         except OSError as exc:
             result.cache_error = f"{cache_file.parent}: {exc.strerror}"
     return result
+
+
+def evaluate_filings(filings: list[Filing], state: WorkerState, result: FileResult) -> list[Report]:
+    """Every evaluation of the filings checked; its reports and features (and any error) go to `result`."""
+    reports: list[Report] = []
+    for filing in filings:
+        for ev in filing.evaluations:
+            try:
+                report, features = state.checker.evaluate(ev, filing.source, len(reports), state.spec.keep_models)
+            except Exception as exc:  # one filing's failure is an error entry naming it, never a dead batch
+                if os.environ.get("JXCHECK_DEBUG") and not isinstance(exc, JxError):
+                    raise
+                result.errors.append(_failure(filing.source, ev.project, exc))
+                continue
+            reports.append(report)
+            result.findings += len(report.findings)
+            result.features.append(features)
+    result.reports = [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in reports]
+    return reports
+
+
+def _failure(source: str, project: str, exc: Exception, stage: str = "") -> FileError:
+    cause = exc.message if isinstance(exc, JxError) else f"{type(exc).__name__}: {exc}"
+    return FileError(source=source, where=f"filing {project or '?'}", message=f"could not be checked{stage}: {cause}")
 
 
 def _from_cache(cache_file: Path, state: WorkerState, path: str) -> FileResult | None:
@@ -158,7 +180,7 @@ def _from_cache(cache_file: Path, state: WorkerState, path: str) -> FileResult |
 def _cache_file(state: WorkerState, path: str, data: bytes) -> Path | None:
     if state.cache_dir is None:
         return None
-    h = entry_name(data, path, state.cache_salt)
+    h = entry_name(data, path, state.spec.digest)
     return state.cache_dir / h[:2] / f"{h}.json"
 
 
@@ -173,17 +195,17 @@ def _fault(path: str) -> None:
         time.sleep(3600)
 
 
-def iterate_results(paths: list[str], state_args: tuple, jobs: int, timeout: float | None) -> Iterator[FileResult]:
-    """FileResults in input order; jobs=0 checks in this process (no crash isolation)."""
+def local_results(paths: list[str], spec: BatchSpec, jobs: int = 0, timeout: float | None = None) -> Iterator[FileResult]:
+    """FileResults in input order from local worker processes; jobs=0 checks in this process (no crash
+    isolation)."""
     if jobs == 0:
-        state = init_worker(*state_args)
+        state = init_worker(spec)
         for p in paths:
             yield check_file(p, state)
         return
     buffer: dict[int, FileResult] = {}
     nxt = 0
-    for index, result in run_pool(paths, check_file, init_worker, state_args, min(jobs, max(1, len(paths))),
-                                  timeout):
+    for index, result in run_pool(paths, check_file, init_worker, (spec,), min(jobs, max(1, len(paths))), timeout):
         if isinstance(result, WorkerFailure):
             result = FileResult(paths[index], errors=[FileError(source=paths[index], message=result.message)])
         buffer[index] = result
@@ -194,36 +216,60 @@ def iterate_results(paths: list[str], state_args: tuple, jobs: int, timeout: flo
 
 @dataclass
 class BatchOutcome:
-    reports: list[Report] | Any  # a list, or a checker.store.ReportStore for large runs
+    """The per-file stage done; `merged()` runs the cross-filing stage while the reports are read."""
+
+    reports: Reports  # a list, or a checker.store.ReportStore for large runs
     errors: list[FileError]
-    cross: Iterator[tuple[int, list[Finding]]]  # cross-filing findings by evaluation key, in key order, lazily
     evaluations: int
+    checker: Checker
+    index: CrossIndex
     cached_files: int = 0
-    index: CrossIndex | None = None
     cross_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)  # what the user should know about the run (the cache)
 
+    def merged(self) -> Iterator[Report]:
+        """Each report with its cross-filing findings, in document order. Both streams are in key order, so
+        an archive's reports are merged one at a time."""
+        cross = self._cross()
+        pending = next(cross, None)
+        for key, report in enumerate(self.reports):
+            if pending is not None and pending[0] == key:
+                report.findings.extend(pending[1])
+                pending = next(cross, None)
+            report.findings.sort(key=Finding.sort_key)
+            yield report
+
+    def _cross(self) -> Iterator[tuple[int, list[Finding]]]:
+        """The cross-filing findings by evaluation key; the stage's own time goes to cross_seconds. An
+        evaluation whose cross-filing facts fail the engine becomes an error entry naming it."""
+        stream = self.index.facts()
+        while True:
+            start = time.perf_counter()
+            item = next(stream, None)
+            findings: list[Finding] = []
+            if item is not None:
+                key, source, records = item
+                try:
+                    findings = self.checker.findings(records, source)
+                except Exception as exc:
+                    if os.environ.get("JXCHECK_DEBUG") and not isinstance(exc, JxError):
+                        raise
+                    self.errors.append(_failure(source, records[0].fact.get("project", ""), exc,
+                                                " in the cross-filing stage"))
+            self.cross_seconds += time.perf_counter() - start
+            if item is None:
+                return
+            if findings:
+                yield key, findings
+
     def close(self) -> None:
-        if self.index is not None:
-            self.index.close()
+        self.index.close()
 
 
-def run_batch(paths: list[str], rules: list[Rule], profile: dict[str, float], jobs: int, timeout: float | None,
-              keep_models: bool, cache_dir: str | None, sink: Any,
-              progress: Callable[[FileResult], None] | None = None, work_dir: Path | None = None,
-              vocab: Vocabulary | None = None) -> BatchOutcome:
-    """Check every path in local worker processes."""
-    results = iterate_results(paths, (rules, profile, keep_models, cache_dir, vocab), jobs, timeout)
-    return consume(results, rules, profile, sink, progress, work_dir)
-
-
-def consume(results: Iterable[FileResult], rules: list[Rule], profile: dict[str, float], sink: Any,
+def consume(results: Iterable[FileResult], spec: BatchSpec, sink: Any,
             progress: Callable[[FileResult], None] | None = None, work_dir: Path | None = None) -> BatchOutcome:
-    """Take per-file results in input order: reports to `sink.append`, features to the cross-filing index.
-
-    The cross-filing findings come back as a lazy, key-ordered stream, so the caller can merge them into
-    the reports one at a time; call `close()` on the outcome when done.
-    """
+    """Take per-file results in input order (from local workers, a cluster or this process): reports to
+    `sink.append`, features to the cross-filing index. Call `close()` on the outcome when done."""
     index = CrossIndex(work_dir / "cross.sqlite" if work_dir else None)
     errors: list[FileError] = []
     key = 0
@@ -250,34 +296,22 @@ def consume(results: Iterable[FileResult], rules: list[Rule], profile: dict[str,
     except BaseException:
         index.close()
         raise
+    finally:
+        if hasattr(results, "close"):  # a generator holding workers or a cluster client lets them go
+            results.close()
     if rejected:
         notes.append(f"{rejected} cache entr{'y' if rejected == 1 else 'ies'} failed the integrity check and "
                      "were checked again")
-    outcome = BatchOutcome(sink, errors, iter(()), key, cached, index, notes=notes)
-    outcome.cross = _timed_cross(Checker(rules, profile), index, outcome)
-    return outcome
+    return BatchOutcome(sink, errors, key, Checker(spec.rules, spec.profile), index, cached, notes=notes)
 
 
-def _timed_cross(checker: Checker, index: CrossIndex, outcome: BatchOutcome) -> Iterator[tuple[int, list[Finding]]]:
-    """The cross-filing stage, grouped by evaluation key; its own time is added to outcome.cross_seconds."""
-    stream = checker.cross(index)
-    pending: tuple[int, Finding] | None = None
-    while True:
-        start = time.perf_counter()
-        group: list[Finding] = []
-        key = None
-        if pending is not None:
-            key, first = pending
-            group.append(first)
-            pending = None
-        for k, finding in stream:
-            if key is None:
-                key = k
-            if k != key:
-                pending = (k, finding)
-                break
-            group.append(finding)
-        outcome.cross_seconds += time.perf_counter() - start
-        if key is None:
-            return
-        yield key, group
+def check_filings(filings: list[Filing], spec: BatchSpec) -> tuple[list[Report], list[FileError]]:
+    """Filings already read, checked in this process along the same path as a batch with no workers."""
+    result = FileResult("")
+    evaluate_filings(filings, init_worker(spec), result)
+    outcome = consume([result], spec, [])
+    try:
+        reports = list(outcome.merged())
+    finally:
+        outcome.close()
+    return reports, outcome.errors

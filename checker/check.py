@@ -1,4 +1,5 @@
-"""Check filings: model → facts → engine → findings, per evaluation and across the run.
+"""Check one evaluation: model → facts → engine → findings (checker.batch runs it over files and adds the
+cross-filing stage).
 
 Findings are deterministic: the same filings and rules give the same findings in the same order.
 """
@@ -6,18 +7,18 @@ Findings are deterministic: the same filings and rules give the same findings in
 from __future__ import annotations
 
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
 from checker.engine import Engine
 from checker.facts import FactRecord, build_facts
-from checker.facts.cross import CrossFeatures, CrossIndex, extract_features
+from checker.facts.cross import CrossFeatures, extract_features
 from checker.facts.schema import fields_of
 from checker.facts.scoring import recomputed_scores
 from checker.findings import Bilingual, Evidence, Finding, FindingLocation, OtherPlace
-from checker.model import Evaluation, Filing
+from checker.model import Evaluation
 from checker.results import Report
 from checker.rulebook import Rule
 
@@ -34,34 +35,11 @@ class Checker:
                         evaluation=ev if keep_model else None)
         records = build_facts(ev, key, self.profile)
         report.scores = recomputed_scores(records)
-        report.findings.extend(self._run(records, source))
+        report.findings.extend(self.findings(records, source))
         return report, extract_features(ev, key, source)
 
-    def cross(self, index: CrossIndex) -> Iterator[tuple[int, Finding]]:
-        """Findings of the cross-filing stage, as (evaluation key, finding)."""
-        for key, source, records in index.facts():
-            for finding in self._run(records, source):
-                yield key, finding
-
-    def check(self, filings: list[Filing]) -> list[Report]:
-        """Check filings in this process (the batch runner in checker.batch does the same in workers)."""
-        reports: list[Report] = []
-        index = CrossIndex()
-        try:
-            for filing in filings:
-                for ev in filing.evaluations:
-                    report, features = self.evaluate(ev, filing.source, len(reports))
-                    reports.append(report)
-                    index.add(features)
-            for key, finding in self.cross(index):
-                reports[key].findings.append(finding)
-        finally:
-            index.close()
-        for r in reports:
-            r.findings.sort(key=Finding.sort_key)
-        return reports
-
-    def _run(self, records: list[FactRecord], source: str) -> list[Finding]:
+    def findings(self, records: list[FactRecord], source: str) -> list[Finding]:
+        """The findings of the rules these facts match, in firing order."""
         by_fid = {r.fid: r for r in records}
         return [make_finding(self.rules[rule_id], [by_fid[f] for f in fids], source)
                 for rule_id, fids in self.engine.run([r.fact for r in records])]

@@ -10,34 +10,28 @@ Install with `pip install 'jxcheck[dask]'`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
 
-from checker.batch import BatchOutcome, FileResult, WorkerState, check_file, consume, init_worker
+from checker.batch import BatchSpec, FileResult, WorkerState, check_file, init_worker
 from checker.errors import JxError
 from checker.findings import FileError
-from checker.readers.layout.vocabulary import Vocabulary
-from checker.rulebook import Rule
 
-_STATES: dict[tuple, WorkerState] = {}
+_STATES: dict[str, WorkerState] = {}
 BATCH = 256  # files in flight at once: bounds the memory of results waiting to be consumed in order
 
 
-def _task(path: str, state_args: tuple, key: tuple) -> FileResult:
+def _task(path: str, spec: BatchSpec, key: str) -> FileResult:
     state = _STATES.get(key)
     if state is None:  # once per worker process
-        state = _STATES[key] = init_worker(*state_args)
+        state = _STATES[key] = init_worker(spec)
     try:
         return check_file(path, state)
     except Exception as exc:  # a failure on the cluster stays a failure of this file
         return FileResult(path, errors=[FileError(source=path, message=f"{type(exc).__name__}: {exc}")])
 
 
-def run_batch_dask(paths: list[str], rules: list[Rule], profile: dict[str, float], keep_models: bool,
-                   cache_dir: str | None, sink: Any, scheduler: str | None,
-                   progress: Callable[[FileResult], None] | None = None, work_dir: Path | None = None,
-                   vocab: Vocabulary | None = None) -> BatchOutcome:
+def dask_results(paths: list[str], spec: BatchSpec, scheduler: str | None) -> Iterator[FileResult]:
+    """FileResults in input order from a Dask cluster; the client is closed when the results are."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -51,19 +45,14 @@ def run_batch_dask(paths: list[str], rules: list[Rule], profile: dict[str, float
             client = Client(scheduler, timeout=float(os.environ.get("JXCHECK_DASK_CONNECT_TIMEOUT", "30")))
         except (OSError, TimeoutError) as exc:
             raise JxError("--scheduler", f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
-    state_args = (rules, profile, keep_models, cache_dir, vocab)
-    key = (id(rules), tuple(sorted(profile.items())), keep_models, cache_dir, vocab.digest if vocab else "")
+    key = spec.digest + (spec.cache_dir or "")
     try:
-        [state_future] = client.scatter([state_args], broadcast=True)
-
-        def results():
-            # a bounded window of futures, consumed in input order
-            for start in range(0, len(paths), BATCH):
-                futures = [client.submit(_task, p, state_future, key, pure=False) for p in paths[start:start + BATCH]]
-                for fut in futures:
-                    yield fut.result()
-
-        return consume(results(), rules, profile, sink, progress, work_dir)
+        [spec_future] = client.scatter([spec], broadcast=True)
+        # a bounded window of futures, consumed in input order
+        for start in range(0, len(paths), BATCH):
+            futures = [client.submit(_task, p, spec_future, key, pure=False) for p in paths[start:start + BATCH]]
+            for fut in futures:
+                yield fut.result()
     finally:
         client.close()
         if cluster is not None:

@@ -38,6 +38,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
      r"目录中没有可读取的填报（\1）；可读取：\2。.doc/.xls 请先用 LibreOffice 转换（soffice --headless --convert-to docx）"),
     (r"^internal error while reading: (.+)$", r"读取时内部错误：\1"),
     (r"^could not be checked: (.+)$", r"无法检查：\1"),
+    (r"^could not be checked in the cross-filing stage: (.+)$", r"跨项目比对时无法检查：\1"),
     (r"^nested too deeply to read$", "嵌套过深，无法读取"),
     # writing
     (r"^is a symbolic link; .*$", "是符号链接：请写到目标文件，或加 --follow-symlinks"),

@@ -10,10 +10,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.batch import run_batch
+from checker.batch import BatchSpec, consume, local_results
 from checker.cache import CacheUnavailable, probe
 from checker.config import Settings, load_active_forms, load_active_rules, per_path
-from checker.findings import FileError, Finding
+from checker.findings import FileError
 from checker.gate import (
     BaselineEntry,
     BaselineGate,
@@ -135,16 +135,15 @@ def run(opts: Options) -> RunResult:
     large = len(paths) > SPILL_AFTER
     sink: list[Report] | ReportStore = ReportStore(work.name) if large else []
     progress = Progress(len(paths)) if opts.progress else None
-    try:
-        if opts.executor == "dask":
-            from checker.dask_executor import run_batch_dask
+    spec = BatchSpec(rules, profile, opts.keep_models, opts.cache_dir, vocab)
+    if opts.executor == "dask":
+        from checker.dask_executor import dask_results
 
-            outcome = run_batch_dask(paths, rules, profile, opts.keep_models, opts.cache_dir, sink, opts.scheduler,
-                                     progress.update if progress else None, Path(work.name) if large else None,
-                                     vocab)
-        else:
-            outcome = run_batch(paths, rules, profile, jobs, opts.timeout, opts.keep_models, opts.cache_dir, sink,
-                                progress.update if progress else None, Path(work.name) if large else None, vocab)
+        results = dask_results(paths, spec, opts.scheduler)
+    else:
+        results = local_results(paths, spec, jobs, opts.timeout)
+    try:
+        outcome = consume(results, spec, sink, progress.update if progress else None, Path(work.name) if large else None)
     finally:
         if progress:
             progress.close()
@@ -152,14 +151,9 @@ def run(opts: Options) -> RunResult:
     gate = _Gate(opts, settings)
     by_id = {r.id: r for r in rules}
     try:
-        cross = next(outcome.cross, None)
-        for key, report in enumerate(outcome.reports):
-            if cross is not None and cross[0] == key:  # both streams are in key order
-                report.findings.extend(cross[1])
-                cross = next(outcome.cross, None)
+        for report in outcome.merged():
             report.findings = [f for f in (per_path(f, report.source, settings, by_id) for f in report.findings)
                                if f is not None]
-            report.findings.sort(key=Finding.sort_key)
             gate.apply(report)
             final.append(report)
     finally:

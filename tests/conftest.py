@@ -22,3 +22,12 @@ def _private_cache(tmp_path_factory):
     os.environ["JXCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("jxcheck-cache"))
     os.environ["JXCHECK_CACHE_KEY_FILE"] = str(tmp_path_factory.mktemp("jxcheck-config") / "cache.key")
     yield
+
+
+def check_reports(filings, rules) -> list:
+    """Filings already read, checked as a batch with no workers; no filing may fail."""
+    from checker.batch import BatchSpec, check_filings
+
+    reports, errors = check_filings(list(filings), BatchSpec(list(rules)))
+    assert not errors, errors
+    return reports

@@ -7,12 +7,11 @@ import json
 
 from openpyxl import load_workbook
 
-from checker.check import Checker
 from checker.cli import main
 from checker.readers import read_path
 from checker.render.common import evidence_parts
 from checker.rulebook import bundled_rules_dir, load_rules
-from tests.conftest import FIXTURES, SEED
+from tests.conftest import FIXTURES, SEED, check_reports
 
 RULES = {r.id: r for r in load_rules([bundled_rules_dir()])}
 
@@ -20,7 +19,7 @@ RULES = {r.id: r for r in load_rules([bundled_rules_dir()])}
 def _findings():
     filings = read_path(SEED)
     evs = [e for f in filings for e in f.evaluations]
-    reports = Checker(list(RULES.values())).check(filings)
+    reports = check_reports(filings, RULES.values())
     return [(ev, f) for ev, r in zip(evs, reports, strict=True) for f in r.findings]
 
 
@@ -86,7 +85,7 @@ def test_suggested_value_in_console_sarif_and_xlsx(capsys, tmp_path):
 def test_real_filing_rate_cell_from_sources():
     """安徽 池州: the 年度资金总额 row is zeros; the rate is measured on the sources and points at the 执行率 cell."""
     [filing] = read_path(FIXTURES / "real" / "ah_chizhou_tangxi_2022_weituo.txt")
-    [report] = Checker([RULES["BUD001"], RULES["BUD002"]]).check([filing])
+    [report] = check_reports([filing], [RULES["BUD001"], RULES["BUD002"]])
     rate, score = report.findings
     total = filing.evaluations[0].funding_row("total")
     assert (rate.location.source, rate.evidence.suggested) == (total.rate.loc, "100%")

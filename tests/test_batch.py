@@ -100,3 +100,45 @@ def test_large_runs_spill_reports_to_disk(capsys, batch_dir, monkeypatch):
     monkeypatch.setattr(run_module, "SPILL_AFTER", 5)
     spilled = _run(capsys, str(batch_dir / "generated"), "--no-cache")[1]
     assert spilled == small
+
+
+@pytest.mark.parametrize("jobs", ["0", "1", "2"])
+def test_a_filing_the_engine_fails_on_is_an_error_entry_naming_it(capsys, monkeypatch, jobs):
+    """Whatever the number of workers: the failing filing is named with its cause, the others are checked,
+    and nothing says "worker exited" or shows a traceback."""
+    import checker.check
+    from checker.engine import EngineError
+
+    build = checker.check.build_facts
+
+    def failing(ev, *args, **kwargs):
+        if ev.project == "执法办案经费":
+            raise EngineError("rule action failed: boom")
+        return build(ev, *args, **kwargs)
+
+    monkeypatch.setattr(checker.check, "build_facts", failing)  # forked workers inherit it
+    code, doc, err = _run(capsys, str(SEED), "--jobs", jobs, "--no-cache")
+    assert code == 2
+    assert doc["errors"] == [{"source": str(SEED), "where": "filing 执法办案经费",
+                              "message": "could not be checked: rule action failed: boom"}]
+    assert [r["project"] for r in doc["reports"]] == ["安全生产专项", "非税收入"]
+    assert "worker exited" not in err and "Traceback" not in err
+
+
+def test_a_cross_filing_failure_is_an_error_entry_naming_the_filing(capsys, monkeypatch):
+    from checker.check import Checker
+    from checker.engine import EngineError
+
+    own = Checker.findings
+
+    def failing(self, records, source):
+        if any(r.fact["kind"] == "paste" for r in records):
+            raise EngineError("rule action failed: boom")
+        return own(self, records, source)
+
+    monkeypatch.setattr(Checker, "findings", failing)
+    code, doc, _ = _run(capsys, str(SEED), "--jobs", "0", "--no-cache")
+    assert code == 2
+    assert doc["errors"] == [{"source": str(SEED), "where": "filing 安全生产专项",
+                              "message": "could not be checked in the cross-filing stage: rule action failed: boom"}]
+    assert len(doc["reports"]) == 3 and not any(f["rule"] == "DUP004" for r in doc["reports"] for f in r["findings"])

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from checker.readers import read_path
 from fixtures.make_renderings import GridCell, docx_table
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, check_reports
 
 
 def test_split_target_columns_and_other_weights():
@@ -115,7 +115,6 @@ def test_xlsx_year_from_file_name_and_notes_sheet_skipped(tmp_path):
 
 def test_report_written_as_prose_before_the_table(tmp_path):
     """Many units write the 自评报告 as headed paragraphs, not as the two-column form."""
-    from checker.check import Checker
     from checker.rulebook import bundled_rules_dir, load_rules
     from fixtures.make_renderings import WIDTH, score_grid
 
@@ -141,7 +140,7 @@ def test_report_written_as_prose_before_the_table(tmp_path):
     assert n.management.loc.paragraph == 6
     assert len(ev.indicators) == 20 and ev.warnings == []
     rules = load_rules([bundled_rules_dir()])
-    found = {f.rule for r in Checker(rules).check(read_path(path)) for f in r.findings}
+    found = {f.rule for r in check_reports(read_path(path), rules) for f in r.findings}
     assert {"DUP001", "BUD004", "SCO001", "IND002"} <= found and "CON004" not in found
 
 

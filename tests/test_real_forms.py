@@ -14,20 +14,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checker.check import Checker
 from checker.readers import read_path
 from checker.rulebook import bundled_rules_dir, load_rules
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, check_reports
 
 REAL = FIXTURES / "real"
 EXPECTED = yaml.safe_load((REAL / "expected.yaml").read_text(encoding="utf-8"))
-CHECKER = Checker(load_rules([bundled_rules_dir()]))
+RULES = load_rules([bundled_rules_dir()])
 
 
 def summary(path: Path) -> list[dict]:
     """The model and findings of every evaluation in a file, in the shape of expected.yaml."""
     filings = read_path(path)
-    reports = CHECKER.check(filings)
+    reports = check_reports(filings, RULES)
     out = []
     for ev, report in zip([e for f in filings for e in f.evaluations], reports, strict=True):
         d: dict = {"kind": ev.kind, "year": ev.year, "project": ev.project}

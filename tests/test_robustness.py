@@ -10,19 +10,18 @@ import zipfile
 
 import pytest
 
-from checker.check import Checker
 from checker.errors import InputError
 from checker.readers import read_bytes
 from checker.rulebook import bundled_rules_dir, load_rules
-from tests.conftest import FIXTURES, SEED
+from tests.conftest import FIXTURES, SEED, check_reports
 
-CHECKER = Checker(load_rules([bundled_rules_dir()]))
+RULES = load_rules([bundled_rules_dir()])
 
 
 def _read_and_check(data: bytes, name: str) -> None:
     # a clear InputError is a fine answer; any other exception fails the test
     with contextlib.suppress(InputError):
-        CHECKER.check(read_bytes(data, name))
+        check_reports(read_bytes(data, name), RULES)
 
 
 def _mutate_lines(lines: list[str], rng: random.Random) -> str:

@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checker.check import Checker
 from checker.model import Filing
 from checker.readers.canonical import derive
 from checker.rulebook import bundled_rules_dir, load_rules, select_rules
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, check_reports
 
 CASE_DIR = FIXTURES / "rules"
 RULES = load_rules([bundled_rules_dir()])
@@ -46,7 +45,7 @@ def test_rule_case(rule_id, name, case):
     assert name.startswith(("test_pass_", "test_fail_")), name
     # as the canonical reader does: what is derived from the model (the gaps) is computed on load
     filing = derive(Filing.model_validate({"source": f"{rule_id}.yaml", "format": "yaml", **case["filing"]}))
-    reports = Checker(select_rules(RULES, [rule_id])).check([filing])
+    reports = check_reports([filing], select_rules(RULES, [rule_id]))
     got = [f for r in reports for f in r.findings]
     expected = case.get("findings") or []
     assert [_summary(f) for f in got] == [{k: v for k, v in e.items() if k != "message"} for e in expected]
