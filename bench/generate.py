@@ -20,7 +20,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.cli import filings_to_yaml  # noqa: E402
 from checker.model import (  # noqa: E402
     FUNDING_LABELS,
     Evaluation,
@@ -34,6 +33,7 @@ from checker.model import (  # noqa: E402
     Total,
     Value,
 )
+from checker.readers.canonical import filings_to_yaml  # noqa: E402
 from fixtures.make_renderings import text_export, write_docx  # noqa: E402
 
 DEFECTS = {  # planted defect → probability per filing (the rule that should find it)

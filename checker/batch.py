@@ -24,7 +24,8 @@ from checker.cache import CacheUnavailable, dump_entry, entry_name, load_entry, 
 from checker.check import Checker
 from checker.errors import JxError
 from checker.facts import DEFAULT_PROFILE
-from checker.facts.cross import CrossFeatures, CrossIndex
+from checker.facts.cross.features import CrossFeatures
+from checker.facts.cross.index import CrossIndex
 from checker.findings import FileError, Finding
 from checker.model import Filing
 from checker.output import write_atomic

@@ -18,7 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from checker.facts.cross import CrossFeatures, EvalMeta, MetricFeature, ParagraphFeature
+from checker.facts.cross.features import CrossFeatures, EvalMeta, MetricFeature, ParagraphFeature
 from checker.findings import FileError, Finding
 from checker.model import Evaluation
 from checker.output import write_atomic

@@ -14,7 +14,7 @@ from typing import Any
 
 from checker.engine import Engine
 from checker.facts import FactRecord, build_facts
-from checker.facts.cross import CrossFeatures, extract_features
+from checker.facts.cross.features import CrossFeatures, extract_features
 from checker.facts.schema import fields_of
 from checker.facts.scoring import recomputed_scores
 from checker.findings import Bilingual, Evidence, Finding, FindingLocation, OtherPlace

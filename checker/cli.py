@@ -14,15 +14,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import yaml
-
 from checker import __version__
 from checker.config import Settings, find_config, load_active_forms, load_active_rules, load_settings
 from checker.errors import JxError
 from checker.i18n import both
-from checker.model import Filing, without_key
+from checker.model import Filing
 from checker.output import check_output_path
 from checker.readers import read_path
+from checker.readers.canonical import filings_to_json, filings_to_yaml
 from checker.readers.layout.vocabulary import Vocabulary
 from checker.render import FORMATS
 from checker.rulebook import Rule
@@ -30,23 +29,6 @@ from checker.rulebook import Rule
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INPUT = 2
-
-
-def _dump(filing: Filing, parsed: bool = True) -> dict:
-    data = filing.model_dump(mode="json", exclude_defaults=True)
-    # the lean canonical form keeps raw values only: `parsed` is recomputed on load anyway
-    return data if parsed else without_key(data, "parsed")
-
-
-def filings_to_yaml(filings: Sequence[Filing], parsed: bool = True) -> str:
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump_all([_dump(f, parsed) for f in filings], Dumper=dumper, allow_unicode=True, sort_keys=False,
-                         width=120)
-
-
-def filings_to_json(filings: Sequence[Filing], parsed: bool = True) -> str:
-    data: object = _dump(filings[0], parsed) if len(filings) == 1 else [_dump(f, parsed) for f in filings]
-    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 _LANG = {"lang": "zh"}  # the language of standard error: zh unless --lang en

@@ -292,12 +292,3 @@ def clean_text(s: str) -> str:
 
 def is_blank(s: str) -> bool:
     return not s.strip(_BLANKS)
-
-
-def without_key(data: Any, key: str) -> Any:
-    """A copy of nested dicts and lists with `key` dropped from every mapping."""
-    if isinstance(data, dict):
-        return {k: without_key(v, key) for k, v in data.items() if k != key}
-    if isinstance(data, list):
-        return [without_key(x, key) for x in data]
-    return data

@@ -1,6 +1,6 @@
 """Worker processes that survive what durable-rules can do to them.
 
-A file that crashes its worker (durable-rules can segfault, DESIGN.md §5) or runs past the timeout
+A file that crashes its worker (durable-rules can segfault, docs/design.md §5) or runs past the timeout
 becomes a failure for that file only: the worker is replaced and the rest of the batch goes on. Results
 come back in completion order, tagged with the task's index; the caller puts them back in input order.
 """

@@ -12,7 +12,6 @@ from typing import Any
 import yaml
 
 from checker.errors import JxError
-from checker.model import without_key
 from checker.safefile import read_text
 
 
@@ -43,6 +42,15 @@ def load_marked(path: Path, error: type[JxError], what: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         raise error(source, f"invalid YAML: {getattr(exc, 'problem', exc)}", where) from None
+
+
+def without_key(data: Any, key: str) -> Any:
+    """A copy of nested dicts and lists with `key` dropped from every mapping."""
+    if isinstance(data, dict):
+        return {k: without_key(v, key) for k, v in data.items() if k != key}
+    if isinstance(data, list):
+        return [without_key(x, key) for x in data]
+    return data
 
 
 def strip_lines(data: Any) -> Any:

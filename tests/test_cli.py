@@ -8,9 +8,10 @@ import jsonschema
 import pytest
 import yaml
 
-from checker.cli import filings_to_yaml, main
+from checker.cli import main
 from checker.model import Filing
 from checker.readers import read_path
+from checker.readers.canonical import filings_to_yaml
 from tests.conftest import FIXTURES, SEED
 
 

@@ -15,7 +15,8 @@ import yaml
 from checker.errors import JxError
 from checker.facts import build_facts
 from checker.facts.base import COMMON
-from checker.facts.cross import CrossIndex, extract_features
+from checker.facts.cross.features import extract_features
+from checker.facts.cross.index import CrossIndex
 from checker.facts.kinds import CROSS_FILING, KINDS, PER_EVALUATION
 from checker.model import Filing
 from checker.readers import read_path

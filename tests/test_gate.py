@@ -6,8 +6,9 @@ import json
 
 import yaml
 
-from checker.cli import filings_to_yaml, main
+from checker.cli import main
 from checker.readers import read_path
+from checker.readers.canonical import filings_to_yaml
 from tests.conftest import SEED
 
 

@@ -1,4 +1,4 @@
-"""Table-driven tests of value parsing: every value form of the seed and of DESIGN.md."""
+"""Table-driven tests of value parsing: every value form of the seed and of docs/design.md."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The durable-rules host: compiled rules in, matches out.
 
-What we know of durable-rules' traps (docs/design.md, "The engine") is handled here, once:
+What we know of durable-rules' traps (docs/design.md §5) is handled here, once:
 - one Host whose `_run` does nothing (the stock host starts timer threads), one ruleset per rule set,
   created once per process and reused (a ruleset cannot be freed);
 - one sid per run, deleted afterwards; a sentinel fact that always fires a no-op rule first, because

@@ -1,4 +1,4 @@
-"""What a target and an actual imply for an indicator's score (DESIGN.md §2).
+"""What a target and an actual imply for an indicator's score (docs/design.md §2).
 
 Positive indicators (≥, ＞, a bare count): met when actual ≥ target, else weight × actual / target.
 Negative ones (≤, ＜, costs, accidents, complaints): met when actual ≤ target, else weight × target / actual.

@@ -6,6 +6,7 @@ mis-named file is still read or rejected with a clear message.
 
 from __future__ import annotations
 
+import importlib
 import re
 import zipfile
 from pathlib import Path
@@ -99,18 +100,18 @@ def _zip_kind(data: bytes, suffix: str, source: str) -> str:
     raise InputError(source, "ZIP archive that is neither a .docx nor an .xlsx")
 
 
+# the reader of each sniffed format (bytes → paragraphs and grids), imported on use; canonical YAML/JSON
+# goes straight into the model instead
+DOCUMENT_READERS = {
+    "docx": "checker.readers.docx_reader:read_docx",
+    "xlsx": "checker.readers.xlsx_reader:read_xlsx",
+    "text": "checker.readers.text_export:read_text_export",
+}
+
+
 def _read_document(data: bytes, source: str, fmt: str) -> Document:
-    if fmt == "docx":
-        from checker.readers.docx_reader import read_docx
-
-        return read_docx(data, source)
-    if fmt == "xlsx":
-        from checker.readers.xlsx_reader import read_xlsx
-
-        return read_xlsx(data, source)
-    from checker.readers.text_export import read_text_export
-
-    return read_text_export(data, source)
+    module, function = DOCUMENT_READERS[fmt].split(":")
+    return getattr(importlib.import_module(module), function)(data, source)
 
 
 def _year_in_name(source: str) -> int | None:

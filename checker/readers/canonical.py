@@ -1,8 +1,9 @@
-"""Reader for the canonical YAML/JSON form: the model's own serialisation (see `jxcheck schema`)."""
+"""The canonical YAML/JSON form, the model's own serialisation (see `jxcheck schema`): read and written."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import yaml
 from pydantic import ValidationError
@@ -11,6 +12,7 @@ from checker.errors import InputError
 from checker.model import Filing
 from checker.readers.layout.completeness import find_gaps
 from checker.readers.layout.vocabulary import Vocabulary, default_vocabulary
+from checker.yamlio import without_key
 
 # libyaml's loader where PyYAML was built with it: the same safe subset, ten times faster
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -57,3 +59,20 @@ def derive(filing: Filing, vocab: Vocabulary | None = None) -> Filing:
     for ev in filing.evaluations:
         ev.gaps = find_gaps(ev, vocab, filing.format)
     return filing
+
+
+def _dump(filing: Filing, parsed: bool = True) -> dict:
+    data = filing.model_dump(mode="json", exclude_defaults=True)
+    # the lean canonical form keeps raw values only: `parsed` is recomputed on load anyway
+    return data if parsed else without_key(data, "parsed")
+
+
+def filings_to_yaml(filings: Sequence[Filing], parsed: bool = True) -> str:
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump_all([_dump(f, parsed) for f in filings], Dumper=dumper, allow_unicode=True, sort_keys=False,
+                         width=120)
+
+
+def filings_to_json(filings: Sequence[Filing], parsed: bool = True) -> str:
+    data: object = _dump(filings[0], parsed) if len(filings) == 1 else [_dump(f, parsed) for f in filings]
+    return json.dumps(data, ensure_ascii=False, indent=2)

@@ -2,7 +2,7 @@
 
 A table cell is a line starting with TAB; a cell's further paragraphs follow, usually after one blank
 line, without a TAB; a blank line before a TAB line usually starts a new row; text outside tables has
-no TAB. Whitespace alone does not settle the structure (DESIGN.md §1), so the grouping below also uses
+no TAB. Whitespace alone does not settle the structure (docs/design.md §1), so the grouping below also uses
 the row widths seen so far and what the form's own titles and notes look like.
 """
 

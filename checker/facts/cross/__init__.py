@@ -2,16 +2,6 @@
 
 Split where the work happens: `features` runs in the worker that checked an evaluation and keeps only what
 this stage needs; `index` runs in the main process, collects the features of the whole run and yields the
-cross-filing facts (`paste`, `metric_pair`) of each evaluation.
+cross-filing facts (`paste`, `metric_pair`) of each evaluation. (Nothing is imported here, so a fact kind
+may use the features without importing the index.)
 """
-
-from checker.facts.cross.features import (
-    CrossFeatures,
-    EvalMeta,
-    MetricFeature,
-    ParagraphFeature,
-    extract_features,
-)
-from checker.facts.cross.index import CrossIndex
-
-__all__ = ["CrossFeatures", "CrossIndex", "EvalMeta", "MetricFeature", "ParagraphFeature", "extract_features"]

@@ -9,9 +9,23 @@ from __future__ import annotations
 
 from checker.model import Evaluation, Gap, GapReason, Location, Text
 from checker.readers.layout.vocabulary import Vocabulary
+from checker.sections import (
+    ACTUAL,
+    DEPARTMENT_TABLE,
+    FUNDING,
+    GOAL,
+    GOAL_ACTUAL,
+    GOAL_EXPECTED,
+    INDICATORS,
+    NARRATIVE,
+    PROJECT,
+    REPORT,
+    SCORES,
+    TABLE,
+    TOTAL,
+)
 
-SECTION_LABELS = {"management": "项目支出管理和使用基本情况", "achievement": "项目绩效目标完成情况",
-                  "problems": "存在的问题", "measures": "改进措施"}
+REQUIRED_SECTIONS = ("management", "achievement", "problems", "measures")  # of the 自评报告
 TABLELESS_FORMATS = ("xlsx", "yaml", "json")
 
 
@@ -32,18 +46,18 @@ def find_gaps(ev: Evaluation, vocab: Vocabulary, fmt: str) -> list[Gap]:
             add(part, label, "instruction", t.text, t.loc)
 
     if ev.kind == "project" and not ev.project:
-        add("project", "项目名称", "missing")
+        add("project", PROJECT, "missing")
     if not ev.has_table:
-        add("table", "自评表" if ev.kind == "project" else "部门整体支出绩效自评表", "missing")
+        add("table", TABLE if ev.kind == "project" else DEPARTMENT_TABLE, "missing")
     else:
         if not ev.funding:
-            add("funding", "项目资金", "missing")
+            add("funding", FUNDING, "missing")
         if ev.goal is not None:  # some provinces' forms have no 年度总体目标: only a goal that is there is checked
-            check_text("goal.expected", "年度总体目标 预期目标", ev.goal.expected)
-            check_text("goal.actual", "年度总体目标 实际完成情况", ev.goal.actual)
+            check_text("goal.expected", f"{GOAL} {GOAL_EXPECTED}", ev.goal.expected)
+            check_text("goal.actual", f"{GOAL} {GOAL_ACTUAL}", ev.goal.actual)
         counted = [i for i in ev.indicators if i.counted]
         if not counted:
-            add("indicators", "绩效指标", "missing")
+            add("indicators", INDICATORS, "missing")
         weighted = [i for i in counted if not i.weight.empty]
         total = ev.funding_row("total")
         exec_weighted = (total is not None and not total.weight.empty) or ev.execution_weight is not None
@@ -51,18 +65,19 @@ def find_gaps(ev: Evaluation, vocab: Vocabulary, fmt: str) -> list[Gap]:
         total_score = ev.total is not None and not ev.total.score.empty
         if (weighted or exec_weighted or scored) and (ev.total is None or (
                 ev.total.score.empty and ev.total.weight.empty and ev.total.grade.empty)):
-            add("total", "总分", "missing")  # a form that scores nothing has no total to miss
+            add("total", TOTAL, "missing")  # a form that scores nothing has no total to miss
         if (weighted or exec_weighted) and not scored and not total_score:
-            add("scores", "得分", "empty", loc=(weighted[0].score.loc or weighted[0].loc) if weighted else None)
+            add("scores", SCORES, "empty", loc=(weighted[0].score.loc or weighted[0].loc) if weighted else None)
         targeted = [i for i in counted if not i.target.empty]
         if targeted and all(i.actual.empty for i in targeted):
-            add("actuals", "实际完成值", "empty", loc=targeted[0].actual.loc or targeted[0].loc)
+            add("actuals", ACTUAL, "empty", loc=targeted[0].actual.loc or targeted[0].loc)
     if ev.narrative is None:
         if fmt not in TABLELESS_FORMATS:
-            add("narrative", "自评报告", "missing")
+            add("narrative", REPORT, "missing")
     else:
         n = ev.narrative
-        for name, label in SECTION_LABELS.items():
+        for name in REQUIRED_SECTIONS:
+            label = NARRATIVE[name]
             if name in n.joined:
                 continue
             if name == "achievement":
