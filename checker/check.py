@@ -18,7 +18,7 @@ from checker.facts.cross.features import CrossFeatures, extract_features
 from checker.facts.schema import fields_of
 from checker.facts.scoring import recomputed_scores
 from checker.findings import Bilingual, Evidence, Finding, FindingLocation, OtherPlace
-from checker.model import Evaluation
+from checker.model import Evaluation, assemble
 from checker.results import Report
 from checker.rulebook import Rule
 
@@ -107,14 +107,16 @@ _OTHER_FIELDS = frozenset(OtherPlace.model_fields)
 def make_finding(rule: Rule, records: list[FactRecord], source: str) -> Finding:
     primary = records[0]
     values = _values(rule, records)
-    message = Bilingual(zh=fill(rule.message.zh, values), en=fill(rule.message.en, values))
+    # findings are assembled from checked parts without a validation pass: a run makes tens of thousands
+    message = assemble(Bilingual, zh=fill(rule.message.zh, values), en=fill(rule.message.en, values))
     spec = rule.evidence
     items = primary.evidence.get(spec.items, []) if spec.items else []
-    evidence = Evidence(
-        kind=spec.kind, reported=_lookup(values, spec.reported), computed=_lookup(values, spec.computed),
+    evidence = assemble(
+        Evidence, kind=spec.kind, reported=_lookup(values, spec.reported), computed=_lookup(values, spec.computed),
         suggested=_lookup(values, spec.suggested), tolerance=_lookup(values, spec.tolerance),
         items=[_item(x) for x in items],
-        others=[_other(r) for r in records[1:]] + [OtherPlace(**{k: v for k, v in x.items() if k in _OTHER_FIELDS})
+        others=[_other(r) for r in records[1:]] + [assemble(OtherPlace, **{k: v for k, v in x.items()
+                                                                          if k in _OTHER_FIELDS})
                                                     for x in primary.others],
     )
     fact = primary.fact
@@ -123,13 +125,11 @@ def make_finding(rule: Rule, records: list[FactRecord], source: str) -> Finding:
     if uncertain and severity == "error":
         # the arithmetic holds, the reading may not: a column was read from its place, not its header
         severity = "warning"
-        message = Bilingual(zh=f"{message.zh}（读取存疑：{uncertain}列由位置推断）",
-                            en=f"{message.en} (reading uncertain: column {uncertain} inferred from its position)")
-    finding = Finding(rule=rule.id, category=rule.category, severity=severity, title=rule.title, message=message,
-                   source=source, project=fact.get("project", ""), year=fact.get("year"),
-                   department=fact.get("department", ""),
-                   location=_location(rule, primary),
-                   evidence=evidence)
+        message = assemble(Bilingual, zh=f"{message.zh}（读取存疑：{uncertain}列由位置推断）",
+                           en=f"{message.en} (reading uncertain: column {uncertain} inferred from its position)")
+    finding = assemble(Finding, rule=rule.id, category=rule.category, severity=severity, title=rule.title,
+                       message=message, source=source, project=fact.get("project", ""), year=fact.get("year"),
+                       department=fact.get("department", ""), location=_location(rule, primary), evidence=evidence)
     finding._order = primary.order
     return finding
 
@@ -138,8 +138,8 @@ def _location(rule: Rule, rec: FactRecord) -> FindingLocation:
     """The fact's place, or the cell the rule names (the 执行率 cell of an execution-rate finding)."""
     if rule.at and rule.at in rec.places:
         loc, text = rec.places[rule.at]
-        return FindingLocation(path=rec.path, source=loc, text=text)
-    return FindingLocation(path=rec.path, source=rec.loc, text=rec.cell_text)
+        return assemble(FindingLocation, path=list(rec.path), source=loc, text=text)
+    return assemble(FindingLocation, path=list(rec.path), source=rec.loc, text=rec.cell_text)
 
 
 def _item(x: Any) -> str:
@@ -150,5 +150,5 @@ def _item(x: Any) -> str:
 
 def _other(rec: FactRecord) -> OtherPlace:
     f = rec.fact
-    return OtherPlace(source=f.get("source"), project=f.get("project"), section=" › ".join(rec.path),
-                      text=rec.cell_text, location=rec.loc)
+    return assemble(OtherPlace, source=f.get("source"), project=f.get("project"), section=" › ".join(rec.path),
+                    text=rec.cell_text, location=rec.loc)

@@ -7,6 +7,8 @@ import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from rapidfuzz.distance import Indel
+
 _PUNCT_RE = re.compile(r"[\s\u3000，,。．.、；;：:！!？?“”\"'‘’（）()《》<>【】\[\]—\-…·]+")
 _SENTENCE_RE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 _STATUS_BLANK = {"", "无", "—", "-", "/", "0", "——", "无。", "不适用", "无偏差"}
@@ -25,15 +27,17 @@ def squash(text: str) -> str:
 
 
 def similarity(a: str, b: str) -> float:
-    """0–1 ratio of matching characters (difflib), on squashed text."""
+    """0–1 share of characters the two texts have in common, in order (2 × longest common subsequence /
+    total length; rapidfuzz's Indel similarity, in C), on squashed text."""
     sa, sb = squash(a), squash(b)
     if not sa or not sb:
         return 0.0
-    return SequenceMatcher(None, sa, sb, autojunk=False).ratio()
+    return Indel.normalized_similarity(sa, sb)
 
 
 def contained_share(part: str, whole: str) -> float:
-    """Share of `part` that appears in `whole` as matching blocks."""
+    """Share of `part` that appears in `whole` as matching blocks of four characters or more. difflib's
+    longest-block-first matching, not an alignment: a sentence cut from a longer one counts whole."""
     sa, sb = squash(part), squash(whole)
     if not sa or not sb:
         return 0.0

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from checker.model import Location, Text, Value, is_blank
+from checker.model import Location, Text, Value, assemble, is_blank
 from checker.readers.document import Cell, Table
 from checker.readers.layout.vocabulary import norm
 
@@ -45,8 +45,8 @@ def where(table: Table, cell: Cell | None) -> str:
 
 
 def loc_of(table: Table, cell: Cell) -> Location:
-    return Location.model_construct(table=table.index, row=cell.row, col=cell.col, paragraph=None, line=cell.line,
-                                    sheet=table.sheet, cell=cell.ref)
+    return assemble(Location, table=table.index, row=cell.row, col=cell.col, paragraph=None, line=cell.line,
+                    sheet=table.sheet, cell=cell.ref)
 
 
 def paragraph_loc(table: Table, cell: Cell, k: int) -> Location:
@@ -67,7 +67,7 @@ def value_of(row: Row, cell: Cell | None) -> Value:
 def text_of(row: Row, cell: Cell | None) -> Text:
     if cell is None:
         return Text()
-    return Text.model_construct(raw=cell.text, loc=loc_of(row.table, cell))
+    return assemble(Text, raw=cell.text, loc=loc_of(row.table, cell))
 
 
 def after(row: Row, label_cell: Cell, stop: Callable[[str], bool] | None = None) -> Cell | None:
@@ -89,6 +89,12 @@ class Columns:
 
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # field -> header text, for messages
+    # the last row's map: a row's fields are asked for one after another
+    _last: tuple[Row | None, dict[str, list[Cell]]] = field(default=(None, {}), repr=False, compare=False)
+
+    def set_span(self, name: str, span: tuple[int, int]) -> None:
+        self.spans[name] = span
+        self._last = (None, {})
 
     def field_of(self, cell: Cell) -> str | None:
         for name, (start, end) in self.spans.items():
@@ -97,11 +103,15 @@ class Columns:
         return None
 
     def cells(self, row: Row) -> dict[str, list[Cell]]:
-        out: dict[str, list[Cell]] = {}
+        last, out = self._last
+        if last is row:
+            return out
+        out = {}
         for c in row.cells:
             name = self.field_of(c)
             if name:
                 out.setdefault(name, []).append(c)
+        self._last = (row, out)
         return out
 
     def first(self, row: Row, name: str) -> Cell | None:
@@ -133,7 +143,7 @@ def columns_from(cells: list[HeaderCell]) -> Columns:
     cols = Columns()
     for h in cells:
         if h.name and h.name not in cols.spans:
-            cols.spans[h.name] = (h.col, h.col + h.span)
+            cols.set_span(h.name, (h.col, h.col + h.span))
             cols.labels[h.name] = h.text
     return cols
 

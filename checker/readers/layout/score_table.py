@@ -21,6 +21,7 @@ from checker.model import (
     Text,
     Total,
     Value,
+    assemble,
     is_blank,
 )
 from checker.quantity import parse_quantity
@@ -303,7 +304,7 @@ class ScoreMapper:
                 self.warn(f"{where(row.table, row.cells[0])}: the funding header has no {COLUMN_NAMES[name]} column")
                 continue
             h = unknown.pop(0)
-            self.funding_cols.spans[name] = (h.col, h.col + h.span)
+            self.funding_cols.set_span(name, (h.col, h.col + h.span))
             self.ev.inferred.append(f"{COLUMN_NAMES[name]} ← {norm(h.text)}")
             self.warn(f"{where(row.table, row.cells[0])}: funding header cell {norm(h.text)!r} is not in the "
                       f"vocabulary; read as {COLUMN_NAMES[name]} from its position")
@@ -406,7 +407,7 @@ class ScoreMapper:
             for h in unknown + blank_cols:
                 if lo < h.col < hi and profiles[id(h)] in wanted and not any(
                         s[0] == h.col for s in cols.spans.values()):
-                    cols.spans[name] = (h.col, h.col + h.span)
+                    cols.set_span(name, (h.col, h.col + h.span))
                     shown = norm(h.text) or "(blank)"
                     self.ev.inferred.append(f"{COLUMN_NAMES[name]} ← {shown}")
                     self.warn(f"{where_header}: indicator header cell {shown!r} is not in the vocabulary; read as "
@@ -433,11 +434,10 @@ class ScoreMapper:
         if l2_cell is not None and not is_blank(l2_cell.text) and l2_cell.text not in self.v.placeholders:
             self.level2 = label_key(l2_cell.text)
         name_cell = first("name")
-        ind = Indicator(level1=self.level1, level2=self.level2, name=text_of(row, name_cell),
-                        target=value_of(row, first("target")), actual=value_of(row, first("actual")),
-                        weight=value_of(row, first("weight")), score=value_of(row, first("score")),
-                        deviation=text_of(row, first("deviation")),
-                        loc=loc_of(row.table, name_cell or row.cells[0]))
+        ind = assemble(Indicator, level1=self.level1, level2=self.level2, name=text_of(row, name_cell),
+                       target=value_of(row, first("target")), actual=value_of(row, first("actual")),
+                       weight=value_of(row, first("weight")), score=value_of(row, first("score")),
+                       deviation=text_of(row, first("deviation")), loc=loc_of(row.table, name_cell or row.cells[0]))
         nature, unit = first("nature"), first("measure_unit")
         if nature is not None or unit is not None:
             ind.nature = Text(raw=nature.text).text if nature else None

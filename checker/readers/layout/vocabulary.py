@@ -131,18 +131,37 @@ def label_key(text: str) -> str:
     return key
 
 
+MEMO_SIZE = 20_000  # cell texts remembered per label list: a form repeats its labels in every filing
+
+
 class Labels:
     """A compiled label list: exact labels (normalised) and /regular expressions/."""
 
-    __slots__ = ("exact", "patterns")
+    __slots__ = ("exact", "patterns", "_memo")
 
     def __init__(self, labels: list[str]) -> None:
         self.exact = frozenset(label_key(x) for x in labels if not _is_pattern(x))
         self.patterns = tuple(re.compile(x[1:-1]) for x in labels if _is_pattern(x))
+        self._memo: dict[str, bool] = {}
+
+    def __getstate__(self) -> tuple:
+        return self.exact, self.patterns  # workers start with an empty memo
+
+    def __setstate__(self, state: tuple) -> None:
+        self.exact, self.patterns = state
+        self._memo = {}
 
     def __contains__(self, text: object) -> bool:
         if not isinstance(text, str) or not text:
             return False
+        hit = self._memo.get(text)
+        if hit is None:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            hit = self._memo[text] = self._matches(text)
+        return hit
+
+    def _matches(self, text: str) -> bool:
         key = label_key(text)
         if key in self.exact:
             return True
@@ -161,6 +180,33 @@ class Labels:
         return None
 
 
+class Named:
+    """Label lists by name: which name a cell's text is a label of (the first that holds it)."""
+
+    __slots__ = ("lists", "_memo")
+
+    def __init__(self, lists: dict[str, Labels]) -> None:
+        self.lists = lists
+        self._memo: dict[str, str | None] = {}
+
+    def __getstate__(self) -> dict[str, Labels]:
+        return self.lists  # workers start with an empty memo
+
+    def __setstate__(self, lists: dict[str, Labels]) -> None:
+        self.lists = lists
+        self._memo = {}
+
+    def find(self, text: str) -> str | None:
+        try:
+            return self._memo[text]
+        except KeyError:
+            pass
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        found = self._memo[text] = next((name for name, labels in self.lists.items() if text in labels), None)
+        return found
+
+
 def _is_pattern(label: str) -> bool:
     return len(label) > 2 and label.startswith("/") and label.endswith("/")
 
@@ -172,12 +218,12 @@ class Vocabulary:
         self.data = data
         self.digest = digest
         self.titles = Labels(data.titles)
-        self.identity = {k: Labels(getattr(data.identity, k)) for k in IdentityLabels.model_fields}
+        self.identity = Named({k: Labels(getattr(data.identity, k)) for k in IdentityLabels.model_fields})
         self.funding_sections = Labels(data.funding.sections)
-        self.funding_columns = {k: Labels(v) for k, v in data.funding.columns.items()}
-        self.funding_rows = {k: Labels(v) for k, v in data.funding.rows.items()}
+        self.funding_columns = Named({k: Labels(v) for k, v in data.funding.columns.items()})
+        self.funding_rows = Named({k: Labels(v) for k, v in data.funding.rows.items()})
         self.indicator_sections = Labels(data.indicators.sections)
-        self.indicator_columns = {k: Labels(v) for k, v in data.indicators.columns.items()}
+        self.indicator_columns = Named({k: Labels(v) for k, v in data.indicators.columns.items()})
         self.groups = {k: tuple(v) for k, v in data.indicators.groups.items()}
         self.execution_rows = Labels(data.indicators.execution)
         self.breakdown = Labels(data.indicators.breakdown)
@@ -188,7 +234,7 @@ class Vocabulary:
         self.goal_sections = Labels(data.goal.sections)
         self.goal_expected = Labels(data.goal.expected)
         self.goal_actual = Labels(data.goal.actual)
-        self.narrative = {k: Labels(v) for k, v in data.narrative.sections.items()}
+        self.narrative = Named({k: Labels(v) for k, v in data.narrative.sections.items()})
         self.report_markers = Labels(data.narrative.markers)
         self.instructions = Labels(data.instructions)
         self.department_titles = Labels(data.department.titles)
@@ -200,19 +246,19 @@ class Vocabulary:
     # --- lookups used by the layout step ---
 
     def identity_field(self, text: str) -> str | None:
-        return next((k for k, labels in self.identity.items() if text in labels), None)
+        return self.identity.find(text)
 
     def funding_column(self, text: str) -> str | None:
-        return next((k for k, labels in self.funding_columns.items() if text in labels), None)
+        return self.funding_columns.find(text)
 
     def funding_row(self, text: str) -> str | None:
-        return next((k for k, labels in self.funding_rows.items() if text in labels), None)
+        return self.funding_rows.find(text)
 
     def indicator_column(self, text: str) -> str | None:
-        return next((k for k, labels in self.indicator_columns.items() if text in labels), None)
+        return self.indicator_columns.find(text)
 
     def narrative_section(self, text: str) -> str | None:
-        return next((k for k, labels in self.narrative.items() if text in labels), None)
+        return self.narrative.find(text)
 
     def is_total(self, text: str) -> bool:
         return text in self.total_score or text in self.total_ambiguous
