@@ -23,28 +23,34 @@ class _Strict(BaseModel):
 
 M = TypeVar("M", bound=BaseModel)
 _set = object.__setattr__
-_FIELDS: dict[type, tuple[tuple[str, Any, Any], ...]] = {}
+_SHAPES: dict[type, tuple[dict[str, Any], tuple[tuple[str, Any], ...], dict[str, Any] | None]] = {}
+
+
+def _shape(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple[tuple[str, Any], ...], dict[str, Any] | None]:
+    """Every field in order with its plain default (None where a factory makes it), the factories, and the
+    private attributes' defaults."""
+    base = {k: (f.default if f.default_factory is None else None) for k, f in cls.model_fields.items()}
+    factories = tuple((k, f.default_factory) for k, f in cls.model_fields.items() if f.default_factory is not None)
+    private = {k: a.get_default() for k, a in cls.__private_attributes__.items()} or None
+    shape = _SHAPES[cls] = (base, factories, private)
+    return shape
 
 
 def assemble(cls: type[M], **values: Any) -> M:
     """A model from parts the reader already knows to be valid, without a validation pass: what
     `model_construct` does (fields not given take their defaults), at a third of its cost — the readers
     build hundreds of values per filing. tests/test_model_assemble.py checks it equals validation."""
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = _FIELDS[cls] = tuple((k, f.default, f.default_factory) for k, f in cls.model_fields.items())
-    data = {}
-    for name, default, factory in fields:  # in field order, as validation leaves them
-        if name in values:
-            data[name] = values[name]
-        else:
-            data[name] = factory() if factory is not None else default
+    base, factories, private = _SHAPES.get(cls) or _shape(cls)
+    data = base.copy()
+    data.update(values)  # keeps the field order, as validation does
+    for k, factory in factories:
+        if k not in values:
+            data[k] = factory()
     obj = cls.__new__(cls)
     _set(obj, "__dict__", data)
     _set(obj, "__pydantic_fields_set__", set(values))
     _set(obj, "__pydantic_extra__", None)
-    private = cls.__private_attributes__
-    _set(obj, "__pydantic_private__", {k: a.get_default() for k, a in private.items()} if private else None)
+    _set(obj, "__pydantic_private__", dict(private) if private else None)
     return obj
 
 

@@ -171,7 +171,8 @@ class CrossIndex:
                          [(r, self._paragraph(k, p)) for r, k, p in others[:paste.OTHERS_SHOWN]], count)
 
     def _metric_pairs(self) -> Iterator[tuple[int, list]]:
-        """(evaluation key, its metric pairs), in key order."""
+        """(evaluation key, [(metric index, [(other key, other index), …]), …]), in key order: one fact per
+        metric of an evaluation, whatever the number of projects that state it otherwise."""
         db = self.db
         db.executescript("""
             DROP TABLE IF EXISTS mgroups;
@@ -184,21 +185,27 @@ class CrossIndex:
         """)
         # equal figures agree: only differing ones form a pair
         rows = db.execute(f"""
-            SELECT a.ekey, a.idx, b.ekey, b.idx FROM mgroups a
+            SELECT a.ekey, a.idx, b.ekey, b.idx, b.value FROM mgroups a
             JOIN mgroups b ON b.grp = a.grp AND b.ekey != a.ekey AND b.rnk <= {HOLDERS_CAP} AND b.value != a.value
             ORDER BY a.ekey, a.idx, b.ekey, b.idx""")
-        current, items = None, []
-        for ak, ai, bk, bi in rows:
+        current: int | None = None
+        items: dict[int, list[tuple[int, int]]] = {}
+        seen: set[tuple[int, str, float]] = set()
+        for ak, ai, bk, bi, bvalue in rows:
             if ak != current:
                 if items:
-                    yield current, items
-                current, items = ak, []
+                    yield current, list(items.items())
+                current, items, seen = ak, {}, set()
             a, b = self._meta(ak), self._meta(bk)
             if a.identity == b.identity or squash(a.project) == squash(b.project):
                 continue
-            items.append((ai, bk, bi))
+            other = (ai, squash(b.project), bvalue)
+            if other in seen:  # the same project filed twice (two formats, two copies): listed once
+                continue
+            seen.add(other)
+            items.setdefault(ai, []).append((bk, bi))
         if items:
-            yield current, items
+            yield current, list(items.items())
 
     def _metric(self, key: int, idx: int) -> MetricFeature:
         metric, dimension, value, name, text, path, loc = self.db.execute(
@@ -206,9 +213,10 @@ class CrossIndex:
             (key, idx)).fetchone()
         return MetricFeature(metric, dimension, value, name, text, json.loads(path), loc)
 
-    def _pair_record(self, builder: FactBuilder, idx: int, okey: int, oidx: int) -> FactRecord:
-        return metric_pair.add(builder, self._metric(builder.eval_key, idx), self._metric(okey, oidx),
-                               self._meta(okey))
+    def _pair_record(self, builder: FactBuilder, idx: int, others: list[tuple[int, int]]) -> FactRecord:
+        return metric_pair.add(builder, self._metric(builder.eval_key, idx),
+                               [(self._metric(k, i), self._meta(k)) for k, i in others[:metric_pair.OTHERS_SHOWN]],
+                               len(others))
 
 
 def _merge(a: Iterator[tuple[int, list]], b: Iterator[tuple[int, list]]) -> Iterator[tuple[int, tuple[list, list]]]:
