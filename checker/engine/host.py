@@ -5,8 +5,9 @@ What we know of durable-rules' traps (docs/design.md §5) is handled here, once:
   created once per process and reused (a ruleset cannot be freed);
 - one sid per run, deleted afterwards; a sentinel fact that always fires a no-op rule first, because
   deleting a state where no action fired can crash;
-- the C binding's assert_facts is called directly, so facts no rule matches do not abort the batch;
-- exceptions raised in actions end up in the state's "exception" key: checked after every run;
+- the C binding's assert_facts is called directly, so facts no rule matches do not abort the batch, and
+  fired actions are taken off the session directly (`_drain`): no Python action runs, so none can fail
+  silently into the state's "exception" key;
 - an `$or` fires once per true branch: matches are de-duplicated.
 """
 
@@ -14,11 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import durable_rules_engine as dre
+import orjson
 from durable import engine as durable_engine
 
 from checker.engine.compiler import CompiledRule
@@ -53,40 +54,46 @@ class Engine:
         return cls._cache[key]
 
     def __init__(self, rules: Sequence[CompiledRule], name: str) -> None:
-        self._matches: list[Match] = []
+        self._aliases = {rule.id: rule.aliases for rule in rules}
         definition: dict[str, Any] = {}
         for rule in rules:
-            definition[rule.id] = {**rule.definition, "run": self._action(rule.id, rule.aliases)}
+            definition[rule.id] = {**rule.definition, "run": _noop}  # never called: see _drain
         definition[SENTINEL] = {"all": [{"m": {"kind": SENTINEL}}], "run": _noop}
         self._host = _QuietHost()
         self._host.register_rulesets({name: definition})
         self._ruleset = self._host.get_ruleset(name)
         self._sids = itertools.count(1)
 
-    def _action(self, rule_id: str, aliases: tuple[str, ...]) -> Callable[[Any], None]:
-        def action(c: Any) -> None:  # durable calls it with exactly one argument
-            self._matches.append((rule_id, tuple(getattr(c, a)["fid"] for a in aliases)))
-
-        return action
-
     def run(self, facts: list[dict[str, Any]]) -> list[Match]:
         """Assert the facts in a fresh session; the matches in firing order, each once."""
         sid = str(next(self._sids))
         payload = [encode_fact(f, sid) for f in facts]
         payload.append({"kind": SENTINEL, "sid": sid, "id": SENTINEL, "fid": SENTINEL})
-        self._matches = []
-        errors: list[Any] = []
+        handle = self._ruleset._handle
+        matches: list[Match] = []
         try:
-            result = dre.assert_facts(self._ruleset._handle, json.dumps(payload, ensure_ascii=False))
-            self._ruleset.do_actions(result[1], lambda e, _state: errors.append(e) if e else None)
-            state = self._ruleset.get_state(sid)
+            result = dre.assert_facts(handle, orjson.dumps(payload).decode())
+            self._drain(handle, result[1], matches)
+        except Exception as exc:
+            raise EngineError(f"the rule engine failed: {type(exc).__name__}: {exc}") from None
         finally:
             self._ruleset.delete_state(sid)
-        if errors:
-            raise EngineError(f"rule action failed: {errors[0]}")
-        if "exception" in state:
-            raise EngineError(f"rule action failed: {state['exception']}")
-        return list(dict.fromkeys(self._matches))
+        return list(dict.fromkeys(matches))
+
+    def _drain(self, handle: int, state_handle: int, matches: list[Match]) -> None:
+        """Take the fired actions off the session one by one, as durable's own `do_actions` does, without
+        its per-action closures, state copies and Python JSON: an action only records which facts matched."""
+        started = dre.start_action_for_state(handle, state_handle)
+        if not started:
+            return
+        state, message = started[0], started[1]
+        while message:
+            name, matched = next(iter(orjson.loads(message).items()))
+            aliases = self._aliases.get(name)
+            if aliases is not None:
+                matches.append((name, tuple(matched[a]["fid"] for a in aliases)))
+            dre.update_state(handle, state)  # unchanged: no action writes to the session's state
+            message = dre.complete_and_start_action(handle, state_handle)
 
 
 def _noop(c: Any) -> None:
