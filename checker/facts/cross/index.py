@@ -95,7 +95,8 @@ class CrossIndex:
             yield key, meta.source, records
 
     def _pastes(self) -> Iterator[tuple[int, list]]:
-        """(evaluation key, its pasted paragraphs), in key order."""
+        """(evaluation key, its pasted paragraphs), in key order. SQLite does the pairing, the shares and
+        the "first project of the group" test, so only the paragraphs that become facts reach Python."""
         db = self.db
         db.executescript("""
             CREATE INDEX IF NOT EXISTS sent_h ON sent(h);
@@ -104,50 +105,51 @@ class CrossIndex:
             CREATE TEMP TABLE hcount AS SELECT h, COUNT(DISTINCT ekey) AS n FROM sent GROUP BY h;
             CREATE INDEX hcount_h ON hcount(h);
             CREATE TEMP TABLE holders AS
-              SELECT s.h, s.ekey, s.para, s.len, c.n,
+              SELECT s.h, s.ekey, s.para, s.len, c.n, m.ident,
                      ROW_NUMBER() OVER (PARTITION BY s.h ORDER BY s.ekey, s.para) AS rnk
-              FROM sent s JOIN hcount c ON c.h = s.h WHERE c.n > 1;
+              FROM sent s JOIN hcount c ON c.h = s.h JOIN meta m ON m.ekey = s.ekey WHERE c.n > 1;
             CREATE INDEX holders_h ON holders(h, rnk);
         """)
+        # pairs of paragraphs of different evaluations (not one filing read twice) sharing sentences; the
+        # share of the first paragraph they cover; kept where it reaches the floor; and only for the first
+        # evaluation of each group (one finding per pasted group, listing the others)
         rows = db.execute(f"""
-            SELECT a.ekey, a.para, b.ekey, b.para, SUM(a.len), MAX(a.n), p.len
-            FROM holders a JOIN holders b ON b.h = a.h AND b.ekey != a.ekey AND b.rnk <= {HOLDERS_CAP}
-            JOIN para p ON p.ekey = a.ekey AND p.para = a.para
-            GROUP BY a.ekey, a.para, b.ekey, b.para
-            ORDER BY a.ekey, a.para, b.ekey, b.para""")
+            WITH pairs AS (
+              SELECT a.ekey AS ak, a.para AS ap, b.ekey AS bk, b.para AS bp, SUM(a.len) AS shared, MAX(a.n) AS n
+              FROM holders a JOIN holders b ON b.h = a.h AND b.ekey != a.ekey AND b.rnk <= {HOLDERS_CAP}
+                                           AND b.ident != a.ident
+              GROUP BY a.ekey, a.para, b.ekey, b.para),
+            scored AS (
+              SELECT ak, ap, bk, bp, MIN(CAST(shared AS REAL) / p.len, 1.0) AS ratio,
+                     MAX(n) OVER (PARTITION BY ak, ap) - 1 AS holders
+              FROM pairs JOIN para p ON p.ekey = ak AND p.para = ap WHERE p.len > 0),
+            kept AS (
+              SELECT *, MIN(bk) OVER (PARTITION BY ak, ap) AS first FROM scored WHERE ratio >= {SHARE_FLOOR})
+            SELECT ak, ap, bk, bp, ratio, holders FROM kept WHERE first > ak ORDER BY ak, ap, bk, bp""")
         current: tuple[int, int] | None = None
         best: dict[int, tuple[float, int]] = {}
         holders = 0
         items: list = []
-        for ak, ap, bk, bp, shared, n, length in rows:
+        for ak, ap, bk, bp, ratio, n in rows:
             if (ak, ap) != current:
                 if current is not None:
-                    items += self._paragraph_result(current, best, holders)
-                    if ak != current[0] and items:
+                    items.append(self._paragraph_result(current, best, holders))
+                    if ak != current[0]:
                         yield current[0], items
                         items = []
-                    elif ak != current[0]:
-                        items = []
-                current, best, holders = (ak, ap), {}, 0
-            if not length or self._meta(ak).identity == self._meta(bk).identity:
-                continue
-            ratio = min(shared / length, 1.0)
+                current, best, holders = (ak, ap), {}, n
             if ratio > best.get(bk, (0.0, 0))[0]:
                 best[bk] = (ratio, bp)
-            holders = max(holders, n - 1)
         if current is not None:
-            items += self._paragraph_result(current, best, holders)
-            if items:
-                yield current[0], items
+            items.append(self._paragraph_result(current, best, holders))
+            yield current[0], items
 
     @staticmethod
-    def _paragraph_result(current: tuple[int, int], best: dict[int, tuple[float, int]], holders: int) -> list:
+    def _paragraph_result(current: tuple[int, int], best: dict[int, tuple[float, int]], holders: int) -> tuple:
         key, para = current
-        others = sorted(((r, bk, bp) for bk, (r, bp) in best.items() if r >= SHARE_FLOOR), key=lambda x: (-x[0], x[1]))
-        if not others or min(bk for _, bk, _ in others) < key:
-            return []  # one finding per pasted group: on its first project, listing the others
+        others = sorted(((r, bk, bp) for bk, (r, bp) in best.items()), key=lambda x: (-x[0], x[1]))
         # past the cap the explicit pairs are a sample: report how many filings hold the text
-        return [(para, others, holders if holders > HOLDERS_CAP else len(others))]
+        return para, others, holders if holders > HOLDERS_CAP else len(others)
 
     def _para(self, key: int, para: int) -> tuple[list[str], Location | None, str]:
         hit = self._para_cache.get((key, para))
