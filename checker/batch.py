@@ -29,7 +29,7 @@ from checker.facts.cross.index import CrossIndex
 from checker.findings import FileError, Finding
 from checker.model import Filing
 from checker.output import write_atomic
-from checker.pool import WorkerFailure, run_pool
+from checker.pool import WorkerFailure, run_pool, tune_gc
 from checker.readers import file_bytes, read_bytes
 from checker.readers.layout.vocabulary import Vocabulary, default_vocabulary
 from checker.results import Report, Reports
@@ -100,8 +100,10 @@ def init_worker(spec: BatchSpec) -> WorkerState:
             key = load_key(create=True)
         except CacheUnavailable:
             cache_dir = None  # the run already warned when it probed the cache
-    return WorkerState(Checker(spec.rules, spec.profile), spec, spec.vocab or default_vocabulary(),
-                       Path(cache_dir) if cache_dir else None, key)
+    state = WorkerState(Checker(spec.rules, spec.profile), spec, spec.vocab or default_vocabulary(),
+                        Path(cache_dir) if cache_dir else None, key)
+    tune_gc(freeze=True)
+    return state
 
 
 def check_file(path: str, state: WorkerState) -> FileResult:

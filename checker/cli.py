@@ -20,6 +20,7 @@ from checker.errors import JxError
 from checker.i18n import both
 from checker.model import Filing
 from checker.output import check_output_path
+from checker.pool import tune_gc
 from checker.readers import read_path
 from checker.readers.canonical import filings_to_json, filings_to_yaml
 from checker.readers.layout.vocabulary import Vocabulary
@@ -308,6 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    tune_gc()
     _safe_streams()
     _LANG["lang"] = getattr(args, "lang", None) or "zh"
     if args.debug:
