@@ -99,19 +99,21 @@ def parse_text_export(text: str, source: str) -> Document:
     table: Table | None = None
     paragraphs: list[tuple[str, int | None]] = []  # (text, line) of the last cell's paragraphs
     prev_width = 0
+    n_tables = n_paragraphs = 0  # counted, not recounted from the blocks at every line
 
     def close() -> None:
-        nonlocal table
+        nonlocal table, n_tables
         if table is not None:
             _finish_cells(table, paragraphs_by_cell)
             doc.blocks.append(table)
+            n_tables += 1
         table = None
 
     paragraphs_by_cell: dict[int, list[tuple[str, int | None]]] = {}
     for ln in _lines(text):
         if ln.tab:
             if table is None:
-                table = Table(index=len(doc.tables))
+                table = Table(index=n_tables)
                 table.rows.append([])
                 paragraphs_by_cell = {}
                 prev_width = 0
@@ -138,7 +140,8 @@ def parse_text_export(text: str, source: str) -> Document:
             paragraphs.append((ln.text, ln.line))
             continue
         close()
-        doc.blocks.append(Paragraph(index=len(doc.blocks) - len(doc.tables), text=ln.text, line=ln.line))
+        doc.blocks.append(Paragraph(index=n_paragraphs, text=ln.text, line=ln.line))
+        n_paragraphs += 1
     close()
     return doc
 
