@@ -1,0 +1,120 @@
+"""The .docx reader (lxml on word/document.xml) reads what python-docx reads: the same paragraphs and
+cells, merges, tabs, breaks and hyperlinks — checked against python-docx itself on documents built to hold
+each of them — and refuses a package that unzips past its limit."""
+
+from __future__ import annotations
+
+import copy
+import io
+
+import pytest
+from docx import Document as new_docx
+from docx.enum.text import WD_BREAK
+from docx.oxml.ns import qn
+from docx.table import Table as DocxTable
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from checker.errors import InputError
+from checker.readers.document import Cell, Document, Paragraph, Table, join_paragraphs
+from checker.readers.docx_reader import read_docx
+from tests.conftest import FIXTURES
+
+
+def _python_docx(data: bytes) -> Document:
+    """The oracle: the same shape built through python-docx's object model."""
+    word = new_docx(io.BytesIO(data))
+    doc = Document(source="x.docx", format="docx")
+    n_par = n_tbl = 0
+    for item in word.iter_inner_content():
+        if isinstance(item, DocxParagraph):
+            if item.text.strip():
+                doc.blocks.append(Paragraph(index=n_par, text=item.text))
+            n_par += 1
+        elif isinstance(item, DocxTable):
+            table = Table(index=n_tbl, grid=True)
+            n_tbl += 1
+            for r, tr in enumerate(item._tbl.tr_lst):
+                row, col = [], tr.grid_before
+                for tc in tr.tc_lst:
+                    text = "" if tc.vMerge == "continue" else join_paragraphs(_Cell(tc, item).text.split("\n"))
+                    row.append(Cell(text=text, row=r, col=col, span=tc.grid_span))
+                    col += tc.grid_span
+                table.rows.append(row)
+            doc.blocks.append(table)
+    return doc
+
+
+def _tricky() -> bytes:
+    d = new_docx()
+    d.add_paragraph("2021年度项目支出绩效自评表")
+    p = d.add_paragraph("单位名称：")
+    run = p.add_run("某局")
+    run.add_tab()
+    run.add_text("填报日期")
+    run.add_break()  # a line break inside the paragraph
+    run.add_text("2022年")
+    page = p.add_run("x")
+    page.add_break(WD_BREAK.PAGE)  # no text
+    link = copy.deepcopy(p._p.r_lst[0])
+    hyperlink = p._p.makeelement(qn("w:hyperlink"), {})
+    hyperlink.append(link)
+    p._p.append(hyperlink)
+    d.add_paragraph("")
+    t = d.add_table(rows=4, cols=4)
+    t.cell(0, 0).merge(t.cell(0, 3)).text = "项目名称"
+    t.cell(1, 0).merge(t.cell(3, 0)).text = "产出指标\n（50分）"
+    t.cell(1, 1).text = "数量指标"
+    t.cell(1, 2).paragraphs[0].add_run("≥500").add_tab()
+    t.cell(2, 2).text = "第一段"
+    t.cell(2, 2).add_paragraph("")
+    t.cell(2, 2).add_paragraph("第三段")
+    t.cell(3, 3).text = "100"
+    inner = t.cell(3, 2).add_table(rows=1, cols=1)  # a nested table: not part of the cell's text
+    inner.cell(0, 0).text = "内表"
+    d.add_paragraph("备注：无")
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("data", [_tricky(), (FIXTURES / "seed_yongzhou_2021.docx").read_bytes()],
+                         ids=["merges-tabs-breaks-hyperlinks", "seed"])
+def test_reads_what_python_docx_reads(data):
+    ours = read_docx(data, "x.docx")
+    assert ours == _python_docx(data)
+    assert ours.blocks  # not vacuously equal
+
+
+def test_the_tricky_document_reads_as_word_shows_it():
+    doc = read_docx(_tricky(), "x.docx")
+    first = doc.blocks[1]
+    assert isinstance(first, Paragraph) and first.text.startswith("单位名称：某局\t填报日期\n2022年x")
+    table = doc.tables[0]
+    assert [(c.text, c.col, c.span) for c in table.rows[0]] == [("项目名称", 0, 4)]
+    assert table.rows[1][0].text == "产出指标\n（50分）" and table.rows[2][0].text == ""
+    assert table.rows[2][2].text == "第一段\n\n第三段"
+
+
+def test_a_package_that_unzips_past_the_limit_is_refused(monkeypatch):
+    monkeypatch.setenv("JXCHECK_MAX_FILE_MB", "0.001")  # 1 kB × 8: the seed's document part is larger
+    with pytest.raises(InputError, match="unzips to"):
+        read_docx((FIXTURES / "seed_yongzhou_2021.docx").read_bytes(), "seed.docx")
+
+
+def test_external_entities_are_not_resolved(tmp_path):
+    import zipfile
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET", encoding="utf-8")
+    src = io.BytesIO(_tricky())
+    out = io.BytesIO()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"?>", f'?><!DOCTYPE d [<!ENTITY x SYSTEM "file://{secret}">]>'.encode(), 1)
+                data = data.replace("某局".encode(), b"&x;")
+            zout.writestr(item, data)
+    doc = read_docx(out.getvalue(), "x.docx")
+    assert "SECRET" not in "".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
