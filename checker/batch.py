@@ -29,7 +29,7 @@ from checker.facts.cross.index import CrossIndex
 from checker.findings import FileError, Finding
 from checker.model import Filing
 from checker.output import write_atomic
-from checker.pool import WorkerFailure, run_pool, tune_gc
+from checker.pool import WorkerFailure, run_ordered, tune_gc
 from checker.readers import file_bytes, read_bytes
 from checker.readers.layout.vocabulary import Vocabulary, default_vocabulary
 from checker.results import Report, Reports
@@ -201,20 +201,10 @@ def _fault(path: str) -> None:
 def local_results(paths: list[str], spec: BatchSpec, jobs: int = 0, timeout: float | None = None) -> Iterator[FileResult]:
     """FileResults in input order from local worker processes; jobs=0 checks in this process (no crash
     isolation)."""
-    if jobs == 0:
-        state = init_worker(spec)
-        for p in paths:
-            yield check_file(p, state)
-        return
-    buffer: dict[int, FileResult] = {}
-    nxt = 0
-    for index, result in run_pool(paths, check_file, init_worker, (spec,), min(jobs, max(1, len(paths))), timeout):
+    for index, result in run_ordered(paths, check_file, init_worker, (spec,), jobs, timeout):
         if isinstance(result, WorkerFailure):
             result = FileResult(paths[index], errors=[FileError(source=paths[index], message=result.message)])
-        buffer[index] = result
-        while nxt in buffer:
-            yield buffer.pop(nxt)
-            nxt += 1
+        yield result
 
 
 @dataclass

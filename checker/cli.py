@@ -21,9 +21,6 @@ from checker.i18n import both
 from checker.model import Filing
 from checker.output import check_output_path
 from checker.pool import tune_gc
-from checker.readers import read_path
-from checker.readers.canonical import filings_to_json, filings_to_yaml
-from checker.readers.layout.vocabulary import Vocabulary
 from checker.render import FORMATS
 from checker.rulebook import Rule
 
@@ -51,35 +48,28 @@ def _warn(message: str) -> None:
     _err(f"{'警告：' if _LANG['lang'] == 'zh' else 'warning: '}{both(message, _LANG['lang'])}")
 
 
-def read_all(paths: Sequence[str], vocab: Vocabulary | None = None) -> tuple[list[Filing], list[JxError]]:
-    """Read every path; a file that fails is reported and the rest still run."""
-    filings: list[Filing] = []
-    errors: list[JxError] = []
-    for path in paths:
-        try:
-            filings.extend(read_path(path, vocab))
-        except JxError as exc:
-            errors.append(exc)
-    return filings, errors
-
-
 def cmd_parse(args: argparse.Namespace) -> int:
+    from checker.parsing import DocumentStream, ParseSpec, parse_files
+    from checker.run import expand_paths
+
     try:
         vocab = load_active_forms(_settings(args), args.forms or [])
     except JxError as exc:
         _error(exc)
         return EXIT_INPUT
-    filings, errors = read_all(args.files, vocab)
-    for exc in errors:
-        _error(exc)
-    for filing in filings:
-        for ev in filing.evaluations:
-            for w in ev.warnings:
-                _warn(f"{filing.source} › {ev.project or '?'}: {both(w, _LANG['lang'])}")
-    if filings:
-        parsed = not args.no_parsed
-        out = filings_to_json(filings, parsed) if args.format == "json" else filings_to_yaml(filings, parsed)
-        sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    paths = expand_paths(args.files)
+    jobs = (os.cpu_count() or 1 if len(paths) > 1 else 0) if args.jobs is None else args.jobs
+    stream = DocumentStream(args.format)
+    errors = 0
+    for result in parse_files(paths, ParseSpec(vocab, args.format, not args.no_parsed), jobs):
+        if result.error is not None:
+            errors += 1
+            _error(JxError(result.error.source, result.error.message, result.error.where))
+        for where, w in result.warnings:
+            _warn(f"{where}: {both(w, _LANG['lang'])}")
+        for document in result.documents:
+            sys.stdout.write(stream.add(document))
+    sys.stdout.write(stream.close())
     return EXIT_INPUT if errors else EXIT_OK
 
 
@@ -216,8 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="read filings and print the typed model (YAML or JSON)")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="PATH", help="files or directories")
     p.add_argument("--format", choices=("yaml", "json"), default="yaml")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="worker processes (default: CPU count for many files; 0 reads in this process)")
     p.add_argument("--no-parsed", action="store_true",
                    help="raw values only, the lean form for data repositories (parsed is recomputed on load)")
     _forms(p)

@@ -153,6 +153,25 @@ def run_pool(tasks: Iterable[Any], task: Callable[[Any, Any], Any], init: Callab
             w.stop()
 
 
+def run_ordered(tasks: list[Any], task: Callable[[Any, Any], Any], init: Callable[..., Any], init_args: tuple,
+                jobs: int, timeout: float | None = None) -> Iterator[tuple[int, Any]]:
+    """(index, result or WorkerFailure) for every task in input order, whatever the number of workers;
+    jobs=0 runs the tasks in this process (no crash isolation). Results that finish early wait in a buffer
+    bounded by the number of workers' head start."""
+    if jobs == 0:
+        state = init(*init_args)
+        for i, t in enumerate(tasks):
+            yield i, task(t, state)
+        return
+    buffer: dict[int, Any] = {}
+    nxt = 0
+    for index, result in run_pool(tasks, task, init, init_args, min(jobs, max(1, len(tasks))), timeout):
+        buffer[index] = result
+        while nxt in buffer:
+            yield nxt, buffer.pop(nxt)
+            nxt += 1
+
+
 def _feed(w: _Worker, pending: Iterator[tuple[int, Any]], timeout: float | None) -> None:
     nxt = next(pending, None)
     if nxt is not None:

@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("check", ("checker.results", "checker.check")),
     ("results", ("checker.gate", "checker.store", "checker.cache")),
     ("renderers", ("checker.render",)),
-    ("orchestration", ("checker.batch", "checker.dask_executor", "checker.config", "checker.run")),
+    ("orchestration", ("checker.batch", "checker.dask_executor", "checker.config", "checker.run", "checker.parsing")),
     ("command line", ("checker.cli",)),
 ]
 
@@ -67,7 +67,8 @@ def _layer(module: str) -> int:
     best = (-1, -1)  # (length of the matching prefix, layer)
     for i, (_, prefixes) in enumerate(LAYERS):
         for p in prefixes:
-            if (module == p or module.startswith(p + ".")) and len(p) > best[0]:
+            # the root package ("checker": its version) holds nothing else: a module must be placed itself
+            if (module == p or (p != "checker" and module.startswith(p + "."))) and len(p) > best[0]:
                 best = (len(p), i)
     assert best[1] >= 0, f"{module} is in no layer: add it to LAYERS"
     return best[1]

@@ -105,3 +105,23 @@ def test_lean_yaml_round_trips(tmp_path, capsys):
     path = tmp_path / "lean.yaml"
     path.write_text(out, encoding="utf-8")
     assert read_path(path)[0].evaluations == read_path(SEED)[0].evaluations
+
+
+def test_parse_streams_the_same_document_for_any_jobs(capsys, tmp_path):
+    """`parse` writes each filing as it comes (YAML documents, or a JSON list for many filings), in input
+    order, the same with workers as without."""
+    import shutil
+
+    for name in ("a", "b"):
+        shutil.copy(FIXTURES / "seed_yongzhou_2021.txt", tmp_path / f"{name}.txt")
+    outs = {}
+    for fmt in ("yaml", "json"):
+        for jobs in ("0", "2"):
+            assert main(["parse", str(tmp_path), "--format", fmt, "--jobs", jobs, "--no-config"]) == 0
+            outs[fmt, jobs] = capsys.readouterr().out
+        assert outs[fmt, "0"] == outs[fmt, "2"]
+    docs = [d for d in yaml.safe_load_all(outs["yaml", "0"])]
+    assert [d["source"] for d in docs] == [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
+    listed = json.loads(outs["json", "0"])
+    assert isinstance(listed, list) and [d["source"] for d in listed] == [d["source"] for d in docs]
+    assert listed[0]["evaluations"][0]["project"] == "安全生产专项"
