@@ -226,10 +226,10 @@ class BatchOutcome:
         cross = self._cross()
         pending = next(cross, None)
         for key, report in enumerate(self.reports):
-            if pending is not None and pending[0] == key:
+            if pending is not None and pending[0] == key:  # a report's own findings come sorted
                 report.findings.extend(pending[1])
+                report.findings.sort(key=Finding.sort_key)
                 pending = next(cross, None)
-            report.findings.sort(key=Finding.sort_key)
             yield report
 
     def _cross(self) -> Iterator[tuple[int, list[Finding]]]:

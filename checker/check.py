@@ -36,6 +36,9 @@ class Checker:
         records = build_facts(ev, key, self.profile)
         report.scores = recomputed_scores(records)
         report.findings.extend(self.findings(records, source))
+        report.findings.sort(key=Finding.sort_key)  # here, in the worker: the main process only merges
+        for f in report.findings:
+            f.fingerprint  # noqa: B018 - computed once, here, and carried with the finding
         return report, extract_features(ev, key, source)
 
     def findings(self, records: list[FactRecord], source: str) -> list[Finding]:

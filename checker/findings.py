@@ -77,6 +77,7 @@ class Finding(BaseModel):
     location: FindingLocation = Field(default_factory=FindingLocation)
     evidence: Evidence = Field(default_factory=Evidence)
     _order: int = PrivateAttr(default=0)  # the matched fact's place in its evaluation's facts
+    _fingerprint: str | None = PrivateAttr(default=None)  # computed once, in the worker that made the finding
 
     @property
     def fingerprint(self) -> str:
@@ -85,10 +86,12 @@ class Finding(BaseModel):
         No line, row or column enters it, so re-ordered rows, re-wrapped text or another file format of
         the same filing keep the fingerprint.
         """
-        others = sorted(_norm(o.project or "") + "/" + _norm(o.section or "") for o in self.evidence.others)
-        key = [self.rule, _norm(self.project), [_norm(p) for p in self.location.path],
-               _norm(self.evidence.reported), _norm(self.evidence.computed), others]
-        return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode()).hexdigest()[:20]
+        if self._fingerprint is None:
+            others = sorted(_norm(o.project or "") + "/" + _norm(o.section or "") for o in self.evidence.others)
+            key = [self.rule, _norm(self.project), [_norm(p) for p in self.location.path],
+                   _norm(self.evidence.reported), _norm(self.evidence.computed), others]
+            self._fingerprint = hashlib.sha256(json.dumps(key, ensure_ascii=False).encode()).hexdigest()[:20]
+        return self._fingerprint
 
     def sort_key(self) -> tuple:
         """Document order: by cell or paragraph where known, then by fact order, then rule."""
