@@ -15,7 +15,7 @@ from checker.errors import JxError
 from checker.safefile import read_text
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml when built with it
     pass
 
 
