@@ -1,11 +1,16 @@
-"""Synthetic filings for benchmarks and batch tests: plausible values and a known mix of planted defects.
+"""Synthetic filings for benchmarks and batch tests.
 
-    python bench/generate.py OUT_DIR --count 1000 --format text|yaml|docx [--seed 7]
+    python bench/generate.py OUT_DIR --count 1000 --format text|yaml|docx|xlsx [--shape small|seed] [--seed 7]
 
-One evaluation per file. Each filing is built correct (weights 10/50/30/10, scores that follow from
-target vs. actual, totals that add up, a report consistent with the table) and then, with the
-probabilities in DEFECTS, receives planted defects; the manifest (OUT_DIR/MANIFEST, JSON) counts them.
-Report paragraphs are drawn from a small pool, so pasted text across filings occurs as in real archives.
+One evaluation per file, in a folder per unit. Two shapes:
+- `small` (17 indicator rows): each filing is built correct (weights 10/50/30/10, scores that follow from
+  target vs. actual, totals that add up, a report consistent with the table) and then, with the
+  probabilities in DEFECTS, receives planted defects; the manifest (OUT_DIR/MANIFEST, JSON) counts them.
+  Report paragraphs are drawn from a small pool, so pasted text across filings occurs as in real archives.
+- `seed` (the size and shape of real filings): 20–45 indicator rows drawn from the seed's three filings —
+  their value forms as they are (＞1200个, ≥4期, 1-12月, 5*4=20万元, 考核4次，巡查2次, free text) with the
+  figures varied —, weights spread over the 一级 blocks, a full 自评报告 built from the seed's paragraphs, and
+  units of 10–50 projects per year, as a city's bureaus file them. The seed's own defects come along.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -34,7 +40,7 @@ from checker.model import (  # noqa: E402
     Value,
 )
 from checker.readers.canonical import filings_to_yaml  # noqa: E402
-from fixtures.make_renderings import text_export, write_docx  # noqa: E402
+from fixtures.make_renderings import text_export, write_docx, write_xlsx  # noqa: E402
 
 DEFECTS = {  # planted defect → probability per filing (the rule that should find it)
     "rate_reported_100": 0.10,  # BUD001 / BUD002
@@ -157,23 +163,125 @@ def make_evaluation(rng: random.Random, i: int, planted: Counter) -> Evaluation:
                       has_table=True)
 
 
-def generate(out: Path, count: int, fmt: str, seed: int = 7) -> dict:
+# --- seed-shaped filings ------------------------------------------------------------------------------
+
+LEVELS = ("产出指标", "效益指标", "满意度指标")
+DECLARED = {"产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}
+ROWS_PER_LEVEL = {"产出指标": 0.72, "效益指标": 0.22, "满意度指标": 0.06}  # shares of the rows, as in the seed
+PROJECT_WORDS = ["安全生产", "执法办案", "应急救援", "防灾减灾", "隐患排查", "宣传教育", "培训考核", "信息化建设",
+                 "物资储备", "监测预警", "综合治理", "专项整治"]
+_FIGURE_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]*\s*[%％月日年号时期])")
+
+
+def _seed_templates() -> list[Evaluation]:
+    from checker.readers import read_path
+
+    return [ev for f in read_path(ROOT / "fixtures" / "seed_yongzhou_2021.txt") for ev in f.evaluations]
+
+
+def _vary(text: str, factor: float) -> str:
+    """Figures scaled (not percentages, dates or periods), so values differ from filing to filing."""
+    def scale(m: re.Match[str]) -> str:
+        x = float(m.group(1)) * factor
+        return f"{x:.1f}".rstrip("0").rstrip(".") if "." in m.group(1) else str(max(1, round(x)))
+
+    return _FIGURE_RE.sub(scale, text)
+
+
+def make_seed_shaped(rng: random.Random, templates: list[Evaluation], unit: str, year: int, n: int) -> Evaluation:
+    base = rng.choice(templates)
+    project = f"{rng.choice(PROJECT_WORDS)}项目{n:03d}"
+    factor = rng.uniform(0.5, 2.0)
+    pool = {lv: [i for t in templates for i in t.indicators if not i.empty and i.level1 == lv] for lv in LEVELS}
+    rows = rng.randint(20, 45)
+    indicators: list[Indicator] = []
+    for lv in LEVELS:
+        k = max(1, round(rows * ROWS_PER_LEVEL[lv]))
+        picked = sorted(rng.choices(pool[lv], k=k), key=lambda i: i.level2)
+        weight = round(DECLARED[lv] / k, 2)
+        weights = [weight] * (k - 1) + [round(DECLARED[lv] - weight * (k - 1), 2)]
+        seen: Counter = Counter()
+        for ind, w in zip(picked, weights, strict=True):
+            seen[ind.name.text] += 1
+            name = ind.name.text + (f"（{seen[ind.name.text]}）" if seen[ind.name.text] > 1 else "")
+            deducted = rng.random() < 0.1
+            score = round(w * rng.uniform(0.6, 0.95), 2) if deducted else w
+            indicators.append(Indicator(level1=lv, level2=ind.level2, name=Text(raw=name),
+                                        target=Value.of(_vary(ind.target.raw, factor)),
+                                        actual=Value.of(_vary(ind.actual.raw, factor)),
+                                        weight=Value.of(_v(w)), score=Value.of(_v(score)),
+                                        deviation=Text(raw="受疫情影响部分工作延后" if deducted else "")))
+    budget = float(rng.randrange(20, 500))
+    executed = round(budget * rng.uniform(0.6, 1.0), 1)
+    exec_score = round(10 * executed / budget, 2)
+    funding = [FundingRow(kind="total", label=FUNDING_LABELS["total"], initial_budget=Value.of(_v(budget)),
+                          budget=Value.of(_v(budget)), executed=Value.of(_v(executed)), weight=Value.of("10"),
+                          rate=Value.of(f"{executed / budget * 100:.2f}%"), score=Value.of(_v(exec_score))),
+               FundingRow(kind="current", label=FUNDING_LABELS["current"], initial_budget=Value.of(_v(budget)),
+                          budget=Value.of(_v(budget)), executed=Value.of(_v(executed)))]
+    total = round(exec_score + sum(float(i.score.raw) for i in indicators), 2)
+
+    def text(t: Text | None) -> Text:
+        raw = (t.raw if t is not None else "").replace(base.project, project).replace(base.department, unit)
+        return Text(raw=_vary(raw, factor))
+
+    n0 = base.narrative
+    assert n0 is not None and base.goal is not None
+    narrative = Narrative(budget=Text(raw=f"{_v(budget)}万元"), department=Text(raw=unit), purpose=text(n0.purpose),
+                          management=Text(raw=f"{project}经费{_v(budget)}万元，全年执行{_v(executed)}万元。"
+                                              + text(n0.management).raw.split("。", 1)[-1]),
+                          achievement=[text(p) for p in n0.achievement], problems=text(n0.problems),
+                          measures=text(n0.measures), other=text(n0.other))
+    return Evaluation(year=year, project=project, department=unit, implementer=unit, narrative=narrative,
+                      funding=funding, goal=Goal(expected=text(base.goal.expected), actual=text(base.goal.actual)),
+                      level1=[Level1(name=lv, declared_weight=DECLARED[lv], raw=f"{lv}({DECLARED[lv]:g}分)")
+                              for lv in LEVELS],
+                      indicators=indicators, total=Total(weight=Value.of("100"), score=Value.of(_v(total))),
+                      has_table=True)
+
+
+def _units(rng: random.Random, count: int, sizes: tuple[int, int]) -> list[tuple[str, int]]:
+    """(unit, year) of each filing: runs of 10–50 projects of one unit and year."""
+    out: list[tuple[str, int]] = []
+    u = 0
+    while len(out) < count:
+        unit = COUNTIES[u % len(COUNTIES)] + UNITS[(u // len(COUNTIES)) % len(UNITS)] + (f"{u // 100}" if u >= 100 else "")
+        out += [(unit, 2020 + u % 4)] * rng.randint(*sizes)
+        u += 1
+    return out[:count]
+
+
+def _write(ev: Evaluation, path: Path, fmt: str) -> None:
+    if fmt == "yaml":
+        path.with_suffix(".yaml").write_text(filings_to_yaml([Filing(source=path.name, evaluations=[ev])],
+                                                             parsed=False), encoding="utf-8")
+    elif fmt == "docx":
+        write_docx([ev], path.with_suffix(".docx"))
+    elif fmt == "xlsx":
+        write_xlsx([ev], path.with_suffix(".xlsx"))
+    else:
+        path.with_suffix(".txt").write_text(text_export([ev]), encoding="utf-8")
+
+
+def generate(out: Path, count: int, fmt: str, seed: int = 7, shape: str = "small",
+             unit_sizes: tuple[int, int] = (10, 50)) -> dict:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     planted: Counter = Counter()
+    templates = _seed_templates() if shape == "seed" else []
+    units = _units(rng, count, unit_sizes) if shape == "seed" else []
     for i in range(count):
-        ev = make_evaluation(rng, i, planted)
-        sub = out / f"{i // 1000:03d}"
-        sub.mkdir(exist_ok=True)
-        name = sub / f"filing_{i:06d}"
-        if fmt == "yaml":
-            name.with_suffix(".yaml").write_text(filings_to_yaml([Filing(source=name.name, evaluations=[ev])],
-                                                                 parsed=False), encoding="utf-8")
-        elif fmt == "docx":
-            write_docx([ev], name.with_suffix(".docx"))
+        if shape == "seed":
+            unit, year = units[i]
+            ev = make_seed_shaped(rng, templates, unit, year, i)
+            sub = out / f"{unit}_{year}"
         else:
-            name.with_suffix(".txt").write_text(text_export([ev]), encoding="utf-8")
-    manifest = {"count": count, "format": fmt, "seed": seed, "planted": dict(sorted(planted.items()))}
+            ev = make_evaluation(rng, i, planted)
+            sub = out / f"{i // 1000:03d}"
+        sub.mkdir(exist_ok=True)
+        _write(ev, sub / f"filing_{i:06d}", fmt)
+    manifest = {"count": count, "format": fmt, "seed": seed, "shape": shape,
+                "units": len(set(units)) if units else None, "planted": dict(sorted(planted.items()))}
     (out / "MANIFEST").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
 
@@ -182,10 +290,12 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("out", type=Path)
     p.add_argument("--count", type=int, default=1000)
-    p.add_argument("--format", choices=("text", "yaml", "docx"), default="text")
+    p.add_argument("--format", choices=("text", "yaml", "docx", "xlsx"), default="text")
+    p.add_argument("--shape", choices=("small", "seed"), default="small",
+                   help="small: 17 rows, planted defects; seed: the seed's size and value forms, units of 10–50")
     p.add_argument("--seed", type=int, default=7)
     a = p.parse_args()
-    print(json.dumps(generate(a.out, a.count, a.format, a.seed), ensure_ascii=False))
+    print(json.dumps(generate(a.out, a.count, a.format, a.seed, a.shape), ensure_ascii=False))
 
 
 if __name__ == "__main__":
