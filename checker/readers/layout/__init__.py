@@ -27,6 +27,8 @@ _PAIR_RE = re.compile(r"(?P<label>[^\s:：]{2,12})[:：]\s*(?P<value>\S[^:：]*?
 
 
 def table_kinds(table: Table, vocab: Vocabulary) -> set[str]:
+    """{"score"} for a scored table (the first label that shows it ends the scan: nothing else is asked of
+    such a table), else {"report"} for a narrative table, else nothing."""
     kinds: set[str] = set()
     for row in table.rows:
         for c in row:
@@ -35,8 +37,8 @@ def table_kinds(table: Table, vocab: Vocabulary) -> set[str]:
             t = c.text
             if vocab.indicator_column(t) in ("name", "level1") or vocab.funding_row(t) == "total" or \
                     vocab.funding_column(t) in ("budget", "executed") or t in vocab.income:
-                kinds.add("score")
-            elif vocab.narrative_section(t) or t in vocab.report_markers:
+                return {"score"}
+            if "report" not in kinds and (vocab.narrative_section(t) or t in vocab.report_markers):
                 kinds.add("report")
     return kinds
 
