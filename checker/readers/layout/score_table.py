@@ -268,10 +268,11 @@ class ScoreMapper:
     # --- funding ----------------------------------------------------------------------------------------
 
     def _funding_header(self, row: Row) -> bool:
-        cells = header_cells(row.cells, self.v.funding_column)
-        names = {h.name for h in cells if h.name}
+        column = self.v.funding_column
+        names = {n for c in row.cells if not is_blank(c.text) and (n := column(c.text))}
         if not ({"budget", "executed"} & names) or len(names) < 2:
             return False
+        cells = header_cells(row.cells, column)
         if any(self.v.indicator_column(c.text) in ("name", "level1", "level2") for c in row.cells):
             return False
         self._flush()
@@ -342,8 +343,11 @@ class ScoreMapper:
     # --- indicators -------------------------------------------------------------------------------------
 
     def _indicator_header(self, row: Row) -> bool:
-        cells = header_cells(row.cells, self.v.indicator_column)
-        names = {h.name for h in cells if h.name}
+        column = self.v.indicator_column
+        names = {n for c in row.cells if not is_blank(c.text) and (n := column(c.text))}
+        if not names:  # most rows: no indicator column label at all
+            return False
+        cells = header_cells(row.cells, column)
         funding = {self.v.funding_column(c.text) for c in row.cells if c.text}
         if {"budget", "executed"} & funding and not names & {"name", "level1", "level2"}:
             return False
