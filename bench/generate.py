@@ -11,6 +11,8 @@ One evaluation per file, in a folder per unit. Two shapes:
   their value forms as they are (＞1200个, ≥4期, 1-12月, 5*4=20万元, 考核4次，巡查2次, free text) with the
   figures varied —, weights spread over the 一级 blocks, a full 自评报告 built from the seed's paragraphs, and
   units of 10–50 projects per year, as a city's bureaus file them. The seed's own defects come along.
+- `copies` (text only): copies of the seed's text export, three filings each, the 主管部门 changed every
+  10 files (units of 30 filings) — the corpus the throughput issue was measured on.
 """
 
 from __future__ import annotations
@@ -263,10 +265,21 @@ def _write(ev: Evaluation, path: Path, fmt: str) -> None:
         path.with_suffix(".txt").write_text(text_export([ev]), encoding="utf-8")
 
 
+def _copies(out: Path, count: int) -> dict:
+    seed = (ROOT / "fixtures" / "seed_yongzhou_2021.txt").read_text(encoding="utf-8")
+    for i in range(count):
+        (out / f"seed_{i:05d}.txt").write_text(seed.replace("永州市应急管理局", f"测试单位{i // 10}局"), encoding="utf-8")
+    manifest = {"count": count, "format": "text", "shape": "copies", "filings": 3 * count}
+    (out / "MANIFEST").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    return manifest
+
+
 def generate(out: Path, count: int, fmt: str, seed: int = 7, shape: str = "small",
              unit_sizes: tuple[int, int] = (10, 50)) -> dict:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
+    if shape == "copies":
+        return _copies(out, count)
     planted: Counter = Counter()
     templates = _seed_templates() if shape == "seed" else []
     units = _units(rng, count, unit_sizes) if shape == "seed" else []
@@ -291,8 +304,9 @@ def main() -> None:
     p.add_argument("out", type=Path)
     p.add_argument("--count", type=int, default=1000)
     p.add_argument("--format", choices=("text", "yaml", "docx", "xlsx"), default="text")
-    p.add_argument("--shape", choices=("small", "seed"), default="small",
-                   help="small: 17 rows, planted defects; seed: the seed's size and value forms, units of 10–50")
+    p.add_argument("--shape", choices=("small", "seed", "copies"), default="small",
+                   help="small: 17 rows, planted defects; seed: the seed's size and value forms, units of 10–50; "
+                        "copies: the seed's text export copied, units of 30 filings")
     p.add_argument("--seed", type=int, default=7)
     a = p.parse_args()
     print(json.dumps(generate(a.out, a.count, a.format, a.seed, a.shape), ensure_ascii=False))

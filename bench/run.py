@@ -1,8 +1,12 @@
 """Benchmark: throughput by stage and by number of workers, the main process's share, peak memory.
 
+    python bench/run.py --standard /tmp/jxbench             # generates the standard corpora once, runs them all
     python bench/generate.py /data/seed_text_900 --count 900 --shape seed --format text
     python bench/run.py /data/seed_text_900 [/data/small_text_10000 …] [--jobs 0 1 2] [--json results.jsonl]
     python bench/run.py /data/seed_text_900 --parse          # also `jxcheck parse` (time, peak RSS)
+
+The standard corpora (docs/benchmarks.md): seed_text_900, seed_docx_300, seed_xlsx_300 (seed-shaped),
+copies_300 (900 filings: the seed copied), small_text_1000 (17 rows).
 
 For each directory:
 - stages: every file read, laid out, turned into facts, run through the engine, its features taken and
@@ -206,16 +210,43 @@ def machine() -> str:
            f"Python {platform.python_version()}"
 
 
+STANDARD = {  # name: (count, format, shape)
+    "seed_text_900": (900, "text", "seed"),
+    "seed_docx_300": (300, "docx", "seed"),
+    "seed_xlsx_300": (300, "xlsx", "seed"),
+    "copies_300": (300, "text", "copies"),
+    "small_text_1000": (1000, "text", "small"),
+}
+
+
+def standard(root: Path) -> list[Path]:
+    """The standard corpora under `root`, generated where missing (.docx takes minutes: python-docx)."""
+    from bench.generate import generate
+
+    out = []
+    for name, (count, fmt, shape) in STANDARD.items():
+        d = root / name
+        if not (d / "MANIFEST").exists():
+            print(f"generating {d} …", flush=True)
+            generate(d, count, fmt, shape=shape)
+        out.append(d)
+    return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("dirs", nargs="+", type=Path)
+    p.add_argument("dirs", nargs="*", type=Path)
+    p.add_argument("--standard", type=Path, metavar="DIR", help="generate (once) and run the standard corpora here")
     p.add_argument("--jobs", type=int, nargs="+", default=[0, 1, 2], help="worker counts to run the check with")
     p.add_argument("--no-stages", action="store_true", help="skip the in-process stage timings")
     p.add_argument("--parse", action="store_true", help="also time `jxcheck parse`")
     p.add_argument("--json", type=Path, help="append the results as JSON lines here")
     a = p.parse_args()
+    dirs = [*(standard(a.standard) if a.standard else []), *a.dirs]
+    if not dirs:
+        p.error("give corpus directories or --standard DIR")
     print(machine(), flush=True)
-    for d in a.dirs:
+    for d in dirs:
         row: dict = {"corpus": d.name}
         if not a.no_stages:
             row["stages_ms_per_filing"] = stages(d)
