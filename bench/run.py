@@ -5,7 +5,7 @@
     python bench/run.py /data/seed_text_900 [/data/small_text_10000 …] [--jobs 0 1 2] [--json results.jsonl]
     python bench/run.py /data/seed_text_900 --parse          # also `jxcheck parse` (time, peak RSS)
 
-The standard corpora (docs/benchmarks.md): seed_text_900, seed_docx_300, seed_xlsx_300 (seed-shaped),
+The standard corpora (docs/benchmarks.md): seed_text_900, seed_docx_900, seed_xlsx_300 (seed-shaped),
 copies_300 (900 filings: the seed copied), small_text_1000 (17 rows).
 
 For each directory:
@@ -212,7 +212,7 @@ def machine() -> str:
 
 STANDARD = {  # name: (count, format, shape)
     "seed_text_900": (900, "text", "seed"),
-    "seed_docx_300": (300, "docx", "seed"),
+    "seed_docx_900": (900, "docx", "seed"),
     "seed_xlsx_300": (300, "xlsx", "seed"),
     "copies_300": (300, "text", "copies"),
     "small_text_1000": (1000, "text", "small"),
