@@ -1,4 +1,4 @@
-"""Command line: `jxcheck check`, `parse`, `schema`, `rules`, `explain`.
+"""Command line: `jxcheck check`, `annotate`, `serve`, `parse`, `schema`, `rules`, `explain`.
 
 Exit codes: 0 no error findings, 1 error findings, 2 unreadable input or bad rule files (every readable
 file is still checked and printed).
@@ -136,6 +136,77 @@ def cmd_check(args: argparse.Namespace) -> int:
             result.cleanup()
 
 
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from checker.annotating import annotate_paths
+    from checker.gate import fails
+    from checker.run import Options
+
+    out_dir = Path(args.output)
+    if out_dir.exists() and not out_dir.is_dir():
+        _error(JxError(args.output, "is not a directory; --output names the directory for the annotated copies"))
+        return EXIT_INPUT
+    try:
+        settings = _settings(args)
+        outcome = annotate_paths(Options(
+            paths=args.paths, settings=settings, rule_dirs=args.rules or [], select=_split(args.select),
+            ignore=_split(args.ignore), lang=args.lang, jobs=args.jobs, timeout=args.timeout,
+            form_dirs=args.forms or [], skip=[str(out_dir)]), out_dir, args.force)
+    except JxError as exc:
+        _error(exc)
+        return EXIT_INPUT
+    result = outcome.result
+    try:
+        zh = result.lang == "zh"
+        for copy in outcome.copies:
+            placed = f"其中{copy.placed}条在其单元格或段落上" if zh else f"{copy.placed} on their cell or paragraph"
+            print(f"{copy.source} → {copy.output}（{copy.findings}条问题，{placed}）" if zh else
+                  f"{copy.source} → {copy.output} ({copy.findings} findings, {placed})")
+            for note in copy.notes:
+                _warn(f"{copy.source}: {note}")
+        for e in [*result.errors, *outcome.errors]:
+            _error(JxError(e.source, e.message, e.where))
+        if result.errors or outcome.errors:
+            return EXIT_INPUT
+        return EXIT_FINDINGS if fails(result.reports, settings.fail_on or "error") else EXIT_OK
+    finally:
+        if result.cleanup:
+            result.cleanup()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from checker.serve import LOOPBACK, TOKEN_ENV
+
+    token = args.token or os.environ.get(TOKEN_ENV) or None
+    if args.host not in LOOPBACK and not token:
+        _error(JxError("--host", f"serving beyond this machine ({args.host}) needs a token: --token or ${TOKEN_ENV}"))
+        return EXIT_INPUT
+    try:
+        import uvicorn
+
+        from checker.serve.app import create_app
+        from checker.serve.batches import ServeSettings
+        from checker.serve.uploads import UploadLimits
+
+        settings = load_settings(Path(args.config)) if args.config else None
+        if settings is not None:  # refuse a bad settings file now, not at the first upload
+            load_active_rules(settings, args.rules or [], [], [])
+        for d in args.rules or []:
+            load_active_rules(Settings(), [d], [], [])
+        load_active_forms(settings or Settings(), args.forms or [])
+        app = create_app(ServeSettings(settings=settings, rule_dirs=args.rules or [], form_dirs=args.forms or [],
+                                       jobs=max(1, args.jobs), timeout=args.timeout),
+                         UploadLimits(file_bytes=int(args.max_file_mb * 2**20), files=args.max_files,
+                                      total_bytes=int(args.max_total_mb * 2**20)), token)
+    except JxError as exc:
+        _error(exc)
+        return EXIT_INPUT
+    shown = "localhost" if args.host in ("127.0.0.1", "::1") else args.host
+    address = f"http://{shown}:{args.port}/" + ("?token=…" if token else "")
+    _err(f"jxcheck 自查页面 / self-check page: {address}  (Ctrl+C 停止 / to stop)")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
+    return EXIT_OK
+
+
 def default_cache_dir() -> str:
     from checker.cache import default_cache_dir as cache_dir
 
@@ -245,6 +316,35 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--executor", choices=("local", "dask"), default="local", help="where files are checked")
     c.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://host:8786) or 'local'")
     c.set_defaults(func=cmd_check)
+
+    a = sub.add_parser("annotate", help="write a copy of each file with its findings marked where they apply "
+                                        "(.xlsx comments, .docx Word comments, an HTML page for text and YAML)")
+    a.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    a.add_argument("--output", "-o", required=True, metavar="DIR", help="directory for the annotated copies")
+    a.add_argument("--force", action="store_true", help="replace annotated copies already in DIR")
+    _common(a)
+    _forms(a)
+    a.add_argument("--select", action="append", metavar="IDS", help="only these rule ids, prefixes or categories")
+    a.add_argument("--ignore", action="append", metavar="IDS", help="skip these rule ids, prefixes or categories")
+    a.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes")
+    a.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="give up on a file after this long")
+    a.set_defaults(func=cmd_annotate)
+
+    v = sub.add_parser("serve", help="the self-check page: drop files in a browser, see the findings, download "
+                                     "annotated copies")
+    v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    v.add_argument("--port", type=int, default=8000)
+    v.add_argument("--token", help="required on every request (default $JXCHECK_TOKEN); needed beyond 127.0.0.1")
+    v.add_argument("--config", metavar="FILE", help="settings file: fixes the settings for every upload")
+    v.add_argument("--rules", action="append", metavar="DIR", help="extra rule directory (repeatable)")
+    _forms(v)
+    v.add_argument("--jobs", "-j", type=int, default=2, metavar="N", help="worker processes (default 2)")
+    v.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="give up on a file after this long (default 60)")
+    v.add_argument("--max-file-mb", type=float, default=20.0, help="largest file accepted (default 20)")
+    v.add_argument("--max-files", type=int, default=50, help="most files in one upload (default 50)")
+    v.add_argument("--max-total-mb", type=float, default=200.0, help="largest upload in all (default 200)")
+    v.set_defaults(func=cmd_serve)
 
     r = sub.add_parser("rules", help="list the rules")
     r.add_argument("--format", choices=("table", "markdown"), default="table",

@@ -7,10 +7,11 @@ import fnmatch
 import glob
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.batch import BatchSpec, consume, local_results
+from checker.batch import BatchSpec, FileResult, consume, local_results
 from checker.cache import CacheUnavailable, probe
 from checker.config import Settings, load_active_forms, load_active_rules, per_path
 from checker.findings import FileError
@@ -50,6 +51,7 @@ class Options:
     scheduler: str | None = None
     form_dirs: list[str] = field(default_factory=list)
     skip: list[str] = field(default_factory=list)  # this run's own outputs, baseline and waivers: never read as filings
+    on_file: Callable[[FileResult], None] | None = None  # told of each file checked (the page's progress)
 
 
 def expand_paths(paths: list[str], exclude: list[str] | None = None, skip: list[str] | None = None) -> list[str]:
@@ -143,7 +145,8 @@ def run(opts: Options) -> RunResult:
     else:
         results = local_results(paths, spec, jobs, opts.timeout)
     try:
-        outcome = consume(results, spec, sink, progress.update if progress else None, Path(work.name) if large else None)
+        outcome = consume(results, spec, sink, _told(progress.update if progress else None, opts.on_file),
+                          Path(work.name) if large else None)
     finally:
         if progress:
             progress.close()
@@ -169,6 +172,17 @@ def run(opts: Options) -> RunResult:
     gate.finish(result)
     result.cleanup = work.cleanup
     return result
+
+
+def _told(*listeners: Callable[[FileResult], None] | None) -> Callable[[FileResult], None] | None:
+    present = [f for f in listeners if f is not None]
+    if len(present) <= 1:
+        return present[0] if present else None
+
+    def tell(result: FileResult) -> None:
+        for f in present:
+            f(result)
+    return tell
 
 
 class _Gate:

@@ -24,8 +24,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("rules", ("checker.rulebook",)),
     ("check", ("checker.results", "checker.check")),
     ("results", ("checker.gate", "checker.store", "checker.cache")),
-    ("renderers", ("checker.render",)),
-    ("orchestration", ("checker.batch", "checker.dask_executor", "checker.config", "checker.run", "checker.parsing")),
+    ("renderers", ("checker.render", "checker.annotate")),
+    ("orchestration", ("checker.batch", "checker.dask_executor", "checker.config", "checker.run", "checker.parsing",
+                       "checker.annotating")),
+    ("service", ("checker.serve",)),
     ("command line", ("checker.cli",)),
 ]
 

@@ -1,0 +1,61 @@
+"""Annotated copies: each input file handed back with its findings written where they apply.
+
+- .xlsx: a cell comment on every flagged cell, the cell filled by severity, and a 检查结果 sheet listing
+  every finding with a link to its cell (`xlsx.py`);
+- .docx: a Word comment anchored on the flagged cell's or paragraph's text, the cell shaded and the
+  paragraph highlighted (`docx.py`);
+- text export, YAML, JSON: an HTML page of the filing with the same marks (the HTML report's templates).
+
+Findings without a place (a whole filing's) go to the copy's findings list (xlsx) or on the document's
+first paragraph (docx). The original is only read; a copy never replaces an existing file unless asked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from checker.annotate.notes import Annotated
+from checker.errors import JxError
+from checker.results import Report, RunResult
+
+SUFFIX = "_检查批注"  # seed.docx → seed_检查批注.docx
+
+
+def output_path(source: str, out_dir: Path) -> Path:
+    p = Path(source)
+    suffix = p.suffix.lower() if p.suffix.lower() in (".xlsx", ".docx") else ".html"
+    return out_dir / f"{p.stem}{SUFFIX}{suffix}"
+
+
+def annotate_file(source: str, reports: list[Report], out_dir: Path, lang: str = "zh",
+                  force: bool = False, path: str | None = None) -> Annotated:
+    """Write the annotated copy of `source` (read from `path` when the file lies elsewhere, as an upload
+    does) into `out_dir`; JxError if it cannot be written."""
+    path = path or source
+    target = output_path(source, out_dir)
+    if target.exists() and not force:
+        raise JxError(str(target), "already exists; give --force to replace it")
+    if target.resolve() == Path(path).resolve():
+        raise JxError(str(target), "would replace the original; choose another --output directory")
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xlsx":
+        from checker.annotate.xlsx import annotate_xlsx
+
+        done = annotate_xlsx(path, reports, target, lang)
+    elif suffix == ".docx":
+        from checker.annotate.docx import annotate_docx
+
+        done = annotate_docx(path, reports, target, lang)
+    else:
+        from checker.annotate.page import annotate_page
+
+        done = annotate_page(path, reports, target, lang)
+    done.source = source
+    return done
+
+
+def reports_by_source(result: RunResult) -> dict[str, list[Report]]:
+    out: dict[str, list[Report]] = {}
+    for r in result.reports:
+        out.setdefault(r.source, []).append(r)
+    return out

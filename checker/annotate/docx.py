@@ -1,0 +1,121 @@
+"""A .docx copy with the findings in it: Word comments anchored on the flagged cell's or paragraph's
+text, the cell shaded and the paragraph highlighted by severity.
+
+Places are found the way the reader numbered them (checker/readers/docx_reader.py): the n-th table and
+paragraph of the body, the n-th row of a table, a cell by its grid column. python-docx keeps every other
+part of the package as it was.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from pathlib import Path
+
+import docx
+from docx.enum.text import WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+from checker.annotate.notes import AUTHOR, FILLS, Annotated, note_text, worst
+from checker.errors import InputError
+from checker.findings import Finding
+from checker.model import Location
+from checker.output import write_atomic
+from checker.results import Report
+
+HIGHLIGHT = {"error": WD_COLOR_INDEX.PINK, "warning": WD_COLOR_INDEX.YELLOW, "info": WD_COLOR_INDEX.TURQUOISE}
+# what may follow w:shd in a w:tcPr (the schema's order; Word refuses a cell whose properties are out of it)
+_AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark", "w:headers",
+              "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
+
+
+def annotate_docx(source: str, reports: list[Report], target: Path, lang: str) -> Annotated:
+    try:
+        document = docx.Document(source)
+    except Exception as exc:  # the file was read moments ago; a failure here is this file's error
+        raise InputError(source, f"could not open the document to annotate it: {type(exc).__name__}: {exc}") from None
+    body = document.element.body
+    tables = body.findall(qn("w:tbl"))
+    paragraphs = body.findall(qn("w:p"))
+    places: dict[tuple, list[Finding]] = defaultdict(list)
+    loose: list[Finding] = []
+    for r in reports:
+        for f in r.findings:
+            key = _place(f.location.source, tables, paragraphs)
+            (places[key] if key is not None else loose).append(f)
+    for key, hits in places.items():
+        text = "\n\n".join(note_text(f, lang) for f in hits)
+        severity = worst(hits)
+        if key[0] == "cell":
+            cell = _Cell(key[1], document)
+            _shade(key[1], FILLS[severity])
+            runs = _runs_of(cell.paragraphs)
+        else:
+            paragraph = Paragraph(key[1], document)
+            runs = _runs_of([paragraph])
+            for run in runs:
+                run.font.highlight_color = HIGHLIGHT[severity]
+        document.add_comment(runs, text=text, author=AUTHOR, initials="JX")
+    if loose:  # a whole filing's findings: on the document's first paragraph with text
+        texts = [p for p in document.paragraphs if p.text.strip()]
+        first = texts[0] if texts else document.paragraphs[0] if document.paragraphs else document.add_paragraph()
+        document.add_comment(_runs_of([first]), text="\n\n".join(note_text(f, lang) for f in loose),
+                             author=AUTHOR, initials="JX")
+    buf = io.BytesIO()
+    document.save(buf)
+    write_atomic(target, buf.getvalue())
+    placed = sum(len(v) for v in places.values())
+    return Annotated(source, target, placed + len(loose), placed)
+
+
+def _place(loc: Location | None, tables: list, paragraphs: list) -> tuple | None:
+    """("cell", w:tc) or ("paragraph", w:p) where the reader found the value, or None."""
+    if loc is None:
+        return None
+    if loc.table is not None and loc.row is not None and loc.col is not None and loc.table < len(tables):
+        rows = tables[loc.table].findall(qn("w:tr"))
+        if loc.row < len(rows):
+            tc = _tc_at(rows[loc.row], loc.col)
+            if tc is not None:
+                return ("cell", tc)
+    if loc.paragraph is not None and loc.paragraph < len(paragraphs):
+        return ("paragraph", paragraphs[loc.paragraph])
+    return None
+
+
+def _tc_at(tr, col: int):
+    """The w:tc covering grid column `col` (after any w:gridBefore), counted as the reader counts."""
+    trpr = tr.find(qn("w:trPr"))
+    before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
+    at = int(before.get(qn("w:val"), 0)) if before is not None else 0
+    for tc in tr.findall(qn("w:tc")):
+        tcpr = tc.find(qn("w:tcPr"))
+        span_el = tcpr.find(qn("w:gridSpan")) if tcpr is not None else None
+        span = int(span_el.get(qn("w:val"), 1)) if span_el is not None else 1
+        if at <= col < at + span:
+            return tc
+        at += span
+    return None
+
+
+def _runs_of(paragraphs: list[Paragraph]) -> list[Run]:
+    """The runs a comment can span; an empty cell or paragraph gets an empty run to hold it."""
+    runs = [r for p in paragraphs for r in p.runs]
+    if not runs:
+        runs = [paragraphs[0].add_run("")]
+    return runs
+
+
+def _shade(tc, colour: str) -> None:
+    tcpr = tc.get_or_add_tcPr()
+    for old in tcpr.findall(qn("w:shd")):
+        tcpr.remove(old)
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), colour)
+    tcpr.insert_element_before(shd, *_AFTER_SHD)

@@ -1,0 +1,37 @@
+"""`jxcheck annotate` and the page's annotated copies: check the files, then write each one's copy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checker.annotate import Annotated, annotate_file, reports_by_source
+from checker.errors import JxError
+from checker.findings import FileError
+from checker.results import RunResult
+from checker.run import Options, run
+
+
+@dataclass
+class AnnotateOutcome:
+    result: RunResult
+    copies: list[Annotated] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)  # files read but not annotated
+
+
+def annotate_paths(opts: Options, out_dir: Path, force: bool = False) -> AnnotateOutcome:
+    """Check `opts.paths` (models kept) and write an annotated copy of every file that was read into
+    `out_dir`. A file that cannot be copied is an error entry; the others are still written. The caller
+    calls `outcome.result.cleanup()` when done."""
+    opts.keep_models = True
+    result = run(opts)
+    outcome = AnnotateOutcome(result)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for source, reports in reports_by_source(result).items():
+        try:
+            outcome.copies.append(annotate_file(source, reports, out_dir, result.lang, force))
+        except JxError as exc:
+            outcome.errors.append(FileError(**exc.to_dict()))
+        except OSError as exc:
+            outcome.errors.append(FileError(source=source, message=f"annotated copy not written: {exc.strerror}"))
+    return outcome

@@ -1,0 +1,74 @@
+// The self-check page: choose or drop files, upload them with a progress bar, then follow the batch's
+// check until its result page is ready. Messages come from data-* attributes the server wrote.
+(function () {
+  "use strict";
+  const byId = (id) => document.getElementById(id);
+
+  function follow(id, url, files, label, unit) {
+    const bar = byId("bar"), text = byId("status-text");
+    bar.max = files;
+    const tick = () => {
+      fetch("/api/batches/" + encodeURIComponent(id), { headers: { Accept: "application/json" } })
+        .then((r) => r.json())
+        .then((s) => {
+          bar.value = s.done;
+          text.textContent = label + " " + s.done + " / " + s.files + " " + unit;
+          if (s.status === "done" || s.status === "failed") window.location.assign(url);
+          else setTimeout(tick, 400);
+        })
+        .catch(() => setTimeout(tick, 1000));
+    };
+    tick();
+  }
+
+  const form = byId("upload");
+  if (form) {
+    const input = byId("files"), drop = byId("drop"), chosen = byId("chosen");
+    const button = byId("submit"), status = byId("status"), problem = byId("problem");
+    const list = () => {
+      chosen.textContent = "";
+      Array.from(input.files).forEach((f) => {
+        const li = document.createElement("li");
+        li.textContent = f.name + " (" + Math.ceil(f.size / 1024) + " KB)";
+        chosen.appendChild(li);
+      });
+    };
+    input.addEventListener("change", list);
+    ["dragenter", "dragover"].forEach((e) => drop.addEventListener(e, (ev) => { ev.preventDefault(); drop.classList.add("over"); }));
+    ["dragleave", "drop"].forEach((e) => drop.addEventListener(e, (ev) => { ev.preventDefault(); drop.classList.remove("over"); }));
+    drop.addEventListener("drop", (ev) => {
+      if (ev.dataTransfer && ev.dataTransfer.files.length) { input.files = ev.dataTransfer.files; list(); }
+    });
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      if (!input.files.length) { input.click(); return; }
+      problem.textContent = "";
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("Accept", "application/json");
+      status.classList.remove("hidden");
+      xhr.upload.onprogress = (e) => {
+        if (!e.lengthComputable) return;
+        byId("bar").value = (100 * e.loaded) / e.total;
+        byId("status-text").textContent = form.dataset.uploading + " " + Math.round((100 * e.loaded) / e.total) + "%";
+      };
+      xhr.onload = () => {
+        let data = {};
+        try { data = JSON.parse(xhr.responseText); } catch (e) { data = { error: xhr.responseText }; }
+        if (xhr.status === 202) {
+          follow(data.id, data.url, data.files, form.dataset.checking, form.dataset.files);
+        } else {
+          problem.textContent = (data.error || xhr.statusText) + " (" + xhr.status + ")";
+          button.disabled = false;
+          status.classList.add("hidden");
+        }
+      };
+      xhr.onerror = () => { problem.textContent = "network error"; button.disabled = false; };
+      button.disabled = true;
+      xhr.send(new FormData(form));
+    });
+  }
+
+  const watch = byId("batch");
+  if (watch) follow(watch.dataset.id, watch.dataset.url, Number(watch.dataset.files), watch.dataset.checking, watch.dataset.unit);
+})();

@@ -1,0 +1,253 @@
+"""`jxcheck serve`: the self-check page. Starlette on uvicorn, the HTML report's own templates, no CDN
+and no request leaving the machine.
+
+Safety: a token, when set, is required on every request (header, cookie or ?token= once); uploads are
+read into a private directory with their limits enforced as they arrive (`uploads.py`) and deleted once
+checked; every response carries a strict Content-Security-Policy (scripts and styles from this server
+only, so nothing a filing contains can run) and no-store caching; a check that crashes or hangs its
+worker becomes an error naming the file, and the server goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hmac
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from checker import __version__
+from checker.config import PROFILES
+from checker.i18n import localise
+from checker.render.html_out import asset, environment
+from checker.render.html_view import WORDS, run_view
+from checker.serve.batches import Batches, ServeSettings
+from checker.serve.uploads import UploadLimits, UploadRejected, read_upload
+
+TOKEN_COOKIE = "jxcheck_token"
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+SECURITY_HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
+                    (b"cache-control", b"no-store"), (b"cross-origin-opener-policy", b"same-origin")]
+STATIC = {"report.css": "text/css; charset=utf-8", "report.js": "text/javascript; charset=utf-8",
+          "page.js": "text/javascript; charset=utf-8"}
+PAGE_WORDS = {
+    "zh": {"page_title": "绩效自评自查", "intro": "把自评报告或自评表（.docx、.xlsx、导出的 .txt、.yaml/.json）拖到这里，或点击选择文件。"
+                                              "文件只在本机检查，检查完即删除。",
+           "choose": "选择文件", "check": "开始检查", "profile": "评分口径", "select": "只用这些规则",
+           "ignore": "不用这些规则", "rules": "自定义规则包（.yaml）", "fixed": "检查设置由服务器的设置文件确定",
+           "limits": "单个文件不超过 {file}，每次最多 {files} 个文件，合计不超过 {total}",
+           "checking": "正在检查", "checked": "已检查", "files": "个文件", "failed": "检查失败",
+           "downloads": "下载", "annotated": "批注副本", "again": "再检查一批", "uploading": "正在上传",
+           "lang_switch": "English"},
+    "en": {"page_title": "Self-check", "intro": "Drop the self-evaluation reports or tables (.docx, .xlsx, text "
+                                               "export .txt, .yaml/.json) here, or choose them. Files are checked "
+                                               "on this machine only and deleted once checked.",
+           "choose": "Choose files", "check": "Check", "profile": "scoring profile", "select": "only these rules",
+           "ignore": "skip these rules", "rules": "own rule pack (.yaml)", "fixed": "the settings are fixed by "
+                                                                                   "the server's settings file",
+           "limits": "up to {file} a file, {files} files and {total} in all per upload",
+           "checking": "Checking", "checked": "checked", "files": "files", "failed": "the check failed",
+           "downloads": "Downloads", "annotated": "annotated copy", "again": "Check more files",
+           "uploading": "Uploading", "lang_switch": "中文"},
+}
+
+
+def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None = None, token: str | None = None,
+               root: Path | None = None) -> Starlette:
+    serve = serve or ServeSettings()
+    limits = limits or UploadLimits()
+    own_root = root is None
+    workdir = Path(tempfile.mkdtemp(prefix="jxcheck-serve-")) if root is None else root
+    workdir.chmod(0o700)
+    batches = Batches(workdir, serve)
+
+    def lang_of(request: Request) -> str:
+        return "en" if request.query_params.get("lang") == "en" else "zh"
+
+    def words(lang: str) -> dict:
+        return {**WORDS[lang], **PAGE_WORDS[lang]}
+
+    def page(name: str, lang: str, status: int = 200, **context: object) -> HTMLResponse:
+        html = environment().get_template(name).render(
+            lang=lang, w=words(lang), static="/static", inline_assets=False, assets={}, version=__version__,
+            **context)
+        return HTMLResponse(html, status_code=status)
+
+    async def index(request: Request) -> Response:
+        lang = lang_of(request)
+        w = words(lang)
+        return page("page.html.j2", lang, profiles=list(PROFILES), fixed=serve.settings is not None,
+                    limits=w["limits"].format(file=_mb(limits.file_bytes), files=limits.files,
+                                              total=_mb(limits.total_bytes)))
+
+    async def create_batch(request: Request) -> Response:
+        lang = lang_of(request)
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > limits.total_bytes + 64 * 2**10:
+            return _refuse(request, 413, f"the upload is larger than {_mb(limits.total_bytes)} in all")
+        batch, directory = batches.new(lang)
+        try:
+            upload = await read_upload(request.headers.get("content-type", ""), request.stream(),
+                                       directory / "upload", limits)
+        except UploadRejected as exc:
+            batches.drop(batch.id)
+            return _refuse(request, exc.status, exc.message)
+        if not upload.files:
+            batches.drop(batch.id)
+            return _refuse(request, 400, "no file in the upload (field 'files')")
+        batches.start(batch, directory, upload)
+        if "application/json" in request.headers.get("accept", ""):
+            return JSONResponse(batch.status_dict(), status_code=202)
+        return RedirectResponse(f"/batches/{batch.id}?lang={lang}", status_code=303)
+
+    async def batch_status(request: Request) -> Response:
+        batch = batches.get(request.path_params["batch"])
+        if batch is None:
+            return JSONResponse({"error": "no such batch (it may have expired)"}, status_code=404)
+        return JSONResponse(batch.status_dict())
+
+    async def batch_page(request: Request) -> Response:
+        batch = batches.get(request.path_params["batch"])
+        asked = request.query_params.get("lang")
+        lang = asked if asked in ("zh", "en") else batch.lang if batch is not None else "zh"
+        if batch is None:
+            return page("message.html.j2", lang, 404, message="no such batch (it may have expired)")
+        if batch.status in ("queued", "running"):
+            return page("progress.html.j2", lang, batch=batch)
+        if batch.status == "failed" or batch.result is None:
+            return page("message.html.j2", lang, 422, message=batch.message, batch=batch)
+        report = run_view(dataclasses.replace(batch.result, lang=lang))
+        report["w"] = words(lang)
+        report["errors"] = [{"source": e.source, "where": e.where or "", "message": localise(e.message, lang)}
+                            for e in batch.errors]
+        return page("batch.html.j2", lang, batch=batch, report=report, filings=report["filings"],
+                    counts=report["counts"])
+
+    async def download(request: Request) -> Response:
+        batch = batches.get(request.path_params["batch"])
+        name = request.path_params["name"]
+        if batch is None or name not in batch.downloads:  # only names the batch wrote: no path from the request
+            return JSONResponse({"error": "no such file"}, status_code=404)
+        path, media = batch.downloads[name]
+        headers = {"content-disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
+        if media.startswith("text/html"):
+            headers["content-security-policy"] = "sandbox; " + CSP  # a downloaded report never runs as this site
+        return FileResponse(path, media_type=media, headers=headers)
+
+    async def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC:
+            return Response("not found", status_code=404)
+        return Response(asset(name), media_type=STATIC[name])
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"ok": True, "version": __version__})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if own_root:
+                shutil.rmtree(workdir, ignore_errors=True)
+
+    app = Starlette(routes=[
+        Route("/", index), Route("/api/batches", create_batch, methods=["POST"]),
+        Route("/api/batches/{batch}", batch_status), Route("/batches/{batch}", batch_page),
+        Route("/batches/{batch}/files/{name}", download), Route("/static/{name}", static),
+        Route("/healthz", health), Route("/favicon.ico", lambda request: Response(status_code=204)),
+    ], lifespan=lifespan)
+    app.state.workdir = workdir
+    app.state.batches = batches
+    return Guard(app, token)  # type: ignore[return-value]
+
+
+def _refuse(request: Request, status: int, message: str) -> Response:
+    if "text/html" in request.headers.get("accept", "") and "application/json" not in request.headers.get("accept", ""):
+        return HTMLResponse(f"<!DOCTYPE html><meta charset=utf-8><title>{status}</title><p>{_escape(message)}</p>",
+                            status_code=status)
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def _escape(text: str) -> str:
+    from html import escape
+
+    return escape(text)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:g} MB"
+
+
+class Guard:
+    """Every response gets the security headers; with a token, every request must carry it; a POST from
+    another site's page (its Origin is not this server) is refused."""
+
+    def __init__(self, app: ASGIApp, token: str | None) -> None:
+        self.app = app
+        self.token = token.encode() if token else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        set_cookie = False
+        if self.token is not None:
+            given = _given_token(request)
+            if given is None or not hmac.compare_digest(given.encode(), self.token):
+                await _plain(send, 401, "a token is required: open the address with ?token=… or send "
+                                        "Authorization: Bearer …")
+                return
+            set_cookie = request.cookies.get(TOKEN_COOKIE) != given
+        if scope["method"] == "POST" and not _same_origin(request):
+            await _plain(send, 403, "the upload came from another site's page")
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}  # a download's own (sandboxed) policy stays
+                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                if set_cookie and self.token is not None:
+                    headers.append((b"set-cookie", f"{TOKEN_COOKIE}={self.token.decode()}; HttpOnly; "
+                                                   "SameSite=Strict; Path=/".encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _given_token(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip()
+    return (request.headers.get("x-jxcheck-token") or request.cookies.get(TOKEN_COOKIE)
+            or request.query_params.get("token"))
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if origin is None:  # not sent by a browser's cross-site form or script
+        return True
+    host = request.headers.get("host", "")
+    return origin.split("://", 1)[-1] == host
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    body = text.encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+                            *SECURITY_HEADERS]})
+    await send({"type": "http.response.body", "body": body})

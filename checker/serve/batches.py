@@ -1,0 +1,215 @@
+"""The page's batches: each upload checked in the background on the worker pool, its downloads written.
+
+A batch's uploaded files are deleted as soon as it is checked; what stays (the annotated copies and the
+reports) lives in the batch's own directory until the batch expires or the server stops.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker.annotate import annotate_file, output_path, reports_by_source
+from checker.config import PROFILES, Settings
+from checker.errors import JxError
+from checker.findings import FileError
+from checker.i18n import localise
+from checker.output import emit
+from checker.render import FORMATS
+from checker.results import RunResult
+from checker.run import Options, run
+from checker.serve.uploads import Upload
+
+DOWNLOADS = (  # (format, file name, media type)
+    ("html", "检查报告.html", "text/html; charset=utf-8"),
+    ("xlsx", "检查底稿.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("json", "检查结果.json", "application/json"),
+    ("sarif", "检查结果.sarif", "application/sarif+json"),
+)
+MEDIA = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".html": "text/html; charset=utf-8"}
+
+
+@dataclass
+class ServeSettings:
+    """What the server was started with; `settings` fixed by a settings file, or chosen on the page."""
+
+    settings: Settings | None = None
+    rule_dirs: list[str] = field(default_factory=list)
+    form_dirs: list[str] = field(default_factory=list)
+    jobs: int = 2
+    timeout: float = 60.0
+    keep_seconds: float = 3600.0
+    keep_batches: int = 50
+
+
+@dataclass
+class Batch:
+    id: str
+    names: list[str]
+    lang: str
+    status: str = "queued"  # queued, running, done, failed
+    done: int = 0
+    message: str = ""  # why a failed batch failed
+    errors: list[FileError] = field(default_factory=list)
+    downloads: dict[str, tuple[Path, str]] = field(default_factory=dict)  # name → (file, media type)
+    copies: list[tuple[str, str]] = field(default_factory=list)  # (source, download name)
+    result: RunResult | None = None
+    created: float = field(default_factory=time.time)
+
+    @property
+    def report_names(self) -> list[str]:
+        copies = {name for _, name in self.copies}
+        return [name for name in self.downloads if name not in copies]
+
+    def status_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "status": self.status, "files": len(self.names), "done": self.done,
+                "message": self.message, "url": f"/batches/{self.id}"}
+
+
+class Batches:
+    """The batches of one server, oldest evicted first; all removed with the server's directory."""
+
+    def __init__(self, root: Path, serve: ServeSettings) -> None:
+        self.root = root
+        self.serve = serve
+        self._batches: OrderedDict[str, Batch] = OrderedDict()
+        self._lock = threading.Lock()
+        self._run_lock = threading.Lock()  # one batch on the worker pool at a time
+
+    def new(self, lang: str) -> tuple[Batch, Path]:
+        with self._lock:
+            self._expire()
+            batch = Batch(secrets.token_urlsafe(12), [], lang)
+            self._batches[batch.id] = batch
+        directory = self.root / batch.id
+        (directory / "upload").mkdir(parents=True, mode=0o700)
+        return batch, directory
+
+    def get(self, batch_id: str) -> Batch | None:
+        with self._lock:
+            return self._batches.get(batch_id)
+
+    def drop(self, batch_id: str) -> None:
+        with self._lock:
+            self._batches.pop(batch_id, None)
+        shutil.rmtree(self.root / batch_id, ignore_errors=True)
+
+    def _expire(self) -> None:
+        now = time.time()
+        for bid, b in list(self._batches.items()):
+            old = now - b.created > self.serve.keep_seconds
+            if (old or len(self._batches) >= self.serve.keep_batches) and b.status in ("done", "failed"):
+                self._batches.pop(bid)
+                shutil.rmtree(self.root / bid, ignore_errors=True)
+
+    def start(self, batch: Batch, directory: Path, upload: Upload) -> None:
+        batch.names = _unique([name for name, _ in upload.files])
+        threading.Thread(target=self._check, args=(batch, directory, upload), daemon=True,
+                         name=f"jxcheck-batch-{batch.id}").start()
+
+    def _check(self, batch: Batch, directory: Path, upload: Upload) -> None:
+        result = None
+        try:
+            with self._run_lock:
+                batch.status = "running"
+                result = self._run(batch, directory, upload)
+            batch.status = "done"
+        except JxError as exc:  # a bad rule pack or setting: the same message the command line gives
+            batch.message = f"{exc.source}: {localise(exc.message, batch.lang)}" if batch.lang == "zh" else exc.describe()
+            batch.status = "failed"
+        except Exception as exc:  # the server stays up and says what happened
+            batch.message = f"internal error: {type(exc).__name__}: {exc}"
+            batch.status = "failed"
+        finally:
+            shutil.rmtree(directory / "upload", ignore_errors=True)  # uploads never outlive their check
+            if result is not None and result.cleanup:
+                result.cleanup()
+
+    def _run(self, batch: Batch, directory: Path, upload: Upload) -> RunResult:
+        serve = self.serve
+        fields = upload.fields
+        if serve.settings is not None:  # fixed by the server's settings file
+            settings, select, ignore = serve.settings, [], []
+        else:
+            profile = fields.get("profile") or "default"
+            if profile not in PROFILES:
+                raise JxError("profile", f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
+            settings, select, ignore = Settings(profile=profile), _ids(fields.get("select")), _ids(fields.get("ignore"))
+        rule_dirs = list(serve.rule_dirs)
+        if upload.rule_files:
+            rule_dirs.append(str(upload.rule_files[0].parent))
+        real = {str(path): name for (_, path), name in zip(upload.files, batch.names, strict=True)}
+        paths = list(real)
+
+        def tick(_: object) -> None:
+            batch.done += 1
+
+        result = run(Options(paths=paths, settings=settings, rule_dirs=rule_dirs, select=select, ignore=ignore,
+                             lang=batch.lang, jobs=serve.jobs, timeout=serve.timeout, keep_models=True,
+                             form_dirs=serve.form_dirs, on_file=tick))
+        if not isinstance(result.reports, list):
+            raise JxError("upload", "too many filings for one page; use jxcheck check on the command line")
+        _relabel(result, real)
+        batch.result = result
+        out = directory / "out"
+        out.mkdir(mode=0o700)
+        back = {name: path for path, name in real.items()}
+        for source, reports in reports_by_source(result).items():
+            try:
+                copy = annotate_file(source, reports, out, batch.lang, path=back.get(source))
+            except (JxError, OSError) as exc:
+                batch.errors.append(FileError(source=source, message=getattr(exc, "message", str(exc))))
+                continue
+            batch.downloads[copy.output.name] = (copy.output, MEDIA[copy.output.suffix])
+            batch.copies.append((source, copy.output.name))
+        for fmt, name, media in DOWNLOADS:
+            target = out / name
+            emit(FORMATS[fmt].render(result), str(target))
+            batch.downloads[name] = (target, media)
+        batch.errors[:0] = result.errors
+        return result
+
+
+def _ids(value: str | None) -> list[str]:
+    return [x.strip() for x in (value or "").replace("，", ",").split(",") if x.strip()]
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Names as uploaded; a repeated name gets (2), (3) … before its extension."""
+    seen: set[str] = set()
+    copies: set[str] = set()  # a.txt and a.yaml would both be annotated as a_检查批注.html
+    out = []
+    for name in names:
+        candidate, n = name, 2
+        while candidate in seen or output_path(candidate, Path()).name in copies:
+            stem, dot, ext = name.rpartition(".")
+            candidate = f"{stem} ({n}).{ext}" if dot else f"{name} ({n})"
+            n += 1
+        seen.add(candidate)
+        copies.add(output_path(candidate, Path()).name)
+        out.append(candidate)
+    return out
+
+
+def _relabel(result: RunResult, names: dict[str, str]) -> None:
+    """The uploaded file's own name wherever the temporary path stood (sources, findings, errors)."""
+    def name(source: str | None) -> str | None:
+        return names.get(source, source) if source is not None else None
+
+    assert isinstance(result.reports, list)
+    for r in result.reports:
+        r.source = name(r.source) or ""
+        for f in r.findings:
+            f.source = name(f.source) or ""
+            for o in f.evidence.others:
+                o.source = name(o.source)
+    for e in result.errors:
+        e.source = name(e.source) or ""
+
