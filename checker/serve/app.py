@@ -69,6 +69,7 @@ def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None =
     limits = limits or UploadLimits()
     own_root = root is None
     workdir = Path(tempfile.mkdtemp(prefix="jxcheck-serve-")) if root is None else root
+    workdir.mkdir(mode=0o700, parents=True, exist_ok=True)
     workdir.chmod(0o700)
     batches = Batches(workdir, serve)
 

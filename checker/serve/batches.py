@@ -122,7 +122,11 @@ class Batches:
                 result = self._run(batch, directory, upload)
             batch.status = "done"
         except JxError as exc:  # a bad rule pack or setting: the same message the command line gives
-            batch.message = f"{exc.source}: {localise(exc.message, batch.lang)}" if batch.lang == "zh" else exc.describe()
+            place = f" ({exc.where})" if exc.where else ""
+            text = f"{exc.source}{place}: {localise(exc.message, batch.lang)}"
+            for name, path in upload.rule_files:  # the rule pack by the name it was sent with
+                text = text.replace(str(path), name)
+            batch.message = text
             batch.status = "failed"
         except Exception as exc:  # the server stays up and says what happened
             batch.message = f"internal error: {type(exc).__name__}: {exc}"
@@ -144,7 +148,7 @@ class Batches:
             settings, select, ignore = Settings(profile=profile), _ids(fields.get("select")), _ids(fields.get("ignore"))
         rule_dirs = list(serve.rule_dirs)
         if upload.rule_files:
-            rule_dirs.append(str(upload.rule_files[0].parent))
+            rule_dirs.append(str(upload.rule_files[0][1].parent))
         real = {str(path): name for (_, path), name in zip(upload.files, batch.names, strict=True)}
         paths = list(real)
 

@@ -39,9 +39,10 @@ class UploadLimits:
 class Upload:
     files: list[tuple[str, Path]] = field(default_factory=list)  # (name as sent, where it is)
     fields: dict[str, str] = field(default_factory=dict)
-    rule_files: list[Path] = field(default_factory=list)
+    rule_files: list[tuple[str, Path]] = field(default_factory=list)  # (name as sent, where it is)
 
 
+_RAW_FILENAME = re.compile(rb'filename="((?:[^"\\]|\\.)*)"')
 _BAD_NAME = re.compile(r"[/\\\x00-\x1f]|^\.|^$|^[A-Za-z]:")
 
 
@@ -59,7 +60,7 @@ async def read_upload(content_type: str, stream: AsyncIterator[bytes], into: Pat
     if ctype != b"multipart/form-data" or b"boundary" not in params:
         raise UploadRejected(415, "send the files as multipart/form-data")
     state = _State(into, limits)
-    parser = MultipartParser(params[b"boundary"], state.callbacks(), max_size=limits.total_bytes + 1)
+    parser = MultipartParser(params[b"boundary"], state.callbacks())  # sizes are checked by _State
     received = 0
     try:
         async for chunk in stream:
@@ -138,7 +139,10 @@ class _State:
             self.buffer = None
             self.part_limit = 0
             return
+        raw = _RAW_FILENAME.search(self.headers.get("content-disposition", b""))
         try:
+            if raw is not None:  # the name as sent: the parser would quietly cut C:\\x\\a.docx down to a.docx
+                safe_name(raw.group(1).decode("utf-8", "replace").replace("\\\\", "\\"))
             fname = safe_name(filename.decode("utf-8", "replace"))
         except UploadRejected as exc:
             self.rejected = exc
@@ -146,7 +150,7 @@ class _State:
         if name == "rules":
             self.part_limit = self.limits.rules_bytes
             target = self.into / "rules" / f"{len(self.upload.rule_files) + 1}.yaml"
-            self.upload.rule_files.append(target)
+            self.upload.rule_files.append((fname, target))
         else:
             if len(self.upload.files) >= self.limits.files:
                 self.rejected = UploadRejected(413, f"more than {self.limits.files} files in one upload")

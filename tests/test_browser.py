@@ -1,0 +1,163 @@
+"""The self-check page in a real browser: `jxcheck serve` on a free port, Playwright driving the system
+Chromium (Playwright's own browser download is not reachable here). Without Chromium the test is skipped
+with a message; with JXCHECK_REQUIRE_BROWSER=1 (set by .ci/run when it installed Chromium) it must run."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import docx
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import FIXTURES, ROOT
+
+SEED_DOCX = FIXTURES / "seed_yongzhou_2021.docx"
+SEED_XLSX = FIXTURES / "seed_yongzhou_2021.xlsx"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+REQUIRED = os.environ.get("JXCHECK_REQUIRE_BROWSER") == "1"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+if CHROMIUM is None and not REQUIRED:
+    pytest.skip("NO CHROMIUM ON THIS MACHINE: the self-check page's browser test did not run "
+                "(install Debian's chromium, as .ci/run does)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "checker.cli", "serve", "--port", str(port), "--jobs", "1"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=1).read()
+            break
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise AssertionError("jxcheck serve did not start: "
+                                     + proc.stdout.read().decode(errors="replace")) from None
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert CHROMIUM, "JXCHECK_REQUIRE_BROWSER=1 but no Chromium installed"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def _drop(page, path: Path) -> None:
+    """Drop a file on the drop zone as a user would drag it from the desktop."""
+    data = base64.b64encode(path.read_bytes()).decode()
+    transfer = page.evaluate_handle(
+        """([name, b64]) => { const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+             const dt = new DataTransfer(); dt.items.add(new File([bytes], name)); return dt; }""", [path.name, data])
+    page.dispatch_event("#drop", "drop", {"dataTransfer": transfer})
+
+
+def test_drop_the_seed_docx_filter_and_download(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server + "/")
+    _drop(page, SEED_DOCX)
+    assert "seed_yongzhou_2021.docx" in page.inner_text("#chosen")
+    page.click("#submit")
+    page.wait_for_url("**/batches/*", timeout=90_000)
+    page.wait_for_selector("section.filing", timeout=90_000)
+    assert page.locator("section.filing[data-project]").count() == 3
+    flagged = page.locator("td.flag").count()
+    assert flagged > 20 and page.locator("td.flag.sev-error").count() > 0
+    if os.environ.get("JXCHECK_SCREENSHOT"):
+        page.screenshot(path=os.environ["JXCHECK_SCREENSHOT"])
+    errors_total = int(page.inner_text("#total-error"))
+    assert errors_total > 0
+
+    # severity filter: errors hidden, their counts at zero, cells flagged only by errors no longer flagged
+    page.uncheck('input[data-sev="error"]')
+    assert page.inner_text("#total-error") == "0"
+    assert page.locator('li.finding[data-severity="error"]:visible').count() == 0
+    assert page.locator("td.flag.sev-error").count() == 0
+    assert 0 < page.locator("td.flag").count() < flagged
+    page.check('input[data-sev="error"]')
+    assert page.locator("td.flag").count() == flagged
+
+    # rule filter and search box
+    page.select_option("#flt-rule", "BUD001")
+    visible = page.locator("li.finding:visible")
+    assert visible.count() >= 1 and all(r == "BUD001" for r in visible.evaluate_all("els => els.map(e => e.dataset.rule)"))
+    page.select_option("#flt-rule", "")
+    page.fill("#flt-q", "执行率")
+    texts = page.locator("li.finding:visible").all_inner_texts()
+    assert texts and all("执行率" in t for t in texts)
+    page.fill("#flt-q", "")
+
+    # from a finding to its cell and back
+    link = page.locator("li.finding a.cellref").first
+    target = link.get_attribute("href")
+    link.click()
+    assert page.evaluate("location.hash") == target
+    back = page.locator(f"{target} a.ref").first
+    assert back.count() == 1
+
+    # the annotated copy: every comment is there
+    with page.expect_download() as info:
+        page.click('a[data-kind="annotated"]')
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    assert saved.name == "seed_yongzhou_2021_检查批注.docx"
+    assert len(list(docx.Document(str(saved)).comments)) > 40
+    assert not errors, errors
+
+
+def test_xlsx_annotated_copy_downloaded_from_the_page(server, browser, tmp_path):
+    page = browser.new_page(accept_downloads=True)
+    page.goto(server + "/")
+    page.set_input_files("#files", [str(SEED_XLSX)])
+    page.click("#submit")
+    page.wait_for_selector("section.filing", timeout=90_000)
+    assert page.locator("section.filing[data-project]").count() == 3
+    with page.expect_download() as info:
+        page.click('a[data-kind="annotated"]')
+    saved = tmp_path / "annotated.xlsx"
+    info.value.save_as(saved)
+    wb = load_workbook(saved)
+    comments = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment]
+    assert len(comments) > 30 and all(c.comment.author == "jxcheck" for c in comments)
+    assert wb["检查结果"].max_row == 1 + page.locator("li.finding").count()
+
+
+def test_a_bad_file_is_named_on_the_page(server, browser, tmp_path):
+    bad = tmp_path / "损坏.docx"
+    bad.write_bytes(b"PK\x03\x04 broken")
+    page = browser.new_page()
+    page.goto(server + "/?lang=en")
+    page.set_input_files("#files", [str(bad)])
+    page.click("#submit")
+    page.wait_for_selector("#unreadable", timeout=90_000)
+    assert "损坏.docx" in page.inner_text("#unreadable")

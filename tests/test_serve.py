@@ -1,0 +1,247 @@
+"""`jxcheck serve` through Starlette's test client: uploads, the result page, downloads, limits, the token,
+bad files and bad requests, a crashing check, escaping."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import docx
+import pytest
+from openpyxl import load_workbook
+from starlette.testclient import TestClient
+
+from checker.batch import FAULT_ENV
+from checker.config import load_settings
+from checker.serve.app import create_app
+from checker.serve.batches import ServeSettings
+from checker.serve.uploads import UploadLimits, safe_name
+from tests.conftest import FIXTURES, SEED
+
+SEED_DOCX = FIXTURES / "seed_yongzhou_2021.docx"
+SEED_XLSX = FIXTURES / "seed_yongzhou_2021.xlsx"
+
+
+@pytest.fixture
+def make_client(tmp_path):
+    clients = []
+
+    def make(limits: UploadLimits | None = None, token: str | None = None, **serve) -> TestClient:
+        app = create_app(ServeSettings(jobs=1, timeout=20, **serve), limits, token, root=tmp_path / "serve")
+        client = TestClient(app, base_url="http://127.0.0.1:8000")
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield make
+    for c in clients:
+        c.__exit__(None, None, None)
+
+
+def _files(*paths: Path) -> list[tuple[str, tuple[str, bytes, str]]]:
+    return [("files", (p.name, p.read_bytes(), "application/octet-stream")) for p in paths]
+
+
+def _upload(client: TestClient, files, data: dict | None = None, **headers) -> dict:
+    r = client.post("/api/batches", files=files, data=data or {}, headers={"accept": "application/json", **headers})
+    assert r.status_code == 202, r.text
+    return r.json()
+
+
+def _wait(client: TestClient, batch: dict, seconds: float = 90) -> dict:
+    end = time.time() + seconds
+    while time.time() < end:
+        status = client.get(f"/api/batches/{batch['id']}").json()
+        if status["status"] in ("done", "failed"):
+            return status
+        time.sleep(0.1)
+    raise AssertionError("the batch did not finish")
+
+
+def test_index_page_is_local_and_strict(make_client):
+    client = make_client()
+    r = client.get("/")
+    assert r.status_code == 200
+    html = r.text
+    assert 'enctype="multipart/form-data"' in html and 'name="files"' in html and "评分口径" in html
+    assert "http://" not in html and "https://" not in html  # no CDN
+    assert "<script>" not in html and "<style>" not in html  # scripts and styles only from this server
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["cache-control"] == "no-store"
+    assert client.get("/static/report.js").headers["content-type"].startswith("text/javascript")
+    assert client.get("/static/../pyproject.toml").status_code == 404
+    assert "English" in html and "Self-check" in client.get("/?lang=en").text
+
+
+def test_upload_check_and_download(make_client, tmp_path):
+    client = make_client()
+    batch = _upload(client, _files(SEED_DOCX, SEED))
+    assert batch["files"] == 2 and batch["url"] == f"/batches/{batch['id']}"
+    status = _wait(client, batch)
+    assert status == {**status, "status": "done", "done": 2}
+    # the uploads are gone once checked; the downloads stay
+    batch_dir = tmp_path / "serve" / batch["id"]
+    assert not (batch_dir / "upload").exists()
+    page = client.get(batch["url"]).text
+    assert page.count('<section class="filing"') == 6
+    assert 'class="flag sev-error"' in page and 'data-rule="BUD001"' in page
+    assert "seed_yongzhou_2021.docx" in page and str(tmp_path) not in page  # the names sent, never a temp path
+    links = {a.split('"')[0] for a in page.split('href="/batches/' + batch["id"] + "/files/")[1:]}
+    assert len(links) == 6  # two annotated copies, HTML, xlsx, JSON, SARIF
+    for link in links:
+        r = client.get(f"/batches/{batch['id']}/files/{link}")
+        assert r.status_code == 200 and r.headers["content-disposition"].startswith("attachment;")
+    r = client.get(f"/batches/{batch['id']}/files/seed_yongzhou_2021_%E6%A3%80%E6%9F%A5%E6%89%B9%E6%B3%A8.docx")
+    assert len(list(docx.Document(io.BytesIO(r.content)).comments)) > 40
+    html_report = client.get(f"/batches/{batch['id']}/files/%E6%A3%80%E6%9F%A5%E6%8A%A5%E5%91%8A.html")
+    assert html_report.headers["content-security-policy"].startswith("sandbox")
+    assert client.get(f"/batches/{batch['id']}/files/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    assert "Performance self-evaluation check" in client.get(batch["url"] + "?lang=en").text
+
+
+def test_plain_form_post_redirects_to_the_batch(make_client):
+    client = make_client()
+    r = client.post("/api/batches", files=_files(SEED), headers={"accept": "text/html"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/batches/")
+    page = client.get(r.headers["location"]).text
+    assert "正在检查" in page or '<section class="filing"' in page
+
+
+def test_settings_from_the_page(make_client):
+    client = make_client()
+    batch = _upload(client, _files(SEED), {"select": "BUD", "profile": "default"})
+    _wait(client, batch)
+    page = client.get(batch["url"]).text
+    rules = {chunk.split('"')[0] for chunk in page.split('data-rule="')[1:]}
+    assert rules and all(r.startswith("BUD") for r in rules)
+    bad = _upload(client, _files(SEED), {"profile": "nonsense"})
+    assert _wait(client, bad)["status"] == "failed"
+    r = client.get(bad["url"])
+    assert r.status_code == 422 and "nonsense" in r.text
+
+
+def test_settings_fixed_by_the_server(make_client, tmp_path):
+    cfg = tmp_path / "jxcheck.toml"
+    cfg.write_text('select = ["ARI"]\n', encoding="utf-8")
+    client = make_client(settings=load_settings(cfg))
+    assert "检查设置由服务器的设置文件确定" in client.get("/").text
+    batch = _upload(client, _files(SEED), {"select": "BUD"})
+    _wait(client, batch)
+    rules = {chunk.split('"')[0] for chunk in client.get(batch["url"]).text.split('data-rule="')[1:]}
+    assert rules and all(r.startswith("ARI") for r in rules)
+
+
+def test_bad_rule_pack_is_refused_with_the_cli_message(make_client):
+    client = make_client()
+    files = [*_files(SEED), ("rules", ("mine.yaml", b"rules: [ {id: X1, broken", "application/x-yaml"))]
+    batch = _upload(client, files)
+    assert _wait(client, batch)["status"] == "failed"
+    r = client.get(batch["url"])
+    assert r.status_code == 422 and "mine.yaml" in r.text
+
+
+def test_bad_file_is_named_and_the_others_checked(make_client):
+    client = make_client()
+    files = [("files", ("broken.docx", b"PK\x03\x04 not a zip", "application/octet-stream")),
+             ("files", ("notes.pdf", b"%PDF-1.4 ...", "application/pdf")), *_files(SEED)]
+    batch = _upload(client, files)
+    _wait(client, batch)
+    page = client.get(batch["url"]).text
+    assert page.count('<section class="filing"') == 4  # the seed's three, and the list of unreadable files
+    assert "<code>broken.docx</code>" in page and "无法读取的.docx文件" in page
+    assert "<code>notes.pdf</code>" in page and "不支持 PDF" in page
+
+
+def test_a_crashing_check_names_the_file_and_the_server_goes_on(make_client, monkeypatch):
+    monkeypatch.setenv(FAULT_ENV, "crash:boom")
+    client = make_client()
+    files = [("files", ("boom.txt", SEED.read_bytes(), "text/plain")), *_files(SEED)]
+    batch = _upload(client, files)
+    _wait(client, batch)
+    page = client.get(batch["url"]).text
+    assert "<code>boom.txt</code>" in page and page.count('<section class="filing"') == 4
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("limits, files, status, words", [
+    (UploadLimits(files=2), 3, 413, "more than 2 files"),
+    (UploadLimits(file_bytes=1000), 1, 413, "seed_yongzhou_2021.txt: larger than the limit"),
+    (UploadLimits(total_bytes=40_000), 3, 413, "larger than"),
+])
+def test_limits(make_client, tmp_path, limits, files, status, words):
+    client = make_client(limits)
+    r = client.post("/api/batches", files=_files(*[SEED] * files), headers={"accept": "application/json"})
+    assert r.status_code == status and words in r.json()["error"]
+    assert list((tmp_path / "serve").iterdir()) == []  # nothing kept of a refused upload
+
+
+def test_bad_requests(make_client, tmp_path):
+    client = make_client()
+    r = client.post("/api/batches", content=b"files=x", headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 415
+    r = client.post("/api/batches", files=[("files", ("../../x.docx", b"data", "application/octet-stream"))])
+    assert r.status_code == 400 and "not a plain file name" in r.json()["error"]
+    r = client.post("/api/batches", files=[("files", ("C:\\\\Users\\\\x.docx", b"data", "application/octet-stream"))])
+    assert r.status_code == 400
+    r = client.post("/api/batches", data={"profile": "default"}, files=[("other", ("", b"", "text/plain"))])
+    assert r.status_code == 400 and "no file" in r.json()["error"]
+    r = client.post("/api/batches", content=b"--xx\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n\r\nabc",
+                    headers={"content-type": "multipart/form-data; boundary=xx"})
+    assert r.status_code == 400
+    assert not list(tmp_path.rglob("x.docx")) and list((tmp_path / "serve").iterdir()) == []
+    r = client.post("/api/batches", files=_files(SEED), headers={"origin": "http://evil.example"})
+    assert r.status_code == 403
+    assert client.get("/batches/nope").status_code == 404
+    assert client.get("/api/batches/nope").status_code == 404
+
+
+def test_safe_name():
+    assert safe_name("自评表.xlsx") == "自评表.xlsx"
+    for bad in ("../x.docx", "a/b.docx", "a\\b.docx", ".hidden", "", "C:x.docx", "x\x00.docx"):
+        with pytest.raises(Exception, match="not a plain file name"):
+            safe_name(bad)
+
+
+def test_token_required_on_every_request(make_client):
+    client = make_client(token="s3cret-token")
+    assert client.get("/").status_code == 401
+    assert client.get("/static/report.css").status_code == 401
+    assert client.post("/api/batches", files=_files(SEED)).status_code == 401
+    assert client.get("/", headers={"authorization": "Bearer wrong"}).status_code == 401
+    r = client.get("/?token=s3cret-token")
+    assert r.status_code == 200 and "HttpOnly" in r.headers["set-cookie"]
+    assert client.get("/", headers={"authorization": "Bearer s3cret-token"}).status_code == 200
+    # the browser now carries the cookie: uploads and downloads work without the token in the address
+    batch = _upload(client, _files(SEED))
+    _wait(client, batch)
+    assert client.get(batch["url"]).status_code == 200
+
+
+def test_everything_from_a_filing_is_escaped(make_client, tmp_path):
+    from checker.cli import main
+
+    out = tmp_path / "seed.yaml"
+    main(["parse", str(SEED), "--format", "yaml", "-j", "0"])  # warms nothing; the real call is below
+    import contextlib
+
+    with out.open("w", encoding="utf-8") as fh, contextlib.redirect_stdout(fh):
+        main(["parse", str(SEED), "--format", "yaml", "-j", "0"])
+    text = out.read_text(encoding="utf-8").replace("安全生产专项", "<script>alert(1)</script>专项", 1)
+    out.write_text(text, encoding="utf-8")
+    client = make_client()
+    batch = _upload(client, _files(out))
+    _wait(client, batch)
+    page = client.get(batch["url"]).text
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;专项" in page
+
+
+def test_xlsx_annotated_copy_from_the_page(make_client):
+    client = make_client()
+    batch = _upload(client, _files(SEED_XLSX))
+    _wait(client, batch)
+    r = client.get(f"/batches/{batch['id']}/files/seed_yongzhou_2021_%E6%A3%80%E6%9F%A5%E6%89%B9%E6%B3%A8.xlsx")
+    wb = load_workbook(io.BytesIO(r.content))
+    assert "检查结果" in wb.sheetnames
+    assert sum(1 for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment) > 30
