@@ -29,9 +29,11 @@ from checker.facts.cross.index import CrossIndex
 from checker.findings import FileError, Finding
 from checker.model import Filing
 from checker.output import write_atomic
+from checker.packed import Item, PackedReport, ReportList, items, pack, unpacked
 from checker.pool import WorkerFailure, run_ordered, tune_gc
 from checker.readers import file_bytes, read_bytes
 from checker.readers.layout.vocabulary import Vocabulary, default_vocabulary
+from checker.render.json_out import report_json
 from checker.results import Report, Reports
 from checker.rulebook import Rule
 
@@ -43,9 +45,9 @@ FAULT_ENV = "JXCHECK_FAULT_INJECT"
 @dataclass
 class FileResult:
     path: str
-    # each report pickled in the worker: the main process stores the bytes as they are, unpickling them
-    # only when it merges the cross-filing findings
-    reports: list[bytes] = field(default_factory=list)
+    # each report packed as plain data in the worker (checker/packed.py): the main process stores and
+    # writes them as they are, unpacking one only when its findings change
+    reports: list[PackedReport] = field(default_factory=list)
     features: list[CrossFeatures] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     findings: int = 0
@@ -63,6 +65,7 @@ class BatchSpec:
     keep_models: bool = False  # renderers that show the tables (HTML) need the models
     cache_dir: str | None = None
     vocab: Vocabulary | None = None
+    json_lang: str | None = None  # the run writes JSON in this language: workers render each report's part
 
     @functools.cached_property
     def digest(self) -> str:
@@ -159,8 +162,13 @@ def evaluate_filings(filings: list[Filing], state: WorkerState, result: FileResu
             reports.append(report)
             result.findings += len(report.findings)
             result.features.append(features)
-    result.reports = [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in reports]
+    result.reports = [_pack(r, state.spec) for r in reports]
     return reports
+
+
+def _pack(report: Report, spec: BatchSpec) -> PackedReport:
+    lang = spec.json_lang
+    return pack(report, report_json(report, lang) if lang else None, lang)
 
 
 def _failure(source: str, project: str, exc: Exception, stage: str = "") -> FileError:
@@ -176,7 +184,7 @@ def _from_cache(cache_file: Path, state: WorkerState, path: str) -> FileResult |
         return None
     if doc is None or doc["path"] != path:
         return None
-    return FileResult(path, reports=[pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in doc["reports"]],
+    return FileResult(path, reports=[_pack(r, state.spec) for r in doc["reports"]],
                       features=doc["features"], errors=doc["errors"], findings=doc["findings"], cached=True)
 
 
@@ -220,17 +228,20 @@ class BatchOutcome:
     cross_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)  # what the user should know about the run (the cache)
 
-    def merged(self) -> Iterator[Report]:
+    def merged(self) -> Iterator[Item]:
         """Each report with its cross-filing findings, in document order. Both streams are in key order, so
-        an archive's reports are merged one at a time."""
+        an archive's reports are merged one at a time; only a report that gains findings is unpacked."""
         cross = self._cross()
         pending = next(cross, None)
-        for key, report in enumerate(self.reports):
+        for key, item in enumerate(items(self.reports)):
             if pending is not None and pending[0] == key:  # a report's own findings come sorted
+                report = unpacked(item)
                 report.findings.extend(pending[1])
                 report.findings.sort(key=Finding.sort_key)
                 pending = next(cross, None)
-            yield report
+                yield report
+            else:
+                yield item
 
     def _cross(self) -> Iterator[tuple[int, list[Finding]]]:
         """The cross-filing findings by evaluation key; the stage's own time goes to cross_seconds. An
@@ -278,10 +289,7 @@ def consume(results: Iterable[FileResult], spec: BatchSpec, sink: Any,
                 notes.append(f"cache not written ({result.cache_error}); files are still checked")
             for packed, features in zip(result.reports, result.features, strict=True):
                 features.meta.key = key
-                if hasattr(sink, "append_packed"):
-                    sink.append_packed(packed)
-                else:
-                    sink.append(pickle.loads(packed))
+                sink.append(packed)
                 index.add(features)
                 key += 1
             if progress:
@@ -302,9 +310,9 @@ def check_filings(filings: list[Filing], spec: BatchSpec) -> tuple[list[Report],
     """Filings already read, checked in this process along the same path as a batch with no workers."""
     result = FileResult("")
     evaluate_filings(filings, init_worker(spec), result)
-    outcome = consume([result], spec, [])
+    outcome = consume([result], spec, ReportList())
     try:
-        reports = list(outcome.merged())
+        reports = [unpacked(x) for x in outcome.merged()]
     finally:
         outcome.close()
     return reports, outcome.errors

@@ -109,7 +109,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             cache_dir=None if args.no_cache else (args.cache_dir or default_cache_dir()),
             keep_models=fmt.needs_model, progress=not args.quiet and sys.stderr.isatty(),
             executor=args.executor, scheduler=args.scheduler, form_dirs=args.forms or [],
-            skip=[p for p in (args.output, args.write_baseline, args.baseline, args.waivers) if p]))
+            skip=[p for p in (args.output, args.write_baseline, args.baseline, args.waivers) if p],
+            json_lang=(args.lang or settings.lang or "zh") if args.format == "json" else None))
     except JxError as exc:
         _error(exc)
         return EXIT_INPUT

@@ -21,6 +21,7 @@ from checker import __version__
 from checker.errors import JxError
 from checker.findings import SEVERITY_ORDER
 from checker.output import emit
+from checker.packed import items, tally
 from checker.results import BaselineEntry, BaselineResult, Report, Waiver, WaiverResult
 from checker.safefile import read_text
 
@@ -149,4 +150,4 @@ def fails(reports: Iterable[Report], fail_on: str) -> bool:
     if fail_on == "never":
         return False
     level = SEVERITY_ORDER[fail_on]
-    return any(SEVERITY_ORDER[f.severity] <= level for r in reports for f in r.findings)
+    return any(SEVERITY_ORDER[sev] <= level for item in items(reports) for sev, _, _, _ in tally(item))

@@ -24,6 +24,7 @@ from checker.gate import (
     read_waivers,
     write_baseline,
 )
+from checker.packed import ReportList, unpacked
 from checker.progress import Progress
 from checker.results import Report, RunResult
 from checker.store import ReportStore
@@ -52,6 +53,7 @@ class Options:
     form_dirs: list[str] = field(default_factory=list)
     skip: list[str] = field(default_factory=list)  # this run's own outputs, baseline and waivers: never read as filings
     on_file: Callable[[FileResult], None] | None = None  # told of each file checked (the page's progress)
+    json_lang: str | None = None  # the run is written as JSON in this language: workers render it
 
 
 def expand_paths(paths: list[str], exclude: list[str] | None = None, skip: list[str] | None = None) -> list[str]:
@@ -135,9 +137,9 @@ def run(opts: Options) -> RunResult:
             opts.cache_dir = None
     work = tempfile.TemporaryDirectory(prefix="jxcheck-")
     large = len(paths) > SPILL_AFTER
-    sink: list[Report] | ReportStore = ReportStore(work.name) if large else []
+    sink: ReportList | ReportStore = ReportStore(work.name) if large else ReportList()
     progress = Progress(len(paths)) if opts.progress else None
-    spec = BatchSpec(rules, profile, opts.keep_models, opts.cache_dir, vocab)
+    spec = BatchSpec(rules, profile, opts.keep_models, opts.cache_dir, vocab, opts.json_lang)
     if opts.executor == "dask":
         from checker.dask_executor import dask_results
 
@@ -150,11 +152,16 @@ def run(opts: Options) -> RunResult:
     finally:
         if progress:
             progress.close()
-    final: list[Report] | ReportStore = ReportStore(work.name) if large else []
+    final: ReportList | ReportStore = ReportStore(work.name) if large else ReportList()
     gate = _Gate(opts, settings)
     by_id = {r.id: r for r in rules}
+    untouched = not settings.per_path and gate.idle  # reports pass through as their workers packed them
     try:
-        for report in outcome.merged():
+        for item in outcome.merged():
+            if untouched:
+                final.append(item)
+                continue
+            report = unpacked(item)
             report.findings = [f for f in (per_path(f, report.source, settings, by_id) for f in report.findings)
                                if f is not None]
             gate.apply(report)
@@ -195,6 +202,10 @@ class _Gate:
         self.write_to = Path(opts.write_baseline) if opts.write_baseline else None
         self.entries: list[BaselineEntry] = []
         self.baseline = BaselineGate(read_baseline(Path(baseline))) if baseline and not self.write_to else None
+
+    @property
+    def idle(self) -> bool:
+        return self.waivers is None and self.write_to is None and self.baseline is None
 
     def apply(self, report: Report) -> None:
         if self.waivers:

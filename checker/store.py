@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from checker.packed import Item, unpacked
 from checker.results import Report
 
 
@@ -21,19 +22,18 @@ class ReportStore:
         self._out = open(self.path, "wb")  # noqa: SIM115 - kept open for appends
         self._n = 0
 
-    def append(self, report: Report) -> None:
-        pickle.dump(report, self._out, protocol=pickle.HIGHEST_PROTOCOL)
-        self._n += 1
-
-    def append_packed(self, packed: bytes) -> None:
-        """A report already pickled (by a worker)."""
-        self._out.write(packed)
+    def append(self, item: Item) -> None:
+        """A report, packed (as it came from its worker) or not."""
+        pickle.dump(item, self._out, protocol=pickle.HIGHEST_PROTOCOL)
         self._n += 1
 
     def __len__(self) -> int:
         return self._n
 
     def __iter__(self) -> Iterator[Report]:
+        return (unpacked(x) for x in self.items())
+
+    def items(self) -> Iterator[Item]:
         self._out.flush()
         with open(self.path, "rb") as fh:
             while True:

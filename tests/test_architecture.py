@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("engine", ("checker.engine",)),
     ("rules", ("checker.rulebook",)),
     ("check", ("checker.results", "checker.check")),
-    ("results", ("checker.gate", "checker.store", "checker.cache")),
+    ("results", ("checker.packed", "checker.gate", "checker.store", "checker.cache")),
     ("renderers", ("checker.render", "checker.annotate")),
     ("orchestration", ("checker.batch", "checker.dask_executor", "checker.config", "checker.run", "checker.parsing",
                        "checker.annotating")),

@@ -186,3 +186,15 @@ def test_output_file_written(tmp_path, capsys):
 def test_console_to_file(tmp_path, capsys):
     out = _render(capsys, "console", tmp_path=tmp_path).read_text(encoding="utf-8")
     assert "安全生产专项" in out and "BUD001" in out and "汇总" in out
+
+
+def test_html_for_every_form_in_the_repo(tmp_path):
+    """The HTML report renders every filing the repo holds (other provinces' layouts, edge cases): filings
+    without a total, without a table, with only a report."""
+    dirs = [str(ROOT / "fixtures" / d) for d in ("real", "variants", "edge")]
+    main(["check", *dirs, "--format", "json", "-o", str(tmp_path / "r.json"), "--no-cache", "-j", "0", "-q"])
+    main(["check", *dirs, "--format", "html", "-o", str(tmp_path / "r.html"), "--no-cache", "-j", "0", "-q"])
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert html.count('<li class="finding"') == sum(len(r["findings"]) for r in doc["reports"]) > 50
+    assert html.count('<section class="filing" id="f') == len(doc["reports"])

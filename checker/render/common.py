@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.findings import SEVERITY_ZH, Evidence
+from checker.packed import items, tally
 from checker.results import RunResult
 
 # words more than one format uses; each renderer adds its own to these
@@ -73,13 +74,13 @@ def summary(result: RunResult) -> dict[str, Any]:
     rule: Counter = Counter()
     department: Counter = Counter()
     total = 0
-    for r in result.reports:
-        for f in r.findings:
+    for item in items(result.reports):
+        for sev, cat, rule_id, dept in tally(item):  # packed reports are counted without being opened
             total += 1
-            severity[f.severity] += 1
-            category[f.category] += 1
-            rule[f.rule] += 1
-            department[f.department or "?"] += 1
+            severity[sev] += 1
+            category[cat] += 1
+            rule[rule_id] += 1
+            department[dept or "?"] += 1
     return {
         "files": result.files,
         "reports": len(result.reports),

@@ -146,8 +146,9 @@ def filing_view(r: Report, i: int, lang: str) -> FilingView:
     sev = Counter({s: 0 for s in SEVERITY_ORDER})
     sev.update(f.severity for f in r.findings)
     cat = Counter(f.category for f in r.findings)
-    scores: dict[str, Any] = {k: fmt(v) for k, v in r.scores.items()}
     s = r.scores
+    scores: dict[str, Any] = {k: fmt(s[k]) if k in s else "—" for k in ("reported", "rows", "recomputed")}
+    scores["shown"] = bool(s)
     scores["differs"] = "reported" in s and "recomputed" in s and abs(s["reported"] - s["recomputed"]) > 0.005
     view = FilingView(i, r.project or "?", r.source, r.year, r.department, dict(sev),
                       [(c, CATEGORY_ZH[c] if lang == "zh" else c, n) for c, n in sorted(cat.items())], scores, findings)

@@ -9,8 +9,9 @@ import orjson
 
 from checker import __version__
 from checker.findings import Finding
+from checker.packed import PackedReport, items, unpacked
 from checker.render.common import summary
-from checker.results import RunResult
+from checker.results import Report, RunResult
 
 FORMAT_VERSION = "1"
 
@@ -50,13 +51,21 @@ def render_json(result: RunResult) -> Iterator[str]:
         return
     yield head
     first = True
-    for r in result.reports:
-        item = {"source": r.source, "project": r.project, "year": r.year, "department": r.department,
-                "warnings": r.warnings, "findings": [finding_dict(f, lang) for f in r.findings]}
-        text = _dumps(item).replace("\n", "\n    ")
+    for item in items(result.reports):
+        if isinstance(item, PackedReport) and item.json is not None and item.json_lang == lang:
+            text = item.json  # rendered by the worker that checked the file
+        else:
+            text = report_json(unpacked(item), lang)
         yield ("" if first else ",\n") + "    " + text
         first = False
     yield tail + "\n"
+
+
+def report_json(r: Report, lang: str) -> str:
+    """One report's item of the document, indented as it stands there."""
+    item = {"source": r.source, "project": r.project, "year": r.year, "department": r.department,
+            "warnings": r.warnings, "findings": [finding_dict(f, lang) for f in r.findings]}
+    return _dumps(item).replace("\n", "\n    ")
 
 
 _PLACEHOLDER = "__jxcheck_reports__"

@@ -158,8 +158,9 @@ class Batches:
         result = run(Options(paths=paths, settings=settings, rule_dirs=rule_dirs, select=select, ignore=ignore,
                              lang=batch.lang, jobs=serve.jobs, timeout=serve.timeout, keep_models=True,
                              form_dirs=serve.form_dirs, on_file=tick))
-        if not isinstance(result.reports, list):
+        if len(result.reports) > 5000:
             raise JxError("upload", "too many filings for one page; use jxcheck check on the command line")
+        result.reports = list(result.reports)  # objects: the page relabels and shows them
         _relabel(result, real)
         batch.result = result
         out = directory / "out"

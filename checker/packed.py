@@ -1,0 +1,117 @@
+"""Reports as they cross from a worker to the main process: plain data, not pydantic objects.
+
+A worker packs each report into tuples of strings and numbers (pickled once, cheap to load), with what
+the main process needs without opening it: the severity, category and rule of each finding (summary,
+exit code) and, when the run writes JSON, the report's JSON text rendered in the worker. The main process
+stores and writes these as they are; it unpacks a report into objects only where a finding must change
+(cross-filing findings, per-path settings, waivers, a baseline) or a renderer needs the objects.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from checker.findings import Bilingual, Evidence, Finding, FindingLocation, OtherPlace
+from checker.model import Location, assemble
+from checker.results import Report
+
+
+@dataclass(slots=True)
+class PackedReport:
+    data: bytes  # pickled plain tuples: see _plain
+    tally: tuple[tuple[str, str, str], ...]  # (severity, category, rule) of each finding, in order
+    department: str
+    json: str | None = None  # the report's item of the JSON document, when the worker rendered it
+    json_lang: str | None = None
+
+    def unpack(self) -> Report:
+        source, project, year, department, warnings, scores, findings, evaluation = pickle.loads(self.data)
+        return Report(source, project, year, department, [_finding(x) for x in findings], warnings, scores,
+                      evaluation)
+
+
+Item = Report | PackedReport
+
+
+def pack(report: Report, json: str | None = None, json_lang: str | None = None) -> PackedReport:
+    findings = [_plain(f) for f in report.findings]
+    data = (report.source, report.project, report.year, report.department, report.warnings, report.scores,
+            findings, report.evaluation)
+    return PackedReport(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL),
+                        tuple((f.severity, f.category, f.rule) for f in report.findings), report.department,
+                        json, json_lang)
+
+
+def unpacked(item: Item) -> Report:
+    return item.unpack() if isinstance(item, PackedReport) else item
+
+
+def tally(item: Item) -> Iterator[tuple[str, str, str, str]]:
+    """(severity, category, rule, department) of each finding, without unpacking a packed report."""
+    if isinstance(item, PackedReport):
+        for sev, cat, rule in item.tally:
+            yield sev, cat, rule, item.department
+    else:
+        for f in item.findings:
+            yield f.severity, f.category, f.rule, f.department
+
+
+class ReportList:
+    """A run's reports as collected, packed or not; iterating gives Report objects, `items()` them as
+    they are (for the renderers and counts that need no objects)."""
+
+    def __init__(self) -> None:
+        self._items: list[Item] = []
+
+    def append(self, item: Item) -> None:
+        self._items.append(item)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Report]:
+        return (unpacked(x) for x in self._items)
+
+    def items(self) -> Iterator[Item]:
+        return iter(self._items)
+
+
+def items(reports: Any) -> Iterator[Item]:
+    """The items of any collection of reports (a ReportList, a store, or a plain list of Reports)."""
+    own = getattr(reports, "items", None)
+    return own() if callable(own) else iter(reports)
+
+
+def _loc(loc: Location | None) -> dict | None:
+    return None if loc is None else dict(loc.__dict__)
+
+
+def _plain(f: Finding) -> tuple:
+    e, where = f.evidence, f.location
+    others = [(o.source, o.project, o.section, o.text, _loc(o.location), o.detail) for o in e.others]
+    return (f.rule, f.category, f.severity, f.title.zh, f.title.en, f.message.zh, f.message.en, f.source,
+            f.project, f.year, f.department, list(where.path), _loc(where.source), where.text, e.kind, e.reported,
+            e.computed, e.suggested, e.tolerance, list(e.items), others, f._order, f.fingerprint)
+
+
+def _location(d: dict | None) -> Location | None:
+    return None if d is None else assemble(Location, **d)
+
+
+def _finding(x: tuple) -> Finding:
+    (rule, category, severity, title_zh, title_en, msg_zh, msg_en, source, project, year, department, path,
+     loc, text, kind, reported, computed, suggested, tolerance, ev_items, others, order, fingerprint) = x
+    evidence = assemble(Evidence, kind=kind, reported=reported, computed=computed, suggested=suggested,
+                        tolerance=tolerance, items=ev_items,
+                        others=[assemble(OtherPlace, source=s, project=p, section=sec, text=t, location=_location(lo),
+                                         detail=d) for s, p, sec, t, lo, d in others])
+    f = assemble(Finding, rule=rule, category=category, severity=severity,
+                 title=assemble(Bilingual, zh=title_zh, en=title_en), message=assemble(Bilingual, zh=msg_zh, en=msg_en),
+                 source=source, project=project, year=year, department=department,
+                 location=assemble(FindingLocation, path=path, source=_location(loc), text=text), evidence=evidence)
+    f._order = order
+    f._fingerprint = fingerprint
+    return f
