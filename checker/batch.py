@@ -33,7 +33,7 @@ from checker.packed import Item, PackedReport, ReportList, items, pack, unpacked
 from checker.pool import WorkerFailure, run_ordered, tune_gc
 from checker.readers import file_bytes, read_bytes
 from checker.readers.layout.vocabulary import Vocabulary, default_vocabulary
-from checker.render.json_out import report_json
+from checker.render.json_out import finding_json, report_json_parts
 from checker.results import Report, Reports
 from checker.rulebook import Rule
 
@@ -168,7 +168,7 @@ def evaluate_filings(filings: list[Filing], state: WorkerState, result: FileResu
 
 def _pack(report: Report, spec: BatchSpec) -> PackedReport:
     lang = spec.json_lang
-    return pack(report, report_json(report, lang) if lang else None, lang)
+    return pack(report, report_json_parts(report, lang) if lang else None, lang)
 
 
 def _failure(source: str, project: str, exc: Exception, stage: str = "") -> FileError:
@@ -235,13 +235,13 @@ class BatchOutcome:
         pending = next(cross, None)
         for key, item in enumerate(items(self.reports)):
             if pending is not None and pending[0] == key:  # a report's own findings come sorted
-                report = unpacked(item)
-                report.findings.extend(pending[1])
-                report.findings.sort(key=Finding.sort_key)
+                if isinstance(item, PackedReport):
+                    item.add(pending[1], finding_json)
+                else:
+                    item.findings.extend(pending[1])
+                    item.findings.sort(key=Finding.sort_key)
                 pending = next(cross, None)
-                yield report
-            else:
-                yield item
+            yield item
 
     def _cross(self) -> Iterator[tuple[int, list[Finding]]]:
         """The cross-filing findings by evaluation key; the stage's own time goes to cross_seconds. An

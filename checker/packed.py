@@ -9,40 +9,67 @@ stores and writes these as they are; it unpacks a report into objects only where
 
 from __future__ import annotations
 
+import heapq
 import pickle
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from checker.findings import Bilingual, Evidence, Finding, FindingLocation, OtherPlace
 from checker.model import Location, assemble
 from checker.results import Report
 
+# a report's JSON item in three parts, so that findings can be spliced in: the text before its findings,
+# each finding's text, the text after them
+JsonParts = tuple[str, list[str], str]
+
 
 @dataclass(slots=True)
 class PackedReport:
     data: bytes  # pickled plain tuples: see _plain
-    tally: tuple[tuple[str, str, str], ...]  # (severity, category, rule) of each finding, in order
-    department: str
-    json: str | None = None  # the report's item of the JSON document, when the worker rendered it
+    tally: list[tuple[str, str, str, str]]  # (severity, category, rule, department) of each finding
+    keys: list[tuple]  # each finding's sort key (document order), for splicing findings in
+    json: JsonParts | None = None  # the report's JSON item, when the worker rendered it
     json_lang: str | None = None
+    extra: list[Finding] = field(default_factory=list)  # findings added in the main process (cross-filing)
 
     def unpack(self) -> Report:
         source, project, year, department, warnings, scores, findings, evaluation = pickle.loads(self.data)
-        return Report(source, project, year, department, [_finding(x) for x in findings], warnings, scores,
-                      evaluation)
+        found = [_finding(x) for x in findings]
+        if self.extra:
+            found = sorted(found + self.extra, key=Finding.sort_key)
+        return Report(source, project, year, department, found, warnings, scores, evaluation)
+
+    def add(self, findings: list[Finding], render: Callable[[Finding, str], str] | None) -> None:
+        """Findings of the cross-filing stage, in document order among the report's own, without unpacking:
+        their JSON is rendered here (`render`) and spliced into the worker's."""
+        self.extra.extend(findings)
+        self.tally.extend((f.severity, f.category, f.rule, f.department) for f in findings)
+        ordered = sorted(findings, key=Finding.sort_key)
+        new_keys = [f.sort_key() for f in ordered]
+        if self.json is not None and render is not None and self.json_lang is not None:
+            head, texts, tail = self.json
+            lang = self.json_lang
+            merged = list(heapq.merge(zip(self.keys, texts, strict=True),
+                                      ((k, render(f, lang)) for k, f in zip(new_keys, ordered, strict=True)),
+                                      key=lambda kt: kt[0]))
+            self.json = (head, [t for _, t in merged], tail)
+            self.keys = [k for k, _ in merged]
+        else:
+            self.json = None
+            self.keys = sorted(self.keys + new_keys)
 
 
 Item = Report | PackedReport
 
 
-def pack(report: Report, json: str | None = None, json_lang: str | None = None) -> PackedReport:
+def pack(report: Report, json: JsonParts | None = None, json_lang: str | None = None) -> PackedReport:
     findings = [_plain(f) for f in report.findings]
     data = (report.source, report.project, report.year, report.department, report.warnings, report.scores,
             findings, report.evaluation)
     return PackedReport(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL),
-                        tuple((f.severity, f.category, f.rule) for f in report.findings), report.department,
-                        json, json_lang)
+                        [(f.severity, f.category, f.rule, f.department) for f in report.findings],
+                        [f.sort_key() for f in report.findings], json, json_lang)
 
 
 def unpacked(item: Item) -> Report:
@@ -52,8 +79,7 @@ def unpacked(item: Item) -> Report:
 def tally(item: Item) -> Iterator[tuple[str, str, str, str]]:
     """(severity, category, rule, department) of each finding, without unpacking a packed report."""
     if isinstance(item, PackedReport):
-        for sev, cat, rule in item.tally:
-            yield sev, cat, rule, item.department
+        yield from item.tally
     else:
         for f in item.findings:
             yield f.severity, f.category, f.rule, f.department

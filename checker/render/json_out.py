@@ -53,7 +53,7 @@ def render_json(result: RunResult) -> Iterator[str]:
     first = True
     for item in items(result.reports):
         if isinstance(item, PackedReport) and item.json is not None and item.json_lang == lang:
-            text = item.json  # rendered by the worker that checked the file
+            text = join_parts(item.json)  # rendered by the worker that checked the file
         else:
             text = report_json(unpacked(item), lang)
         yield ("" if first else ",\n") + "    " + text
@@ -63,12 +63,32 @@ def render_json(result: RunResult) -> Iterator[str]:
 
 def report_json(r: Report, lang: str) -> str:
     """One report's item of the document, indented as it stands there."""
+    return join_parts(report_json_parts(r, lang))
+
+
+def report_json_parts(r: Report, lang: str) -> tuple[str, list[str], str]:
+    """The item in three parts — before the findings, each finding, after them — so that the main process
+    can splice in the cross-filing findings without rendering the rest again."""
     item = {"source": r.source, "project": r.project, "year": r.year, "department": r.department,
-            "warnings": r.warnings, "findings": [finding_dict(f, lang) for f in r.findings]}
-    return _dumps(item).replace("\n", "\n    ")
+            "warnings": r.warnings, "findings": [_PLACEHOLDER]}
+    head, tail = _dumps(item).replace("\n", "\n    ").split(f'"{_PLACEHOLDER}"', 1)
+    return head, [finding_json(f, lang) for f in r.findings], tail
+
+
+def finding_json(f: Finding, lang: str) -> str:
+    """A finding's text as it stands in the document's findings list."""
+    return _dumps(finding_dict(f, lang)).replace("\n", "\n" + _FINDING_INDENT)
+
+
+def join_parts(parts: tuple[str, list[str], str]) -> str:
+    head, texts, tail = parts
+    if not texts:  # an empty list is written [] on its line
+        return head.rstrip()[:-1] + "[]" + tail.lstrip()[1:]
+    return head + (",\n" + _FINDING_INDENT).join(texts) + tail
 
 
 _PLACEHOLDER = "__jxcheck_reports__"
+_FINDING_INDENT = " " * 8  # a finding's lines inside a report inside the document
 
 
 def _dumps(obj: Any) -> str:
