@@ -52,12 +52,11 @@ class Figure:
 
 
 def figures(text: str) -> list[Figure]:
-    return list(_figures(text))
+    return list(_figures_memo(text) if len(text) <= 120 else _figures(text))
 
 
-@lru_cache(maxsize=32768)
 def _figures(text: str) -> tuple[Figure, ...]:
-    """Cached: the same actual values ("100%", "1-12月") recur in every filing."""
+    """Memoised for short texts: the same actual values ("100%", "1-12月") recur in every filing."""
     s = unicodedata.normalize("NFKC", text)
     out: list[Figure] = []
     for m in _FIGURE_RE.finditer(s):
@@ -89,6 +88,9 @@ def _figures(text: str) -> tuple[Figure, ...]:
         out.append(Figure(value=value, unit=unit, context=context, clause=s[clause_start:clause_end], direction=direction,
                           op=op, approximate=approx))
     return tuple(out)
+
+
+_figures_memo = lru_cache(maxsize=16384)(_figures)
 
 
 def bigrams(text: str) -> set[str]:

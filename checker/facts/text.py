@@ -20,7 +20,7 @@ def none_answer(text: str) -> bool:
     return bool(_NONE_ANSWER_RE.match(squash(text)))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def squash(text: str) -> str:
     """Text as compared: NFKC, no blanks or punctuation."""
     return _PUNCT_RE.sub("", unicodedata.normalize("NFKC", text))

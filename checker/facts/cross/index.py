@@ -73,7 +73,7 @@ class CrossIndex:
     def _meta(self, key: int) -> EvalMeta:
         hit = self._meta_cache.get(key)
         if hit is None:
-            if len(self._meta_cache) > 50_000:  # bounded: an archive's metadata stays on disk
+            if len(self._meta_cache) > 10_000:  # bounded: an archive's metadata stays on disk
                 self._meta_cache.clear()
             row = self.db.execute("SELECT source, project, department, year FROM meta WHERE ekey=?", (key,)).fetchone()
             hit = self._meta_cache[key] = EvalMeta(key, *row)
@@ -157,7 +157,7 @@ class CrossIndex:
             path, loc, text = self.db.execute("SELECT path, loc, text FROM para WHERE ekey=? AND para=?",
                                               (key, para)).fetchone()
             hit = (json.loads(path), location(loc), text)
-            if len(self._para_cache) > 10_000:  # the paragraphs of the most pasted texts stay, memory stays flat
+            if len(self._para_cache) > 5_000:  # the paragraphs of the most pasted texts stay, memory stays flat
                 self._para_cache.clear()
             self._para_cache[(key, para)] = hit
         return hit

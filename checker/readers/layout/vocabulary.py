@@ -107,21 +107,41 @@ _OF_WHICH_RE = re.compile(r"^其中[:：]?")
 _ANNOTATION_RE = re.compile(r"[(][^()]{1,12}[)]$")
 
 
-@lru_cache(maxsize=65536)
+# Labels recur in every filing and are memoised; a long cell (a paragraph, an actual value) is not a label
+# and rarely recurs, so it is computed each time: the memos stay small whatever the archive.
+MEMO_TEXT = 64
+
+
 def norm(text: str) -> str:
     """A label as compared: NFKC, no blanks or line breaks, no leading 其中: or trailing colon."""
+    return _norm_memo(text) if len(text) <= MEMO_TEXT else _norm(text)
+
+
+def _norm(text: str) -> str:
     s = _SPACES_RE.sub("", unicodedata.normalize("NFKC", text))
     return _OF_WHICH_RE.sub("", s).rstrip(":：")
 
 
-@lru_cache(maxsize=65536)
+_norm_memo = lru_cache(maxsize=16384)(_norm)
+
+
 def _compact(text: str) -> str:
+    return _compact_memo(text) if len(text) <= MEMO_TEXT else _compact_text(text)
+
+
+def _compact_text(text: str) -> str:
     return _SPACES_RE.sub("", unicodedata.normalize("NFKC", text)).rstrip(":：")
 
 
-@lru_cache(maxsize=65536)
+_compact_memo = lru_cache(maxsize=16384)(_compact_text)
+
+
 def label_key(text: str) -> str:
     """A cell as a label: normalised, without trailing annotations — 年度指标值(A), 分值（权重）, 得分(20分*执行率)."""
+    return _label_key_memo(text) if len(text) <= MEMO_TEXT else _label_key(text)
+
+
+def _label_key(text: str) -> str:
     key = norm(text)
     for _ in range(2):  # 预算执行情况(万元)(20分)
         stripped = _ANNOTATION_RE.sub("", key).rstrip(":：")
@@ -129,6 +149,9 @@ def label_key(text: str) -> str:
             break
         key = stripped
     return key
+
+
+_label_key_memo = lru_cache(maxsize=16384)(_label_key)
 
 
 MEMO_SIZE = 20_000  # cell texts remembered per label list: a form repeats its labels in every filing
