@@ -52,7 +52,7 @@ class Figure:
 
 
 def figures(text: str) -> list[Figure]:
-    return list(_figures_memo(text) if len(text) <= 120 else _figures(text))
+    return list((_figures_memo if len(text) <= 120 else _figures_long)(text))
 
 
 def _figures(text: str) -> tuple[Figure, ...]:
@@ -91,6 +91,7 @@ def _figures(text: str) -> tuple[Figure, ...]:
 
 
 _figures_memo = lru_cache(maxsize=16384)(_figures)
+_figures_long = lru_cache(maxsize=512)(_figures)  # a paragraph recurs within its filing, rarely beyond
 
 
 def bigrams(text: str) -> set[str]:

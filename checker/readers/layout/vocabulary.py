@@ -107,14 +107,16 @@ _OF_WHICH_RE = re.compile(r"^其中[:：]?")
 _ANNOTATION_RE = re.compile(r"[(][^()]{1,12}[)]$")
 
 
-# Labels recur in every filing and are memoised; a long cell (a paragraph, an actual value) is not a label
-# and rarely recurs, so it is computed each time: the memos stay small whatever the archive.
+# Labels recur in every filing and are memoised in a large memo; a long cell (a paragraph, an actual value)
+# recurs only within its filing (asked about by several steps), so it goes to a small one: the memos stay
+# small whatever the archive.
 MEMO_TEXT = 64
+LONG_MEMO = 512
 
 
 def norm(text: str) -> str:
     """A label as compared: NFKC, no blanks or line breaks, no leading 其中: or trailing colon."""
-    return _norm_memo(text) if len(text) <= MEMO_TEXT else _norm(text)
+    return (_norm_memo if len(text) <= MEMO_TEXT else _norm_long)(text)
 
 
 def _norm(text: str) -> str:
@@ -123,10 +125,11 @@ def _norm(text: str) -> str:
 
 
 _norm_memo = lru_cache(maxsize=16384)(_norm)
+_norm_long = lru_cache(maxsize=LONG_MEMO)(_norm)
 
 
 def _compact(text: str) -> str:
-    return _compact_memo(text) if len(text) <= MEMO_TEXT else _compact_text(text)
+    return (_compact_memo if len(text) <= MEMO_TEXT else _compact_long)(text)
 
 
 def _compact_text(text: str) -> str:
@@ -134,11 +137,12 @@ def _compact_text(text: str) -> str:
 
 
 _compact_memo = lru_cache(maxsize=16384)(_compact_text)
+_compact_long = lru_cache(maxsize=LONG_MEMO)(_compact_text)
 
 
 def label_key(text: str) -> str:
     """A cell as a label: normalised, without trailing annotations — 年度指标值(A), 分值（权重）, 得分(20分*执行率)."""
-    return _label_key_memo(text) if len(text) <= MEMO_TEXT else _label_key(text)
+    return (_label_key_memo if len(text) <= MEMO_TEXT else _label_key_long)(text)
 
 
 def _label_key(text: str) -> str:
@@ -152,6 +156,7 @@ def _label_key(text: str) -> str:
 
 
 _label_key_memo = lru_cache(maxsize=16384)(_label_key)
+_label_key_long = lru_cache(maxsize=LONG_MEMO)(_label_key)
 
 
 MEMO_SIZE = 20_000  # cell texts remembered per label list: a form repeats its labels in every filing
