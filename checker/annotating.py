@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.annotate import Annotated, annotate_file, reports_by_source
+from checker.annotate import Annotated, annotate_file, output_path, reports_by_source
 from checker.errors import JxError
 from checker.findings import FileError
 from checker.results import RunResult
@@ -27,9 +27,14 @@ def annotate_paths(opts: Options, out_dir: Path, force: bool = False) -> Annotat
     result = run(opts)
     outcome = AnnotateOutcome(result)
     out_dir.mkdir(parents=True, exist_ok=True)
+    taken: set[Path] = set()
     for source, reports in reports_by_source(result).items():
+        n = 1
+        while (target := output_path(source, out_dir, n)) in taken:  # a/x.docx and b/x.docx in one run
+            n += 1
+        taken.add(target)
         try:
-            outcome.copies.append(annotate_file(source, reports, out_dir, result.lang, force))
+            outcome.copies.append(annotate_file(source, reports, out_dir, result.lang, force, target=target))
         except JxError as exc:
             outcome.errors.append(FileError(**exc.to_dict()))
         except OSError as exc:

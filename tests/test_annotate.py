@@ -211,3 +211,12 @@ def test_libreoffice_opens_the_copies_with_every_comment(tmp_path):
         with zipfile.ZipFile(converted) as zf:
             content = zf.read("content.xml").decode("utf-8")
         assert content.count("<office:annotation ") + content.count("<office:annotation>") == count > 0
+
+
+def test_files_of_one_name_in_two_folders_get_two_copies(tmp_path):
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+        shutil.copy(SEED_TXT, tmp_path / d / "x.txt")
+    out = tmp_path / "out"
+    assert main(["annotate", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "-j", "0"]) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["x_检查批注(2).html", "x_检查批注.html"]

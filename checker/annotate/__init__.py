@@ -21,18 +21,19 @@ from checker.results import Report, RunResult
 SUFFIX = "_检查批注"  # seed.docx → seed_检查批注.docx
 
 
-def output_path(source: str, out_dir: Path) -> Path:
+def output_path(source: str, out_dir: Path, n: int = 1) -> Path:
+    """seed.docx → DIR/seed_检查批注.docx; the n-th file of that name in one run → seed_检查批注(n).docx."""
     p = Path(source)
     suffix = p.suffix.lower() if p.suffix.lower() in (".xlsx", ".docx") else ".html"
-    return out_dir / f"{p.stem}{SUFFIX}{suffix}"
+    return out_dir / f"{p.stem}{SUFFIX}{f'({n})' if n > 1 else ''}{suffix}"
 
 
 def annotate_file(source: str, reports: list[Report], out_dir: Path, lang: str = "zh",
-                  force: bool = False, path: str | None = None) -> Annotated:
+                  force: bool = False, path: str | None = None, target: Path | None = None) -> Annotated:
     """Write the annotated copy of `source` (read from `path` when the file lies elsewhere, as an upload
-    does) into `out_dir`; JxError if it cannot be written."""
+    does) into `out_dir` (as `target` when given); JxError if it cannot be written."""
     path = path or source
-    target = output_path(source, out_dir)
+    target = target or output_path(source, out_dir)
     if target.exists() and not force:
         raise JxError(str(target), "already exists; give --force to replace it")
     if target.resolve() == Path(path).resolve():
