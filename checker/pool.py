@@ -127,27 +127,27 @@ def run_pool(tasks: Iterable[Any], task: Callable[[Any, Any], Any], init: Callab
             now = time.monotonic()
             wait_for = max(0.0, min(w.deadline for w in busy) - now)
             ready = wait([w.conn for w in busy], timeout=None if wait_for == float("inf") else wait_for)
+            # a worker gets its next file before the result it sent is handed on: it works while this
+            # process takes the result in (the cross index, the report store), instead of waiting for it
             for w in busy:
                 if w.conn in ready:
                     try:
                         index, result = w.conn.recv()
                     except (EOFError, OSError):
-                        failed = w.index
+                        index = w.index
                         w.proc.join()
-                        code = w.proc.exitcode
-                        yield failed, WorkerFailure(_death(code))  # type: ignore[misc]
+                        result = WorkerFailure(_death(w.proc.exitcode))
                         w = _replace(workers, w, ctx, init, init_args, task)
-                    else:
-                        yield index, result
                     w.index = None
                     _feed(w, pending, timeout)
+                    yield index, result
                 elif time.monotonic() >= w.deadline:
                     failed = w.index
-                    yield failed, WorkerFailure(f"timed out after {timeout:g} s")  # type: ignore[misc]
                     w.kill()
                     w = _replace(workers, w, ctx, init, init_args, task, killed=True)
                     w.index = None
                     _feed(w, pending, timeout)
+                    yield failed, WorkerFailure(f"timed out after {timeout:g} s")  # type: ignore[misc]
     finally:
         for w in workers:
             w.stop()
