@@ -220,3 +220,44 @@ def test_files_of_one_name_in_two_folders_get_two_copies(tmp_path):
     out = tmp_path / "out"
     assert main(["annotate", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "-j", "0"]) == 1
     assert sorted(p.name for p in out.iterdir()) == ["x_检查批注(2).html", "x_检查批注.html"]
+
+
+def test_docx_places_match_the_readers_numbering(tmp_path):
+    """Every cell the reader reports at (table, row, grid column) is the cell the annotator finds there,
+    with merged cells across (gridSpan), down (vMerge) and rows that start late (gridBefore)."""
+    from docx.oxml import OxmlElement
+
+    from checker.annotate.docx import _tc_at
+    from checker.readers.docx_reader import read_docx
+
+    d = docx.Document()
+    d.add_paragraph("标题")
+    t = d.add_table(rows=4, cols=4)
+    for r, row in enumerate(t.rows):
+        for c, cell in enumerate(row.cells):
+            cell.text = f"r{r}c{c}"
+    t.cell(0, 1).merge(t.cell(0, 2))  # across
+    t.cell(1, 0).merge(t.cell(2, 0))  # down
+    tr = t.rows[3]._tr  # the last row starts one grid column late
+    tr.remove(tr.tc_lst[0])
+    trpr = tr.get_or_add_trPr()
+    before = OxmlElement("w:gridBefore")
+    before.set(qn("w:val"), "1")
+    trpr.append(before)
+    d.add_paragraph("正文")
+    d.add_table(rows=1, cols=2).cell(0, 1).text = "second"
+    path = tmp_path / "merged.docx"
+    d.save(str(path))
+    tables = docx.Document(str(path)).element.body.findall(qn("w:tbl"))
+    checked = 0
+    for table in (b for b in read_docx(path.read_bytes(), str(path)).blocks if hasattr(b, "rows")):
+        rows = tables[table.index].findall(qn("w:tr"))
+        for row in table.rows:
+            for cell in row:
+                tc = _tc_at(rows[cell.row], cell.col)
+                assert tc is not None
+                text = "\n".join("".join(x.text or "" for x in p.iter(qn("w:t"))) for p in tc.findall(qn("w:p")))
+                if cell.text:
+                    assert text.strip() == cell.text
+                    checked += 1
+    assert checked >= 12
