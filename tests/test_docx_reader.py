@@ -118,3 +118,77 @@ def test_external_entities_are_not_resolved(tmp_path):
             zout.writestr(item, data)
     doc = read_docx(out.getvalue(), "x.docx")
     assert "SECRET" not in "".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
+
+
+def _wrap(el, *names: str):
+    """Wrap `el` in nested elements (w:sdt → w:sdtContent, or w:ins) in place."""
+    from docx.oxml import OxmlElement
+
+    parent, index = el.getparent(), el.getparent().index(el)
+    outer = inner = OxmlElement(names[0])
+    for name in names[1:]:
+        child = OxmlElement(name)
+        inner.append(child)
+        inner = child
+    if names[0] == "w:ins":
+        outer.set(qn("w:id"), "900")
+        outer.set(qn("w:author"), "审核人")
+    parent.remove(el)
+    inner.append(el)
+    parent.insert(index, outer)
+
+
+def test_content_controls_and_tracked_changes_read_as_word_shows_them(tmp_path):
+    """A form's table in a content control, a cell's value typed into one, text inserted with tracked
+    changes on and text deleted with them: read as Word shows the document, so the findings are the same."""
+    import json
+
+    from checker.cli import main
+
+    original = FIXTURES / "seed_yongzhou_2021.docx"
+    word = new_docx(str(original))
+    body = word.element.body
+    tables = body.findall(qn("w:tbl"))
+    _wrap(tables[1], "w:sdt", "w:sdtContent")  # the first filing's scored table, whole
+    rows = tables[3].findall(qn("w:tr"))  # the second filing's table: a value in a field, a row in a control
+    run = rows[3].findall(qn("w:tc"))[6].find(f"{qn('w:p')}/{qn('w:r')}")
+    _wrap(run, "w:sdt", "w:sdtContent")
+    _wrap(rows[5], "w:sdt", "w:sdtContent")
+    para = next(p for p in body.findall(qn("w:p")) if p.find(qn("w:r")) is not None)
+    _wrap(para.find(qn("w:r")), "w:ins")
+    deleted = copy.deepcopy(para.find(f".//{qn('w:r')}"))
+    for t in deleted.iter(qn("w:t")):
+        t.tag = qn("w:delText")
+        t.text = "删除的字"
+    from docx.oxml import OxmlElement
+
+    gone = OxmlElement("w:del")
+    gone.set(qn("w:id"), "901")
+    gone.set(qn("w:author"), "审核人")
+    gone.append(deleted)
+    para.append(gone)
+    changed = tmp_path / "seed_yongzhou_2021.docx"
+    word.save(str(changed))
+
+    a, b = read_docx(original.read_bytes(), "a"), read_docx(changed.read_bytes(), "b")
+    assert [(type(x).__name__, getattr(x, "text", None), getattr(x, "rows", None)) for x in a.blocks] == \
+        [(type(x).__name__, getattr(x, "text", None), getattr(x, "rows", None)) for x in b.blocks]
+
+    def findings(path) -> list:
+        out = tmp_path / f"{path.parent.name}.json"
+        main(["check", str(path), "--format", "json", "-o", str(out), "--no-cache", "-j", "0", "-q"])
+        return [(f["rule"], f["location"], f["messages"]) for r in json.loads(out.read_text())["reports"]
+                for f in r["findings"]]
+
+    assert findings(changed) == findings(original) != []
+    # the annotated copy finds its cells through the content controls too
+    assert main(["annotate", str(changed), "-o", str(tmp_path / "out"), "-j", "0"]) == 1
+    comments = list(new_docx(str(tmp_path / "out" / "seed_yongzhou_2021_检查批注.docx")).comments)
+    assert len(comments) == len(list(new_docx(str(_annotated(original, tmp_path))).comments))
+
+
+def _annotated(path, tmp_path):
+    from checker.cli import main
+
+    main(["annotate", str(path), "-o", str(tmp_path / "plain"), "-j", "0"])
+    return tmp_path / "plain" / "seed_yongzhou_2021_检查批注.docx"

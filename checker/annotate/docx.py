@@ -25,6 +25,7 @@ from checker.errors import InputError
 from checker.findings import Finding
 from checker.model import Location
 from checker.output import write_atomic
+from checker.readers.docx_reader import children
 from checker.results import Report
 
 HIGHLIGHT = {"error": WD_COLOR_INDEX.PINK, "warning": WD_COLOR_INDEX.YELLOW, "info": WD_COLOR_INDEX.TURQUOISE}
@@ -39,8 +40,8 @@ def annotate_docx(source: str, reports: list[Report], target: Path, lang: str) -
     except Exception as exc:  # the file was read moments ago; a failure here is this file's error
         raise InputError(source, f"could not open the document to annotate it: {type(exc).__name__}: {exc}") from None
     body = document.element.body
-    tables = body.findall(qn("w:tbl"))
-    paragraphs = body.findall(qn("w:p"))
+    tables = list(children(body, (qn("w:tbl"),)))
+    paragraphs = list(children(body, (qn("w:p"),)))
     places: dict[tuple, list[Finding]] = defaultdict(list)
     loose: list[Finding] = []
     for r in reports:
@@ -53,7 +54,8 @@ def annotate_docx(source: str, reports: list[Report], target: Path, lang: str) -
         if key[0] == "cell":
             cell = _Cell(key[1], document)
             _shade(key[1], FILLS[severity])
-            runs = _runs_of(cell.paragraphs)
+            paras = [Paragraph(p, cell) for p in children(key[1], (qn("w:p"),))] or [cell.add_paragraph()]
+            runs = _runs_of(paras)
         else:
             paragraph = Paragraph(key[1], document)
             runs = _runs_of([paragraph])
@@ -77,7 +79,7 @@ def _place(loc: Location | None, tables: list, paragraphs: list) -> tuple | None
     if loc is None:
         return None
     if loc.table is not None and loc.row is not None and loc.col is not None and loc.table < len(tables):
-        rows = tables[loc.table].findall(qn("w:tr"))
+        rows = list(children(tables[loc.table], (qn("w:tr"),)))
         if loc.row < len(rows):
             tc = _tc_at(rows[loc.row], loc.col)
             if tc is not None:
@@ -92,7 +94,7 @@ def _tc_at(tr, col: int):
     trpr = tr.find(qn("w:trPr"))
     before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
     at = int(before.get(qn("w:val"), 0)) if before is not None else 0
-    for tc in tr.findall(qn("w:tc")):
+    for tc in children(tr, (qn("w:tc"),)):
         tcpr = tc.find(qn("w:tcPr"))
         span_el = tcpr.find(qn("w:gridSpan")) if tcpr is not None else None
         span = int(span_el.get(qn("w:val"), 1)) if span_el is not None else 1
@@ -103,7 +105,8 @@ def _tc_at(tr, col: int):
 
 
 def _runs_of(paragraphs: list[Paragraph]) -> list[Run]:
-    """The runs a comment can span; an empty cell or paragraph gets an empty run to hold it."""
+    """The runs a comment can span (a paragraph's own; runs inside a content control or a tracked
+    insertion are left as they are); a paragraph with none gets an empty run to hold the comment."""
     runs = [r for p in paragraphs for r in p.runs]
     if not runs:
         runs = [paragraphs[0].add_run("")]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -24,17 +25,24 @@ _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationsh
 _OFFICE_DOCUMENT = "/officeDocument"
 UNZIP_FACTOR = 8  # the main part may unzip to this many times the file-size limit, no more
 
-_P, _TBL, _TR, _TC, _R, _HYPERLINK = (W + x for x in ("p", "tbl", "tr", "tc", "r", "hyperlink"))
+_P, _TBL, _TR, _TC, _R = (W + x for x in ("p", "tbl", "tr", "tc", "r"))
 _T, _TAB, _BR, _CR, _PTAB, _NBH = (W + x for x in ("t", "tab", "br", "cr", "ptab", "noBreakHyphen"))
 _TCPR, _TRPR, _GRIDSPAN, _VMERGE, _GRIDBEFORE, _VAL, _TYPE = (
     W + x for x in ("tcPr", "trPr", "gridSpan", "vMerge", "gridBefore", "val", "type"))
+_SDT, _SDT_CONTENT = W + "sdt", W + "sdtContent"
+# elements that wrap content Word shows as if they were not there: content controls (a form's fields),
+# custom XML, and — inside a paragraph — tracked insertions, moves, smart tags and simple fields. Deleted
+# text (w:del, w:moveFrom) is not shown and is left out.
+_BLOCK_WRAPPERS = frozenset(W + x for x in ("customXml", "ins", "moveTo"))
+_RUN_WRAPPERS = frozenset(W + x for x in ("hyperlink", "ins", "moveTo", "smartTag", "fldSimple", "customXml",
+                                          "dir", "bdo"))
 
 
 def read_docx(data: bytes, source: str) -> Document:
     body = _body(data, source)
     doc = Document(source=source, format="docx")
     n_par = n_tbl = 0
-    for el in body:
+    for el in children(body, (_P, _TBL)):
         if el.tag == _P:
             text = paragraph_text(el)
             if text.strip():
@@ -91,17 +99,41 @@ def _main_part(zf: zipfile.ZipFile) -> str:
     return "word/document.xml"
 
 
+def children(parent: etree._Element, tags: tuple[str, ...]) -> Iterator[etree._Element]:
+    """The children of `parent` with these tags, in order, looking through content controls and the other
+    wrappers Word does not show (a form's table in a content control is still the form's table). The
+    .docx annotator walks documents with this too, so both number places alike."""
+    for el in parent:
+        tag = el.tag
+        if tag in tags:
+            yield el
+        elif tag == _SDT:
+            content = el.find(_SDT_CONTENT)
+            if content is not None:
+                yield from children(content, tags)
+        elif tag in _BLOCK_WRAPPERS:
+            yield from children(el, tags)
+
+
 def paragraph_text(p: etree._Element) -> str:
-    """The text of a w:p: its runs and its hyperlinks' runs, as Word shows them in plain text."""
+    """The text of a w:p as Word shows it in plain text: its runs, with those in hyperlinks, content
+    controls, tracked insertions, smart tags and fields."""
     parts: list[str] = []
-    for child in p:
-        if child.tag == _R:
-            _run_text(child, parts)
-        elif child.tag == _HYPERLINK:
-            for r in child:
-                if r.tag == _R:
-                    _run_text(r, parts)
+    _runs_text(p, parts)
     return "".join(parts)
+
+
+def _runs_text(parent: etree._Element, parts: list[str]) -> None:
+    for child in parent:
+        tag = child.tag
+        if tag == _R:
+            _run_text(child, parts)
+        elif tag in _RUN_WRAPPERS:
+            _runs_text(child, parts)
+        elif tag == _SDT:
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                _runs_text(content, parts)
 
 
 def _run_text(r: etree._Element, parts: list[str]) -> None:
@@ -131,16 +163,11 @@ def _int(el: etree._Element | None, default: int) -> int:
 
 def _table(tbl: etree._Element, index: int) -> Table:
     out = Table(index=index, grid=True)
-    r = 0
-    for tr in tbl:
-        if tr.tag != _TR:
-            continue
+    for r, tr in enumerate(children(tbl, (_TR,))):
         trpr = tr.find(_TRPR)
         col = _int(trpr.find(_GRIDBEFORE), 0) if trpr is not None else 0
         row: list[Cell] = []
-        for tc in tr:
-            if tc.tag != _TC:
-                continue
+        for tc in children(tr, (_TC,)):
             tcpr = tc.find(_TCPR)
             span, vmerge = 1, None
             if tcpr is not None:
@@ -149,9 +176,8 @@ def _table(tbl: etree._Element, index: int) -> Table:
                 if v is not None:
                     vmerge = v.get(_VAL, "continue")
             text = "" if vmerge == "continue" else join_paragraphs(
-                "\n".join(paragraph_text(p) for p in tc if p.tag == _P).split("\n"))
+                "\n".join(paragraph_text(p) for p in children(tc, (_P,))).split("\n"))
             row.append(Cell(text=text, row=r, col=col, span=span))
             col += span
         out.rows.append(row)
-        r += 1
     return out
