@@ -261,3 +261,11 @@ def test_docx_places_match_the_readers_numbering(tmp_path):
                     assert text.strip() == cell.text
                     checked += 1
     assert checked >= 12
+
+
+def test_copies_inside_the_annotated_folder_are_not_read_again(tmp_path):
+    shutil.copy(SEED_DOCX, tmp_path / "seed.docx")
+    out = tmp_path / "marked"
+    for _ in range(2):  # the second run walks a folder that now holds the first run's copies
+        assert main(["annotate", str(tmp_path), "-o", str(out), "-j", "0", "--force"]) == 1
+    assert [p.name for p in out.iterdir()] == ["seed_检查批注.docx"]
