@@ -29,6 +29,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"^unknown format '(.+)': expected one of (.+)$", r"无法识别的格式“\1”，可读取：\2"),
     (r"^not a readable (.+?) \(truncated or corrupt.*$", r"无法读取的\1文件（不完整或已损坏）"),
     (r"^not a readable \.xlsx: .*$", "无法读取的 .xlsx 文件（内部 XML 损坏）"),
+    (r"^the (document part|workbook) unzips to (.+) MB; the limit is (.+) MB \(JXCHECK_MAX_FILE_MB × (.+)\)$",
+     r"文件解压后为\2 MB，超过上限\3 MB（JXCHECK_MAX_FILE_MB × \4）"),
     (r"^ZIP archive that is neither a \.docx nor an \.xlsx$", "ZIP 压缩包既不是 .docx 也不是 .xlsx"),
     (r"^binary data, not a text export.*$", "二进制数据，不是导出的文本"),
     (r"^text is neither UTF-8 nor GB18030/GBK.*$", "文本既不是 UTF-8 也不是 GB18030/GBK 编码"),

@@ -192,3 +192,13 @@ def _annotated(path, tmp_path):
 
     main(["annotate", str(path), "-o", str(tmp_path / "plain"), "-j", "0"])
     return tmp_path / "plain" / "seed_yongzhou_2021_检查批注.docx"
+
+
+def test_a_workbook_that_unzips_past_the_limit_is_refused(monkeypatch):
+    from checker.i18n import localise
+    from checker.readers.xlsx_reader import read_xlsx
+
+    monkeypatch.setenv("JXCHECK_MAX_FILE_MB", "0.001")
+    with pytest.raises(InputError, match="the workbook unzips to") as info:
+        read_xlsx((FIXTURES / "seed_yongzhou_2021.xlsx").read_bytes(), "seed.xlsx")
+    assert localise(info.value.message, "zh").startswith("文件解压后为")

@@ -58,6 +58,9 @@ def join_paragraphs(paragraphs: list[str]) -> str:
     return "\n".join(paragraphs)
 
 
+UNZIP_FACTOR = 8  # a .docx/.xlsx may unzip to this many times the file-size limit, no more
+
+
 @dataclass(frozen=True)
 class Limits:
     """How big an input may be before it is an error for that file (defaults suit any real filing; set the

@@ -18,12 +18,11 @@ from collections.abc import Iterator
 from lxml import etree
 
 from checker.errors import InputError
-from checker.readers.document import Cell, Document, Limits, Paragraph, Table, join_paragraphs
+from checker.readers.document import UNZIP_FACTOR, Cell, Document, Limits, Paragraph, Table, join_paragraphs
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _OFFICE_DOCUMENT = "/officeDocument"
-UNZIP_FACTOR = 8  # the main part may unzip to this many times the file-size limit, no more
 
 _P, _TBL, _TR, _TC, _R = (W + x for x in ("p", "tbl", "tr", "tc", "r"))
 _T, _TAB, _BR, _CR, _PTAB, _NBH = (W + x for x in ("t", "tab", "br", "cr", "ptab", "noBreakHyphen"))

@@ -11,10 +11,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from checker.errors import InputError
-from checker.readers.document import Cell, Document, Limits, Table
+from checker.readers.document import UNZIP_FACTOR, Cell, Document, Limits, Table
 
 
 def read_xlsx(data: bytes, source: str) -> Document:
+    limits = Limits.from_env()
+    _check_unzipped(data, source, limits)
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
@@ -22,10 +24,23 @@ def read_xlsx(data: bytes, source: str) -> Document:
     except Exception as exc:  # damaged XML inside the package
         raise InputError(source, f"not a readable .xlsx: {type(exc).__name__}: {exc}") from None
     doc = Document(source=source, format="xlsx")
-    limits = Limits.from_env()
     for ws in wb.worksheets:
         doc.blocks.append(_sheet(ws, len(doc.tables), source, limits))
     return doc
+
+
+def _check_unzipped(data: bytes, source: str, limits: Limits) -> None:
+    """A workbook whose parts unzip past the limit is refused before openpyxl builds it in memory (a small
+    file can unzip to gigabytes). zipfile never reads a member past its declared size, so the sizes hold."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            size = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        return  # openpyxl says what is wrong with it
+    limit = limits.file_bytes * UNZIP_FACTOR
+    if size > limit:
+        raise InputError(source, f"the workbook unzips to {size / 2**20:.0f} MB; the limit is "
+                                 f"{limit / 2**20:g} MB (JXCHECK_MAX_FILE_MB × {UNZIP_FACTOR})")
 
 
 def _sheet(ws, index: int, source: str, limits: Limits) -> Table:  # type: ignore[no-untyped-def]
