@@ -202,3 +202,32 @@ def test_a_workbook_that_unzips_past_the_limit_is_refused(monkeypatch):
     with pytest.raises(InputError, match="the workbook unzips to") as info:
         read_xlsx((FIXTURES / "seed_yongzhou_2021.xlsx").read_bytes(), "seed.xlsx")
     assert localise(info.value.message, "zh").startswith("文件解压后为")
+
+
+def test_formulas_without_a_saved_result_are_named(tmp_path):
+    """A workbook written by a program keeps its formulas but no results: those cells read as empty, and
+    the filing says which ones, instead of a silent gap."""
+    import json
+
+    from openpyxl import load_workbook
+
+    from checker.cli import main
+    from checker.i18n import localise
+    from checker.readers.xlsx_reader import read_xlsx
+
+    wb = load_workbook(FIXTURES / "seed_yongzhou_2021.xlsx")
+    ws = wb.worksheets[0]
+    total = next(c for row in ws.iter_rows() for c in row if c.value == 95.5)
+    total.value = f"=SUM({total.column_letter}3:{total.column_letter}4)"
+    path = tmp_path / "formulas.xlsx"
+    wb.save(path)
+    doc = read_xlsx(path.read_bytes(), str(path))
+    warning = doc.tables[0].warnings[0]
+    assert f"1 formula cell(s) have no saved result ({total.coordinate})" in warning
+    assert localise(warning, "zh").startswith(f"工作表{ws.title}：1个公式单元格没有保存计算结果")
+    assert not any(t.warnings for t in doc.tables[1:])
+    assert not any(t.warnings for t in read_xlsx((FIXTURES / "seed_yongzhou_2021.xlsx").read_bytes(), "x").tables)
+    out = tmp_path / "r.json"
+    main(["check", str(path), "--format", "json", "-o", str(out), "--no-cache", "-j", "0", "-q"])
+    reports = json.loads(out.read_text(encoding="utf-8"))["reports"]
+    assert any(total.coordinate in w for w in reports[0]["warnings"])

@@ -28,6 +28,7 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)
     sheet: str | None = None
     grid: bool = False  # cells carry grid columns and spans (docx, xlsx), not mere positions (text export)
+    warnings: list[str] = field(default_factory=list)  # what the reader could not read as it stands
 
 
 @dataclass

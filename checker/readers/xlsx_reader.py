@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 from openpyxl import load_workbook
@@ -26,7 +27,35 @@ def read_xlsx(data: bytes, source: str) -> Document:
     doc = Document(source=source, format="xlsx")
     for ws in wb.worksheets:
         doc.blocks.append(_sheet(ws, len(doc.tables), source, limits))
+    if _FORMULA_WITHOUT_VALUE.search(_sheets_xml(data)):
+        _unsaved_formulas(data, wb, doc)
     return doc
+
+
+# a cell holding a formula and no saved result: <c r="H12"><f>SUM(H3:H11)</f></c> (or <v/>), as a workbook
+# written by a program rather than saved by Excel or WPS has them
+_FORMULA_WITHOUT_VALUE = re.compile(rb"<c [^>]*>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>")
+
+
+def _sheets_xml(data: bytes) -> bytes:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return b"".join(zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+        return b""
+
+
+def _unsaved_formulas(data: bytes, values, doc: Document) -> None:  # type: ignore[no-untyped-def]
+    """A warning on each sheet with formulas whose result was never saved: their cells read as empty."""
+    formulas = load_workbook(io.BytesIO(data), data_only=False)
+    for table in doc.tables:
+        ws, wv = formulas[table.sheet], values[table.sheet]
+        refs = [c.coordinate for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=") and wv[c.coordinate].value is None]
+        if refs:
+            shown = ", ".join(refs[:8]) + (" …" if len(refs) > 8 else "")
+            table.warnings.append(f"sheet {table.sheet}: {len(refs)} formula cell(s) have no saved result ({shown}) "
+                                  "and read as empty — open the file in Excel or WPS, save it, and check again")
 
 
 def _check_unzipped(data: bytes, source: str, limits: Limits) -> None:

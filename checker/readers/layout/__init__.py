@@ -163,6 +163,7 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
                 named_before = ""
             mapper.feed(row)
         mapper.finish()
+        current.warnings.extend(w for w in block.warnings if w not in current.warnings)
         if named_before and current.project and norm(named_before) != norm(current.project):
             current.warnings.append(f"report names project {named_before!r}, table names {current.project!r}")
             current.project = named_before
