@@ -49,6 +49,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"^cannot write: (.+)$", r"无法写入：\1"),
     (r"^an Excel workbook needs --output FILE$", "Excel 工作簿须用 --output 指定文件"),
     (r"^already exists; give --force to replace it$", "已存在：如需替换请加 --force"),
+    (r"^serving beyond this machine \((.+)\) needs a token: --token or \$(\w+)$",
+     r"对本机以外（\1）提供服务须设置令牌：--token 或环境变量 \2"),
     (r"^would replace the original; choose another --output directory$", "会覆盖原文件：请换一个 --output 目录"),
     (r"^is not a directory; --output names the directory for the annotated copies$",
      "不是目录：--output 应为存放批注副本的目录"),

@@ -245,3 +245,20 @@ def test_xlsx_annotated_copy_from_the_page(make_client):
     wb = load_workbook(io.BytesIO(r.content))
     assert "检查结果" in wb.sheetnames
     assert sum(1 for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment) > 30
+
+
+def test_serving_beyond_this_machine_needs_a_token(monkeypatch, capsys):
+    from checker.cli import main
+
+    monkeypatch.delenv("JXCHECK_TOKEN", raising=False)
+    assert main(["serve", "--host", "0.0.0.0", "--port", "1"]) == 2
+    assert "needs a token" in capsys.readouterr().err
+
+
+def test_a_bad_settings_file_stops_the_server_before_it_starts(tmp_path, capsys):
+    from checker.cli import main
+
+    cfg = tmp_path / "jxcheck.toml"
+    cfg.write_text('profile = "nonsense"\nselect = ["NOPE999"]\n', encoding="utf-8")
+    assert main(["serve", "--config", str(cfg), "--port", "1"]) == 2
+    assert str(cfg) in capsys.readouterr().err
