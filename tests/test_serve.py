@@ -262,3 +262,10 @@ def test_a_bad_settings_file_stops_the_server_before_it_starts(tmp_path, capsys)
     cfg.write_text('profile = "nonsense"\nselect = ["NOPE999"]\n', encoding="utf-8")
     assert main(["serve", "--config", str(cfg), "--port", "1"]) == 2
     assert str(cfg) in capsys.readouterr().err
+
+
+def test_a_refused_plain_form_post_gets_a_page_in_chinese(make_client):
+    client = make_client(UploadLimits(files=1))
+    r = client.post("/api/batches", files=_files(SEED, SEED), headers={"accept": "text/html"})
+    assert r.status_code == 413 and "一次上传超过 1 个文件" in r.text and "<!DOCTYPE html>" in r.text
+    assert "<script>" not in r.text

@@ -73,18 +73,6 @@ def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None =
     workdir.chmod(0o700)
     batches = Batches(workdir, serve)
 
-    def lang_of(request: Request) -> str:
-        return "en" if request.query_params.get("lang") == "en" else "zh"
-
-    def words(lang: str) -> dict:
-        return {**WORDS[lang], **PAGE_WORDS[lang]}
-
-    def page(name: str, lang: str, status: int = 200, **context: object) -> HTMLResponse:
-        html = environment().get_template(name).render(
-            lang=lang, w=words(lang), static="/static", inline_assets=False, assets={}, version=__version__,
-            **context)
-        return HTMLResponse(html, status_code=status)
-
     async def index(request: Request) -> Response:
         lang = lang_of(request)
         w = words(lang)
@@ -174,17 +162,27 @@ def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None =
     return Guard(app, token)  # type: ignore[return-value]
 
 
+def lang_of(request: Request) -> str:
+    return "en" if request.query_params.get("lang") == "en" else "zh"
+
+
+def words(lang: str) -> dict:
+    return {**WORDS[lang], **PAGE_WORDS[lang]}
+
+
+def page(name: str, lang: str, status: int = 200, **context: object) -> HTMLResponse:
+    """A page from the report's templates, with this server's assets."""
+    html = environment().get_template(name).render(
+        lang=lang, w=words(lang), static="/static", inline_assets=False, assets={}, version=__version__, **context)
+    return HTMLResponse(html, status_code=status)
+
+
 def _refuse(request: Request, status: int, message: str) -> Response:
-    if "text/html" in request.headers.get("accept", "") and "application/json" not in request.headers.get("accept", ""):
-        return HTMLResponse(f"<!DOCTYPE html><meta charset=utf-8><title>{status}</title><p>{_escape(message)}</p>",
-                            status_code=status)
-    return JSONResponse({"error": message}, status_code=status)
-
-
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text)
+    """A refused request: JSON for the page's script and API clients, a page for a plain form post."""
+    accept = request.headers.get("accept", "")
+    if "text/html" in accept and "application/json" not in accept:
+        return page("message.html.j2", lang_of(request), status, message=localise(message, lang_of(request)))
+    return JSONResponse({"error": message, "message": localise(message, lang_of(request))}, status_code=status)
 
 
 def _mb(n: int) -> str:

@@ -58,7 +58,7 @@
         if (xhr.status === 202) {
           follow(data.id, data.url, data.files, form.dataset.checking, form.dataset.files);
         } else {
-          problem.textContent = (data.error || xhr.statusText) + " (" + xhr.status + ")";
+          problem.textContent = (data.message || data.error || xhr.statusText) + " (" + xhr.status + ")";
           button.disabled = false;
           status.classList.add("hidden");
         }
