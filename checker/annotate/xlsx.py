@@ -97,7 +97,8 @@ def _result_sheet(wb, findings: list[Finding], placed: set[int], lang: str) -> N
                                                       end_color=FILLS[f.severity])
         if id(f) in placed and loc is not None:
             link = ws.cell(row=row, column=6)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{loc.sheet}'!{_anchor(wb[loc.sheet], loc.cell)}")
+            quoted = (loc.sheet or "").replace("'", "''")  # Excel doubles a quote inside a quoted sheet name
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{_anchor(wb[loc.sheet], loc.cell)}")
             link.font = Font(color="1F3A5F", underline="single")
     for col, width in zip("ABCDEFGHI", (6, 10, 9, 9, 18, 22, 70, 12, 30), strict=True):
         ws.column_dimensions[col].width = width
