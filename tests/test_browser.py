@@ -163,3 +163,22 @@ def test_a_bad_file_is_named_on_the_page(server, browser, tmp_path):
     page.click("#submit")
     page.wait_for_selector("#unreadable", timeout=90_000)
     assert "损坏.docx" in page.inner_text("#unreadable")
+
+
+def test_print_layout_one_filing_a_page_with_colours(server, browser, tmp_path):
+    """Printed, each filing starts a page, the filters are gone and the flagged cells keep their colour."""
+    page = browser.new_page()
+    page.goto(server + "/")
+    page.set_input_files("#files", [str(SEED_DOCX)])
+    page.click("#submit")
+    page.wait_for_selector("section.filing", timeout=90_000)
+    page.emulate_media(media="print")
+    style = page.evaluate("""() => {
+        const s = (sel, prop) => getComputedStyle(document.querySelector(sel)).getPropertyValue(prop);
+        return {brk: s('section.filing[data-project]', 'break-before'), filters: s('.filters', 'display'),
+                colour: s('td.flag.sev-error', 'print-color-adjust'), bg: s('td.flag.sev-error', 'background-color')};
+    }""")
+    assert style == {"brk": "page", "filters": "none", "colour": "exact", "bg": "rgb(245, 183, 177)"}
+    pdf = tmp_path / "report.pdf"
+    page.pdf(path=str(pdf), print_background=True)
+    assert pdf.read_bytes().count(b"/Type /Page") - pdf.read_bytes().count(b"/Type /Pages") >= 3
