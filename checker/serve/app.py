@@ -76,7 +76,8 @@ def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None =
     async def index(request: Request) -> Response:
         lang = lang_of(request)
         w = words(lang)
-        return page("page.html.j2", lang, profiles=list(PROFILES), fixed=serve.settings is not None,
+        return page("page.html.j2", lang, profiles=[(name, profile_label(name, lang)) for name in PROFILES],
+                    fixed=serve.settings is not None,
                     limits=w["limits"].format(file=_mb(limits.file_bytes), files=limits.files,
                                               total=_mb(limits.total_bytes)))
 
@@ -183,6 +184,13 @@ def _refuse(request: Request, status: int, message: str) -> Response:
     if "text/html" in accept and "application/json" not in accept:
         return page("message.html.j2", lang_of(request), status, message=localise(message, lang_of(request)))
     return JSONResponse({"error": message, "message": localise(message, lang_of(request))}, status_code=status)
+
+
+def profile_label(name: str, lang: str) -> str:
+    """default（预算执行率10 · 产出指标50 · 效益指标30 · 满意度指标10）: a profile as its weights."""
+    parts = [f"{('预算执行率' if lang == 'zh' else 'execution rate ') if k == 'execution' else k}{v:g}"
+             for k, v in PROFILES[name].items()]
+    return f"{name}（{' · '.join(parts)}）" if lang == "zh" else f"{name} ({' · '.join(parts)})"
 
 
 def _mb(n: int) -> str:
