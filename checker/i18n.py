@@ -68,6 +68,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"^pictures and charts of the original are not kept in the annotated copy \(openpyxl\)$",
      "原表中的图片和图表未保留在批注副本中"),
     # reader warnings
+    (r"^sheet (.+): (\d+) formula cell\(s\) had no saved result and were computed from their formulas \((.+)\)$",
+     r"工作表\1：\2个公式单元格没有保存计算结果，已按公式计算（\3）"),
     (r"^sheet (.+): (\d+) formula cell\(s\) have no saved result \((.+)\) and read as empty — .*$",
      r"工作表\1：\2个公式单元格没有保存计算结果（\3），按空值读取——请用 Excel 或 WPS 打开并保存后再检查"),
     (r"^missing 项目名称$", "未读到项目名称"),

@@ -204,9 +204,9 @@ def test_a_workbook_that_unzips_past_the_limit_is_refused(monkeypatch):
     assert localise(info.value.message, "zh").startswith("文件解压后为")
 
 
-def test_formulas_without_a_saved_result_are_named(tmp_path):
-    """A workbook written by a program keeps its formulas but no results: those cells read as empty, and
-    the filing says which ones, instead of a silent gap."""
+def test_formulas_without_a_saved_result(tmp_path):
+    """A workbook written by a program keeps its formulas but no results: score-table arithmetic is
+    computed (the findings are those of the saved workbook), anything else is named, never a silent gap."""
     import json
 
     from openpyxl import load_workbook
@@ -215,19 +215,45 @@ def test_formulas_without_a_saved_result_are_named(tmp_path):
     from checker.i18n import localise
     from checker.readers.xlsx_reader import read_xlsx
 
+    def findings(path) -> list:
+        out = tmp_path / f"{path.stem}.json"
+        main(["check", str(path), "--format", "json", "-o", str(out), "--no-cache", "-j", "0", "-q"])
+        reports = json.loads(out.read_text(encoding="utf-8"))["reports"]
+        return [(f["rule"], f["messages"]["en"]) for r in reports for f in r["findings"]], reports
+
     wb = load_workbook(FIXTURES / "seed_yongzhou_2021.xlsx")
     ws = wb.worksheets[0]
-    total = next(c for row in ws.iter_rows() for c in row if c.value == 95.5)
-    total.value = f"=SUM({total.column_letter}3:{total.column_letter}4)"
-    path = tmp_path / "formulas.xlsx"
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, int | float)}
+    total = cells[95.5]  # the reported total: 95.5 written as arithmetic of other figures
+    total.value = "=ROUND(100-4.5,1)"
+    path = tmp_path / "computed.xlsx"
     wb.save(path)
     doc = read_xlsx(path.read_bytes(), str(path))
-    warning = doc.tables[0].warnings[0]
-    assert f"1 formula cell(s) have no saved result ({total.coordinate})" in warning
+    assert doc.tables[0].warnings == [f"sheet {ws.title}: 1 formula cell(s) had no saved result and were computed "
+                                      f"from their formulas ({total.coordinate})"]
+    cell = next(c for row in doc.tables[0].rows for c in row if c.ref == total.coordinate)
+    assert cell.text == "95.5"
+    assert findings(path)[0] == findings(FIXTURES / "seed_yongzhou_2021.xlsx")[0]
+
+    total.value = f'=IF({total.column_letter}3>0,95.5,0)'  # outside the arithmetic read here
+    path = tmp_path / "unread.xlsx"
+    wb.save(path)
+    warning = read_xlsx(path.read_bytes(), str(path)).tables[0].warnings[0]
+    assert f"1 formula cell(s) have no saved result ({total.coordinate}) and read as empty" in warning
     assert localise(warning, "zh").startswith(f"工作表{ws.title}：1个公式单元格没有保存计算结果")
-    assert not any(t.warnings for t in doc.tables[1:])
     assert not any(t.warnings for t in read_xlsx((FIXTURES / "seed_yongzhou_2021.xlsx").read_bytes(), "x").tables)
-    out = tmp_path / "r.json"
-    main(["check", str(path), "--format", "json", "-o", str(out), "--no-cache", "-j", "0", "-q"])
-    reports = json.loads(out.read_text(encoding="utf-8"))["reports"]
-    assert any(total.coordinate in w for w in reports[0]["warnings"])
+    assert any(total.coordinate in w for w in findings(path)[1][0]["warnings"])
+
+
+def test_formula_arithmetic():
+    from checker.readers.formulas import evaluate
+
+    values = {"A1": 1.0, "A2": 2.0, "B1": 0.5}
+    get = values.get
+    cases = {"=SUM(A1:A3)": 3.0, "=A1+A2*3": 7.0, "=(A1+A2)/B1": 6.0, "=ROUND(2.345,2)": 2.35,
+             "=ROUND(-2.5,0)": -3.0, "=-A1": -1.0, "=10%": 0.1, "=MAX(A1:A2)-MIN(A1,A2)": 1.0,
+             "=AVERAGE(A1:A3)": 1.5, "=COUNT(A1:A3)": 2.0, "=$A$1*2": 2.0, "= sum( a1 : a2 )": None,
+             "=IF(A1>0,1,0)": None, "=A1/0": None, "=A1&A2": None, "=VLOOKUP(A1,B1:C3,2)": None,
+             "=SUM(A1:ZZZ99999)": None, "=A1+": None, "=(A1": None, "=__import__('os')": None}
+    for formula, expected in cases.items():
+        assert evaluate(formula, get) == expected, formula

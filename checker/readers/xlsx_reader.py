@@ -9,10 +9,12 @@ import zipfile
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.exceptions import InvalidFileException
 
 from checker.errors import InputError
 from checker.readers.document import UNZIP_FACTOR, Cell, Document, Limits, Table
+from checker.readers.formulas import MAX_DEPTH, evaluate
 
 
 def read_xlsx(data: bytes, source: str) -> Document:
@@ -25,10 +27,11 @@ def read_xlsx(data: bytes, source: str) -> Document:
     except Exception as exc:  # damaged XML inside the package
         raise InputError(source, f"not a readable .xlsx: {type(exc).__name__}: {exc}") from None
     doc = Document(source=source, format="xlsx")
+    notes = _fill_formulas(data, wb) if _FORMULA_WITHOUT_VALUE.search(_sheets_xml(data)) else {}
     for ws in wb.worksheets:
-        doc.blocks.append(_sheet(ws, len(doc.tables), source, limits))
-    if _FORMULA_WITHOUT_VALUE.search(_sheets_xml(data)):
-        _unsaved_formulas(data, wb, doc)
+        table = _sheet(ws, len(doc.tables), source, limits)
+        table.warnings += notes.get(ws.title, [])
+        doc.blocks.append(table)
     return doc
 
 
@@ -45,17 +48,60 @@ def _sheets_xml(data: bytes) -> bytes:
         return b""
 
 
-def _unsaved_formulas(data: bytes, values, doc: Document) -> None:  # type: ignore[no-untyped-def]
-    """A warning on each sheet with formulas whose result was never saved: their cells read as empty."""
+def _fill_formulas(data: bytes, values) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """Formulas whose result was never saved: computed where they are score-table arithmetic
+    (checker/readers/formulas.py) and written into `values`; a warning per sheet names them either way."""
     formulas = load_workbook(io.BytesIO(data), data_only=False)
-    for table in doc.tables:
-        ws, wv = formulas[table.sheet], values[table.sheet]
-        refs = [c.coordinate for row in ws.iter_rows() for c in row
-                if isinstance(c.value, str) and c.value.startswith("=") and wv[c.coordinate].value is None]
-        if refs:
-            shown = ", ".join(refs[:8]) + (" …" if len(refs) > 8 else "")
-            table.warnings.append(f"sheet {table.sheet}: {len(refs)} formula cell(s) have no saved result ({shown}) "
-                                  "and read as empty — open the file in Excel or WPS, save it, and check again")
+    notes: dict[str, list[str]] = {}
+    for ws in formulas.worksheets:
+        wv = values[ws.title]
+        pending = {c.coordinate: c.value for row in ws.iter_rows() for c in row
+                   if isinstance(c.value, str) and c.value.startswith("=") and wv[c.coordinate].value is None}
+        if not pending:
+            continue
+        sheet = _SheetFormulas(pending, wv)
+        computed, unread = [], []
+        for ref in pending:
+            result = sheet.number(ref)
+            if result is None:
+                unread.append(ref)
+            else:
+                wv[ref].value = result
+                computed.append(ref)
+        if computed:
+            notes.setdefault(ws.title, []).append(
+                f"sheet {ws.title}: {len(computed)} formula cell(s) had no saved result and were computed from "
+                f"their formulas ({_refs(computed)})")
+        if unread:
+            notes.setdefault(ws.title, []).append(
+                f"sheet {ws.title}: {len(unread)} formula cell(s) have no saved result ({_refs(unread)}) and read "
+                "as empty — open the file in Excel or WPS, save it, and check again")
+    return notes
+
+
+class _SheetFormulas:
+    """One sheet's unsaved formulas, each computed once; a formula that refers to one is computed first."""
+
+    def __init__(self, pending: dict[str, str], values) -> None:  # type: ignore[no-untyped-def]
+        self.pending = pending
+        self.values = values
+        self.done: dict[str, float | None] = {}
+
+    def number(self, ref: str, depth: int = 0) -> float | None:
+        if ref in self.pending:
+            if ref not in self.done:
+                self.done[ref] = None  # a loop reads as unknown
+                if depth < MAX_DEPTH:
+                    self.done[ref] = evaluate(self.pending[ref], lambda r: self.number(r, depth + 1))
+            return self.done[ref]
+        col, row = coordinate_to_tuple(ref)[::-1]
+        cell = self.values._cells.get((row, col))  # noqa: SLF001 - reading never creates a cell
+        v = cell.value if cell is not None else None
+        return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def _refs(refs: list[str]) -> str:
+    return ", ".join(refs[:8]) + (" …" if len(refs) > 8 else "")
 
 
 def _check_unzipped(data: bytes, source: str, limits: Limits) -> None:
