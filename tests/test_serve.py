@@ -269,3 +269,17 @@ def test_a_refused_plain_form_post_gets_a_page_in_chinese(make_client):
     r = client.post("/api/batches", files=_files(SEED, SEED), headers={"accept": "text/html"})
     assert r.status_code == 413 and "一次上传超过 1 个文件" in r.text and "<!DOCTYPE html>" in r.text
     assert "<script>" not in r.text
+
+
+def test_results_can_be_deleted(make_client, tmp_path):
+    client = make_client()
+    batch = _upload(client, _files(SEED))
+    _wait(client, batch)
+    assert 'action="/api/batches/' + batch["id"] + '"' in client.get(batch["url"]).text
+    r = client.post(f"/api/batches/{batch['id']}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/?lang=zh"
+    assert client.get(batch["url"]).status_code == 404 and not (tmp_path / "serve" / batch["id"]).exists()
+    other = _upload(client, _files(SEED))
+    _wait(client, other)
+    assert client.delete(f"/api/batches/{other['id']}").status_code == 204
+    assert client.delete(f"/api/batches/{other['id']}").status_code == 404

@@ -49,6 +49,7 @@ PAGE_WORDS = {
            "limits": "单个文件不超过 {file}，每次最多 {files} 个文件，合计不超过 {total}",
            "checking": "正在检查", "checked": "已检查", "files": "个文件", "failed": "检查失败",
            "downloads": "下载", "annotated": "批注副本", "again": "再检查一批", "uploading": "正在上传",
+           "delete": "删除本批结果（服务器上的报告和批注副本）",
            "lang_switch": "English"},
     "en": {"page_title": "Self-check", "intro": "Drop the self-evaluation reports or tables (.docx, .xlsx, text "
                                                "export .txt, .yaml/.json) here, or choose them. Files are checked "
@@ -59,6 +60,7 @@ PAGE_WORDS = {
            "limits": "up to {file} a file, {files} files and {total} in all per upload",
            "checking": "Checking", "checked": "checked", "files": "files", "failed": "the check failed",
            "downloads": "Downloads", "annotated": "annotated copy", "again": "Check more files",
+           "delete": "Delete these results (the reports and annotated copies on the server)",
            "uploading": "Uploading", "lang_switch": "中文"},
 }
 
@@ -105,6 +107,13 @@ def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None =
         batch = batches.get(request.path_params["batch"])
         if batch is None:
             return JSONResponse({"error": "no such batch (it may have expired)"}, status_code=404)
+        if request.method == "DELETE" or request.method == "POST":  # the page's "delete these results"
+            if batch.status in ("queued", "running"):
+                return JSONResponse({"error": "the batch is still being checked"}, status_code=409)
+            batches.drop(batch.id)
+            if request.method == "POST":
+                return RedirectResponse(f"/?lang={batch.lang}", status_code=303)
+            return Response(status_code=204)
         return JSONResponse(batch.status_dict())
 
     async def batch_page(request: Request) -> Response:
@@ -154,7 +163,8 @@ def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None =
 
     app = Starlette(routes=[
         Route("/", index), Route("/api/batches", create_batch, methods=["POST"]),
-        Route("/api/batches/{batch}", batch_status), Route("/batches/{batch}", batch_page),
+        Route("/api/batches/{batch}", batch_status, methods=["GET", "DELETE", "POST"]),
+        Route("/batches/{batch}", batch_page),
         Route("/batches/{batch}/files/{name}", download), Route("/static/{name}", static),
         Route("/healthz", health), Route("/favicon.ico", lambda request: Response(status_code=204)),
     ], lifespan=lifespan)
