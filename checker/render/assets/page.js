@@ -21,6 +21,27 @@
     tick();
   }
 
+  const READABLE = /\.(docx|xlsx|xlsm|txt|ya?ml|json)$/i;
+
+  async function filesIn(entries) {
+    const out = [];
+    const walk = async (entry) => {
+      if (entry.isFile) {
+        const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+        if (READABLE.test(file.name)) out.push(file);
+      } else if (entry.isDirectory) {
+        const reader = entry.createReader();
+        for (;;) {
+          const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+          if (!batch.length) break;
+          for (const e of batch) await walk(e);
+        }
+      }
+    };
+    for (const e of entries) await walk(e);
+    return out;
+  }
+
   const form = byId("upload");
   if (form) {
     const input = byId("files"), drop = byId("drop"), chosen = byId("chosen");
@@ -37,7 +58,21 @@
     ["dragenter", "dragover"].forEach((e) => drop.addEventListener(e, (ev) => { ev.preventDefault(); drop.classList.add("over"); }));
     ["dragleave", "drop"].forEach((e) => drop.addEventListener(e, (ev) => { ev.preventDefault(); drop.classList.remove("over"); }));
     drop.addEventListener("drop", (ev) => {
-      if (ev.dataTransfer && ev.dataTransfer.files.length) { input.files = ev.dataTransfer.files; list(); }
+      if (!ev.dataTransfer) return;
+      // a dropped folder is walked for the files jxcheck reads (the entries must be taken now, while the
+      // drop event lasts)
+      const entries = Array.from(ev.dataTransfer.items || [])
+        .map((item) => (item.webkitGetAsEntry ? item.webkitGetAsEntry() : null)).filter(Boolean);
+      if (!entries.some((e) => e.isDirectory)) {
+        if (ev.dataTransfer.files.length) { input.files = ev.dataTransfer.files; list(); }
+        return;
+      }
+      filesIn(entries).then((files) => {
+        const dt = new DataTransfer();
+        files.forEach((f) => dt.items.add(f));
+        input.files = dt.files;
+        list();
+      });
     });
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
