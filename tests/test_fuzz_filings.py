@@ -1,0 +1,104 @@
+"""Filings damaged the way real ones are — lines or cells lost, repeated, swapped, cut short; a table's rows
+dropped — are read and checked without a single internal error: whatever is left is either read (with
+warnings and completeness findings) or refused with a message naming the file."""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checker.batch import BatchSpec, check_file, init_worker
+from checker.rulebook import bundled_rules_dir, load_rules
+from tests.conftest import FIXTURES
+
+FUZZ = settings(max_examples=int(os.environ.get("JXCHECK_FUZZ_EXAMPLES", "40")), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SEED_LINES = (FIXTURES / "seed_yongzhou_2021.txt").read_text(encoding="utf-8").split("\n")
+REAL_LINES = [p.read_text(encoding="utf-8").split("\n") for p in sorted((FIXTURES / "real").glob("*.txt"))]
+
+
+@pytest.fixture(scope="module")
+def worker():
+    return init_worker(BatchSpec(load_rules([bundled_rules_dir()])))
+
+
+edits = st.lists(st.tuples(st.sampled_from(["drop", "repeat", "swap", "cut", "blank", "tab"]),
+                           st.integers(0, 10**6), st.integers(1, 40)), min_size=1, max_size=8)
+
+
+def _damage(lines: list[str], ops) -> list[str]:
+    lines = list(lines)
+    for op, at, n in ops:
+        if not lines:
+            break
+        i = at % len(lines)
+        if op == "drop":
+            del lines[i:i + n]
+        elif op == "repeat":
+            lines[i:i] = lines[i:i + n]
+        elif op == "swap":
+            j = (i + n) % len(lines)
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "cut":
+            lines = lines[:max(1, i)]
+        elif op == "blank":
+            lines[i] = ""
+        else:
+            lines[i] = "\t" + lines[i]
+    return lines
+
+
+def _no_internal_error(result) -> None:
+    for e in result.errors:
+        assert "internal error" not in e.message and "could not be checked" not in e.message, e
+
+
+@FUZZ
+@given(st.integers(0, len(REAL_LINES)), edits)
+def test_damaged_text_exports(tmp_path_factory, worker, which, ops):
+    lines = SEED_LINES if which == len(REAL_LINES) else REAL_LINES[which]
+    path = tmp_path_factory.mktemp("fz") / "damaged.txt"
+    path.write_text("\n".join(_damage(lines, ops)), encoding="utf-8")
+    _no_internal_error(check_file(str(path), worker))
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.sampled_from(["row", "cell", "table", "text"]), st.integers(0, 10**6)),
+                min_size=1, max_size=10))
+def test_damaged_word_tables(tmp_path_factory, worker, ops):
+    document = docx.Document(str(FIXTURES / "seed_yongzhou_2021.docx"))
+    body = document.element.body
+    for op, at in ops:
+        tables = body.findall(qn("w:tbl"))
+        if not tables:
+            break
+        table = tables[at % len(tables)]
+        rows = table.findall(qn("w:tr"))
+        if op == "table":
+            body.remove(table)
+        elif op == "row" and rows:
+            table.remove(rows[at % len(rows)])
+        elif rows:
+            row = rows[at % len(rows)]
+            cells = row.findall(qn("w:tc"))
+            if not cells:
+                continue
+            cell = cells[at % len(cells)]
+            if op == "cell":
+                row.remove(cell)
+            else:  # a cell's text moved into its neighbour
+                other = cells[(at + 1) % len(cells)]
+                for p in cell.findall(qn("w:p")):
+                    other.append(copy.deepcopy(p))
+    buf = io.BytesIO()
+    document.save(buf)
+    path = tmp_path_factory.mktemp("fz") / "damaged.docx"
+    path.write_bytes(buf.getvalue())
+    _no_internal_error(check_file(str(path), worker))
