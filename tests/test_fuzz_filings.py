@@ -102,3 +102,37 @@ def test_damaged_word_tables(tmp_path_factory, worker, ops):
     path = tmp_path_factory.mktemp("fz") / "damaged.docx"
     path.write_bytes(buf.getvalue())
     _no_internal_error(check_file(str(path), worker))
+
+
+odd_values = st.one_of(st.none(), st.integers(-10**20, 10**20), st.floats(allow_nan=True, allow_infinity=True),
+                       st.text(max_size=12), st.sampled_from(["100%%", "≥", "1-12月", "5*4=20万元", "=1/0", "#DIV/0!",
+                                                              "０．５", "一百", "--", "＞1200个", "1e400", "∞"]))
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.sampled_from(["value", "row", "clear"]), st.integers(0, 10**6), odd_values),
+                min_size=1, max_size=12))
+def test_damaged_workbooks(tmp_path_factory, worker, ops):
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    wb = load_workbook(FIXTURES / "seed_yongzhou_2021.xlsx")
+    for op, at, value in ops:
+        ws = wb.worksheets[at % len(wb.worksheets)]
+        cells = [c for row in ws.iter_rows() for c in row if c.value is not None and c.coordinate not in ws.merged_cells]
+        if not cells:
+            continue
+        cell = cells[at % len(cells)]
+        if op == "row":
+            ws.delete_rows(cell.row)
+        else:
+            try:
+                cell.value = None if op == "clear" else value
+            except (IllegalCharacterError, ValueError):  # openpyxl refuses it before it reaches a file
+                continue
+    path = tmp_path_factory.mktemp("fz") / "damaged.xlsx"
+    try:
+        wb.save(path)
+    except (ValueError, TypeError):  # openpyxl refuses some values itself (NaN, control characters)
+        return
+    _no_internal_error(check_file(str(path), worker))
