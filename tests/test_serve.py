@@ -283,3 +283,26 @@ def test_results_can_be_deleted(make_client, tmp_path):
     _wait(client, other)
     assert client.delete(f"/api/batches/{other['id']}").status_code == 204
     assert client.delete(f"/api/batches/{other['id']}").status_code == 404
+
+
+def test_malformed_multipart_bodies_are_refused_cleanly(make_client, tmp_path):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    client = make_client(UploadLimits(file_bytes=4000, files=3, total_bytes=20_000))
+    parts = st.sampled_from([b"--xx\r\n", b"--xx--\r\n", b"Content-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n",
+                             b"Content-Disposition: form-data; name=\"profile\"\r\n", b"\r\n", b"abc", b"\xff\xfe",
+                             b"filename=\"../x\"", b"Content-Type: text/plain\r\n", b"x" * 5000])
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(parts, max_size=14))
+    def run(chunks):
+        r = client.post("/api/batches", content=b"".join(chunks), headers={
+            "content-type": "multipart/form-data; boundary=xx", "accept": "application/json"})
+        assert r.status_code in (202, 400, 413), r.text
+        if r.status_code == 202:
+            _wait(client, r.json())
+
+    run()
+    assert client.get("/healthz").status_code == 200
+    assert not list(tmp_path.rglob("x"))
