@@ -11,7 +11,6 @@ worker becomes an error naming the file, and the server goes on.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hmac
 import shutil
 import tempfile
@@ -28,9 +27,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from checker import __version__
 from checker.config import PROFILES
 from checker.i18n import localise
-from checker.render.html_out import asset, environment
-from checker.render.html_view import WORDS, run_view
+from checker.render.html_out import asset
 from checker.serve.batches import Batches, ServeSettings
+from checker.serve.pages import render, words
 from checker.serve.uploads import UploadLimits, UploadRejected, read_upload
 
 TOKEN_COOKIE = "jxcheck_token"
@@ -41,30 +40,6 @@ SECURITY_HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-typ
                     (b"cache-control", b"no-store"), (b"cross-origin-opener-policy", b"same-origin")]
 STATIC = {"report.css": "text/css; charset=utf-8", "report.js": "text/javascript; charset=utf-8",
           "page.js": "text/javascript; charset=utf-8"}
-PAGE_WORDS = {
-    "zh": {"page_title": "绩效自评自查", "intro": "把自评报告或自评表（.docx、.xlsx、导出的 .txt、.yaml/.json）拖到这里，或点击选择文件。"
-                                              "文件只在本机检查，检查完即删除。",
-           "choose": "选择文件", "check": "开始检查", "profile": "评分口径", "select": "只用这些规则",
-           "ignore": "不用这些规则", "rules": "自定义规则包（.yaml）", "fixed": "检查设置由服务器的设置文件确定",
-           "limits": "单个文件不超过 {file}，每次最多 {files} 个文件，合计不超过 {total}",
-           "checking": "正在检查", "checked": "已检查", "files": "个文件", "failed": "检查失败",
-           "downloads": "下载", "annotated": "批注副本", "again": "再检查一批", "uploading": "正在上传",
-           "delete": "删除本批结果（服务器上的报告和批注副本）",
-           "lang_switch": "English"},
-    "en": {"page_title": "Self-check", "intro": "Drop the self-evaluation reports or tables (.docx, .xlsx, text "
-                                               "export .txt, .yaml/.json) here, or choose them. Files are checked "
-                                               "on this machine only and deleted once checked.",
-           "choose": "Choose files", "check": "Check", "profile": "scoring profile", "select": "only these rules",
-           "ignore": "skip these rules", "rules": "own rule pack (.yaml)", "fixed": "the settings are fixed by "
-                                                                                   "the server's settings file",
-           "limits": "up to {file} a file, {files} files and {total} in all per upload",
-           "checking": "Checking", "checked": "checked", "files": "files", "failed": "the check failed",
-           "downloads": "Downloads", "annotated": "annotated copy", "again": "Check more files",
-           "delete": "Delete these results (the reports and annotated copies on the server)",
-           "uploading": "Uploading", "lang_switch": "中文"},
-}
-
-
 def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None = None, token: str | None = None,
                root: Path | None = None) -> Starlette:
     serve = serve or ServeSettings()
@@ -124,14 +99,9 @@ def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None =
             return page("message.html.j2", lang, 404, message="no such batch (it may have expired)")
         if batch.status in ("queued", "running"):
             return page("progress.html.j2", lang, batch=batch)
-        if batch.status == "failed" or batch.result is None:
+        if batch.status == "failed" or lang not in batch.pages:
             return page("message.html.j2", lang, 422, message=batch.message, batch=batch)
-        report = run_view(dataclasses.replace(batch.result, lang=lang))
-        report["w"] = words(lang)
-        report["errors"] = [{"source": e.source, "where": e.where or "", "message": localise(e.message, lang)}
-                            for e in batch.errors]
-        return page("batch.html.j2", lang, batch=batch, report=report, filings=report["filings"],
-                    counts=report["counts"])
+        return HTMLResponse(batch.pages[lang].read_text(encoding="utf-8"))
 
     async def download(request: Request) -> Response:
         batch = batches.get(request.path_params["batch"])
@@ -177,15 +147,8 @@ def lang_of(request: Request) -> str:
     return "en" if request.query_params.get("lang") == "en" else "zh"
 
 
-def words(lang: str) -> dict:
-    return {**WORDS[lang], **PAGE_WORDS[lang]}
-
-
 def page(name: str, lang: str, status: int = 200, **context: object) -> HTMLResponse:
-    """A page from the report's templates, with this server's assets."""
-    html = environment().get_template(name).render(
-        lang=lang, w=words(lang), static="/static", inline_assets=False, assets={}, version=__version__, **context)
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(render(name, lang, **context), status_code=status)
 
 
 def _refuse(request: Request, status: int, message: str) -> Response:

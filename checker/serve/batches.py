@@ -24,6 +24,7 @@ from checker.output import emit
 from checker.render import FORMATS
 from checker.results import RunResult
 from checker.run import Options, run
+from checker.serve.pages import batch_page
 from checker.serve.uploads import Upload
 
 DOWNLOADS = (  # (format, file name, media type)
@@ -60,7 +61,7 @@ class Batch:
     errors: list[FileError] = field(default_factory=list)
     downloads: dict[str, tuple[Path, str]] = field(default_factory=dict)  # name → (file, media type)
     copies: list[tuple[str, str]] = field(default_factory=list)  # (source, download name)
-    result: RunResult | None = None
+    pages: dict[str, Path] = field(default_factory=dict)  # lang → the rendered result page
     created: float = field(default_factory=time.time)
 
     @property
@@ -162,7 +163,6 @@ class Batches:
             raise JxError("upload", "too many filings for one page; use jxcheck check on the command line")
         result.reports = list(result.reports)  # objects: the page relabels and shows them
         _relabel(result, real)
-        batch.result = result
         out = directory / "out"
         out.mkdir(mode=0o700)
         back = {name: path for path, name in real.items()}
@@ -179,6 +179,11 @@ class Batches:
             emit(FORMATS[fmt].render(result), str(target))
             batch.downloads[name] = (target, media)
         batch.errors[:0] = result.errors
+        # the result page in both languages, rendered now: a finished batch keeps files, not the models
+        for lang in ("zh", "en"):
+            path = directory / f"page.{lang}.html"
+            path.write_text(batch_page(batch, result, lang), encoding="utf-8")
+            batch.pages[lang] = path
         return result
 
 
