@@ -16,6 +16,8 @@ import docx
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tc
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -89,7 +91,7 @@ def _place(loc: Location | None, tables: list, paragraphs: list) -> tuple | None
     return None
 
 
-def _tc_at(tr, col: int):
+def _tc_at(tr: BaseOxmlElement, col: int) -> BaseOxmlElement | None:
     """The w:tc covering grid column `col` (after any w:gridBefore), counted as the reader counts."""
     trpr = tr.find(qn("w:trPr"))
     before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
@@ -113,7 +115,7 @@ def _runs_of(paragraphs: list[Paragraph]) -> list[Run]:
     return runs
 
 
-def _shade(tc, colour: str) -> None:
+def _shade(tc: CT_Tc, colour: str) -> None:
     tcpr = tc.get_or_add_tcPr()
     for old in tcpr.findall(qn("w:shd")):
         tcpr.remove(old)

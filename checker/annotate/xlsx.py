@@ -11,7 +11,7 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.cell import coordinate_from_string, range_boundaries
@@ -73,7 +73,7 @@ def _anchor(ws: Worksheet, ref: str) -> str:
     return f"{col}{row}"
 
 
-def _result_sheet(wb, findings: list[Finding], placed: set[int], lang: str) -> None:
+def _result_sheet(wb: Workbook, findings: list[Finding], placed: set[int], lang: str) -> None:
     name = RESULT_SHEET
     n = 2
     while name in wb.sheetnames:  # the filer's own sheet of that name stays

@@ -7,10 +7,11 @@ import io
 import re
 import zipfile
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
 
 from checker.errors import InputError
 from checker.readers.document import UNZIP_FACTOR, Cell, Document, Limits, Table
@@ -48,7 +49,7 @@ def _sheets_xml(data: bytes) -> bytes:
         return b""
 
 
-def _fill_formulas(data: bytes, values) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def _fill_formulas(data: bytes, values: Workbook) -> dict[str, list[str]]:
     """Formulas whose result was never saved: computed where they are score-table arithmetic
     (checker/readers/formulas.py) and written into `values`; a warning per sheet names them either way."""
     formulas = load_workbook(io.BytesIO(data), data_only=False)
@@ -82,7 +83,7 @@ def _fill_formulas(data: bytes, values) -> dict[str, list[str]]:  # type: ignore
 class _SheetFormulas:
     """One sheet's unsaved formulas, each computed once; a formula that refers to one is computed first."""
 
-    def __init__(self, pending: dict[str, str], values) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, pending: dict[str, str], values: Worksheet) -> None:
         self.pending = pending
         self.values = values
         self.done: dict[str, float | None] = {}
@@ -118,7 +119,7 @@ def _check_unzipped(data: bytes, source: str, limits: Limits) -> None:
                                  f"{limit / 2**20:g} MB (JXCHECK_MAX_FILE_MB × {UNZIP_FACTOR})")
 
 
-def _sheet(ws, index: int, source: str, limits: Limits) -> Table:  # type: ignore[no-untyped-def]
+def _sheet(ws: Worksheet, index: int, source: str, limits: Limits) -> Table:
     # Merged ranges: the top-left cell carries the text and the span; cells to its right are dropped,
     # cells below it become empty (vertical merge), matching the other readers.
     covered: dict[tuple[int, int], str] = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from checker.findings import Finding
 from checker.results import RunResult
 
 
@@ -52,6 +53,6 @@ def render_junit(result: RunResult) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _line(f, lang: str) -> str:  # type: ignore[no-untyped-def]
+def _line(f: Finding, lang: str) -> str:
     where = " › ".join(f.location.path)
     return f"[{f.severity}] {where}: {f.message.get(lang)}"

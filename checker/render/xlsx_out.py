@@ -8,6 +8,7 @@ from collections import Counter
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from checker.results import RunResult
 
@@ -55,7 +56,7 @@ def render_xlsx(result: RunResult) -> bytes:
     return buf.getvalue()
 
 
-def _style(ws, widths: list[int]) -> None:  # type: ignore[no-untyped-def]
+def _style(ws: Worksheet, widths: list[int]) -> None:
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     for cell in ws[1]:
