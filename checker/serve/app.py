@@ -41,7 +41,7 @@ SECURITY_HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-typ
 STATIC = {"report.css": "text/css; charset=utf-8", "report.js": "text/javascript; charset=utf-8",
           "page.js": "text/javascript; charset=utf-8"}
 def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None = None, token: str | None = None,
-               root: Path | None = None) -> Starlette:
+               root: Path | None = None) -> Guard:
     serve = serve or ServeSettings()
     limits = limits or UploadLimits()
     own_root = root is None
@@ -140,7 +140,7 @@ def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None =
     ], lifespan=lifespan)
     app.state.workdir = workdir
     app.state.batches = batches
-    return Guard(app, token)  # type: ignore[return-value]
+    return Guard(app, token)
 
 
 def lang_of(request: Request) -> str:
