@@ -306,3 +306,10 @@ def test_malformed_multipart_bodies_are_refused_cleanly(make_client, tmp_path):
     run()
     assert client.get("/healthz").status_code == 200
     assert not list(tmp_path.rglob("x"))
+
+
+def test_batches_uploaded_together_are_all_checked(make_client):
+    client = make_client()
+    batches = [_upload(client, _files(SEED)) for _ in range(3)]
+    assert all(_wait(client, b)["status"] == "done" for b in batches)
+    assert len({client.get(b["url"]).text.count('<section class="filing"') for b in batches}) == 1
