@@ -18,7 +18,10 @@ from checker.batch import BatchSpec, check_file, init_worker
 from checker.rulebook import bundled_rules_dir, load_rules
 from tests.conftest import FIXTURES
 
+# the suite runs a fixed set of examples (CI must not pass or fail by chance); JXCHECK_FUZZ_EXAMPLES=2000
+# JXCHECK_FUZZ_RANDOM=1 explores further
 FUZZ = settings(max_examples=int(os.environ.get("JXCHECK_FUZZ_EXAMPLES", "40")), deadline=None,
+                derandomize=os.environ.get("JXCHECK_FUZZ_RANDOM") != "1", database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 SEED_LINES = (FIXTURES / "seed_yongzhou_2021.txt").read_text(encoding="utf-8").split("\n")
 REAL_LINES = [p.read_text(encoding="utf-8").split("\n") for p in sorted((FIXTURES / "real").glob("*.txt"))]
@@ -136,3 +139,17 @@ def test_damaged_workbooks(tmp_path_factory, worker, ops):
     except (ValueError, TypeError):  # openpyxl refuses some values itself (NaN, control characters)
         return
     _no_internal_error(check_file(str(path), worker))
+
+
+def test_a_stored_value_beyond_excels_range(tmp_path, worker):
+    """Found by test_damaged_workbooks: 1.7976931348623155e+308 in a cell reads back as infinity."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(FIXTURES / "seed_yongzhou_2021.xlsx")
+    ws = wb.worksheets[0]
+    next(c for row in ws.iter_rows() for c in row if isinstance(c.value, int | float)).value = 1.7976931348623155e+308
+    path = tmp_path / "huge.xlsx"
+    wb.save(path)
+    result = check_file(str(path), worker)
+    _no_internal_error(result)
+    assert result.reports

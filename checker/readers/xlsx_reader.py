@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 
@@ -176,4 +177,6 @@ def _text(value: object, number_format: str) -> str:
 
 def _number(x: float) -> str:
     x = round(float(x), 10)
+    if not math.isfinite(x):  # a stored value beyond Excel's range: shown as it is, never a figure
+        return repr(x)
     return str(int(x)) if x == int(x) else repr(x)
