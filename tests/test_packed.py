@@ -80,17 +80,3 @@ def test_report_list_gives_objects_and_items(reports):
     assert [x.project for x in box] == [reports[0].project, reports[1].project]
     assert [type(x).__name__ for x in items(box)] == ["PackedReport", "Report"]
     assert unpacked(reports[1]) is reports[1]
-
-
-def test_finding_dict_is_pydantics_to_the_letter(reports):
-    from checker.render.json_out import finding_dict, pydantic_finding_dict
-
-    findings = [f for r in reports for f in r.findings]
-    assert any(f.evidence.others for f in findings) and any(f.evidence.kind != "figures" for f in findings)
-    for lang in ("zh", "en"):
-        for f in findings:  # as text: key order and number types count
-            assert _dumps(finding_dict(f, lang)) == _dumps(pydantic_finding_dict(f, lang))
-    odd = findings[0].model_copy(deep=True)
-    for value in (float("nan"), (1, 2), {"a": 1}, [1.5, "x"], 0, False, ""):
-        odd.evidence.reported = value
-        assert _dumps(finding_dict(odd, "zh")) == _dumps(pydantic_finding_dict(odd, "zh")), value

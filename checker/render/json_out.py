@@ -17,24 +17,6 @@ FORMAT_VERSION = "1"
 
 
 def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
-    """A finding as the document holds it. Built by hand — it is the most frequent object a run writes —
-    to the letter of `pydantic_finding_dict` (location without None fields, evidence without defaults),
-    which a value outside plain JSON still goes through (tests/test_packed.py holds them equal)."""
-    try:
-        location = {"path": list(f.location.path)}
-        if f.location.source is not None:
-            location["source"] = _fields(f.location.source.__dict__)
-        if f.location.text is not None:
-            location["text"] = f.location.text
-        evidence = _evidence(f)
-    except _NotPlain:
-        return pydantic_finding_dict(f, lang)
-    return {"rule": f.rule, "category": f.category, "severity": f.severity, "title": f.title.get(lang),
-            "message": f.message.get(lang), "messages": {"zh": f.message.zh, "en": f.message.en},
-            "location": location, "evidence": evidence, "fingerprint": f.fingerprint}
-
-
-def pydantic_finding_dict(f: Finding, lang: str) -> dict[str, Any]:
     return {
         "rule": f.rule,
         "category": f.category,
@@ -46,42 +28,6 @@ def pydantic_finding_dict(f: Finding, lang: str) -> dict[str, Any]:
         "evidence": f.evidence.model_dump(mode="json", exclude_none=True, exclude_defaults=True),
         "fingerprint": f.fingerprint,
     }
-
-
-class _NotPlain(Exception):
-    """A value that JSON mode would convert: left to pydantic."""
-
-
-def _evidence(f: Finding) -> dict[str, Any]:
-    e = f.evidence
-    out: dict[str, Any] = {}
-    if e.kind != "figures":
-        out["kind"] = e.kind
-    for name in ("reported", "computed", "suggested", "tolerance"):
-        value = getattr(e, name)
-        if value is not None:
-            out[name] = _plain(value)
-    if e.items:
-        out["items"] = [_plain(x) for x in e.items]
-    if e.others:
-        out["others"] = [_fields({"source": o.source, "project": o.project, "section": o.section, "text": o.text,
-                                  "location": o.location.__dict__ if o.location is not None else None,
-                                  "detail": o.detail}) for o in e.others]
-    return out
-
-
-def _fields(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: _fields(v) if isinstance(v, dict) else _plain(v) for k, v in d.items() if v is not None}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, str | bool | int):
-        return value
-    if isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
-        return value
-    if isinstance(value, list):
-        return [_plain(x) for x in value]
-    raise _NotPlain
 
 
 def render_json(result: RunResult) -> Iterator[str]:
