@@ -32,8 +32,12 @@ def worker():
     return init_worker(BatchSpec(load_rules([bundled_rules_dir()])))
 
 
-edits = st.lists(st.tuples(st.sampled_from(["drop", "repeat", "swap", "cut", "blank", "tab"]),
+edits = st.lists(st.tuples(st.sampled_from(["drop", "repeat", "swap", "cut", "blank", "tab", "write"]),
                            st.integers(0, 10**6), st.integers(1, 40)), min_size=1, max_size=8)
+# what a damaged or careless cell holds
+ODD_TEXT = ["100%%", "≥", "1-12月", "5*4=20万元", "#DIV/0!", "０．５", "一百", "--", "＞1200个", "1e400", "∞", "nan",
+            "99999999999999999999999", "-0", "≤-5%", "1/0", "（", "）", "10分（", "产出指标(50分", "合计", "总分",
+            "得分", "分值", "年度指标值", "实际完成值", "执行率", "0.0000001%", "1,000,000.5万元", "½", "Ⅻ", "\u200b"]
 
 
 def _damage(lines: list[str], ops) -> list[str]:
@@ -53,6 +57,8 @@ def _damage(lines: list[str], ops) -> list[str]:
             lines = lines[:max(1, i)]
         elif op == "blank":
             lines[i] = ""
+        elif op == "write":
+            lines[i] = "\t" + ODD_TEXT[n % len(ODD_TEXT)]
         else:
             lines[i] = "\t" + lines[i]
     return lines
