@@ -159,3 +159,49 @@ def test_a_stored_value_beyond_excels_range(tmp_path, worker):
     result = check_file(str(path), worker)
     _no_internal_error(result)
     assert result.reports
+
+
+@pytest.fixture(scope="module")
+def seed_yaml(tmp_path_factory):
+    import contextlib
+
+    from checker.cli import main
+
+    path = tmp_path_factory.mktemp("yaml") / "seed.yaml"
+    with path.open("w", encoding="utf-8") as fh, contextlib.redirect_stdout(fh):
+        main(["parse", str(FIXTURES / "seed_yongzhou_2021.txt"), "-j", "0", "--no-parsed"])
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _leaves(node, path=()):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _leaves(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _leaves(v, (*path, i))
+    else:
+        yield path
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(0, 10**6), odd_values), min_size=1, max_size=10))
+def test_damaged_canonical_yaml(tmp_path_factory, worker, seed_yaml, ops):
+    import yaml
+
+    data = copy.deepcopy(seed_yaml)
+    leaves = list(_leaves(data))
+    for at, value in ops:
+        *parent, last = leaves[at % len(leaves)]
+        node = data
+        for k in parent:
+            node = node[k]
+        node[last] = value
+    path = tmp_path_factory.mktemp("fz") / "damaged.yaml"
+    try:
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    except yaml.YAMLError:
+        return
+    _no_internal_error(check_file(str(path), worker))
