@@ -79,7 +79,7 @@ def test_damaged_text_exports(tmp_path_factory, worker, which, ops):
 
 
 @FUZZ
-@given(st.lists(st.tuples(st.sampled_from(["row", "cell", "table", "text"]), st.integers(0, 10**6)),
+@given(st.lists(st.tuples(st.sampled_from(["row", "cell", "table", "text", "write"]), st.integers(0, 10**6)),
                 min_size=1, max_size=10))
 def test_damaged_word_tables(tmp_path_factory, worker, ops):
     document = docx.Document(str(FIXTURES / "seed_yongzhou_2021.docx"))
@@ -102,6 +102,10 @@ def test_damaged_word_tables(tmp_path_factory, worker, ops):
             cell = cells[at % len(cells)]
             if op == "cell":
                 row.remove(cell)
+            elif op == "write":
+                t = next(cell.iter(qn("w:t")), None)
+                if t is not None:
+                    t.text = ODD_TEXT[at % len(ODD_TEXT)]
             else:  # a cell's text moved into its neighbour
                 other = cells[(at + 1) % len(cells)]
                 for p in cell.findall(qn("w:p")):
