@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import json
 import os
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -200,6 +201,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
                                       total_bytes=int(args.max_total_mb * 2**20)), token)
     except JxError as exc:
         _error(exc)
+        return EXIT_INPUT
+    try:  # say so before printing an address nobody can open
+        with socket.create_server((args.host, args.port)):
+            pass
+    except OSError as exc:
+        _error(JxError("--port", f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"))
         return EXIT_INPUT
     shown = "localhost" if args.host in ("127.0.0.1", "::1") else args.host
     address = f"http://{shown}:{args.port}/" + ("?token=…" if token else "")

@@ -58,6 +58,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"^no file in the upload \(field 'files'\)$", "上传中没有文件"),
     (r"^the upload is not well-formed multipart data \((.+)\)$", r"上传数据格式不正确（\1）"),
     (r"^the upload ended in the middle of a file$", "上传在文件中途中断"),
+    (r"^cannot listen on (.+): (.+)$", r"无法在 \1 上提供服务：\2（端口可能已被占用，请换 --port）"),
     (r"^serving beyond this machine \((.+)\) needs a token: --token or \$(\w+)$",
      r"对本机以外（\1）提供服务须设置令牌：--token 或环境变量 \2"),
     (r"^would replace the original; choose another --output directory$", "会覆盖原文件：请换一个 --output 目录"),

@@ -313,3 +313,15 @@ def test_batches_uploaded_together_are_all_checked(make_client):
     batches = [_upload(client, _files(SEED)) for _ in range(3)]
     assert all(_wait(client, b)["status"] == "done" for b in batches)
     assert len({client.get(b["url"]).text.count('<section class="filing"') for b in batches}) == 1
+
+
+def test_a_port_in_use_is_said_before_serving(capsys):
+    import socket
+
+    from checker.cli import main
+
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot listen on 127.0.0.1" in err and "localhost:" not in err
