@@ -203,7 +203,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _error(exc)
         return EXIT_INPUT
     try:  # say so before printing an address nobody can open
-        with socket.create_server((args.host, args.port)):
+        family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+        with socket.create_server((args.host, args.port), family=family):
             pass
     except OSError as exc:
         _error(JxError("--port", f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"))
