@@ -117,25 +117,25 @@ class Batches:
 
     def _check(self, batch: Batch, directory: Path, upload: Upload) -> None:
         result = None
+        status = "failed"
         try:
             with self._run_lock:
                 batch.status = "running"
                 result = self._run(batch, directory, upload)
-            batch.status = "done"
+            status = "done"
         except JxError as exc:  # a bad rule pack or setting: the same message the command line gives
             place = f" ({exc.where})" if exc.where else ""
             text = f"{exc.source}{place}: {localise(exc.message, batch.lang)}"
             for name, path in upload.rule_files:  # the rule pack by the name it was sent with
                 text = text.replace(str(path), name)
             batch.message = text
-            batch.status = "failed"
         except Exception as exc:  # the server stays up and says what happened
             batch.message = f"internal error: {type(exc).__name__}: {exc}"
-            batch.status = "failed"
         finally:
             shutil.rmtree(directory / "upload", ignore_errors=True)  # uploads never outlive their check
             if result is not None and result.cleanup:
                 result.cleanup()
+            batch.status = status  # last: a finished batch has no uploads left
 
     def _run(self, batch: Batch, directory: Path, upload: Upload) -> RunResult:
         serve = self.serve
