@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -16,6 +17,11 @@ Severity = Literal["error", "warning", "info"]
 Category = Literal["budget", "arithmetic", "consistency", "duplication", "scoring", "indicator", "completeness"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 CATEGORIES: tuple[str, ...] = get_args(Category)
+
+
+def worst_severity(severities: Iterable[str]) -> str:
+    """error before warning before info (a cell flagged by several findings shows the worst)."""
+    return min(severities, key=SEVERITY_ORDER.__getitem__)
 # what a Chinese reader calls them
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 CATEGORY_ZH = {"budget": "预算", "arithmetic": "计算", "consistency": "一致性", "duplication": "重复", "scoring": "评分",

@@ -22,12 +22,12 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from checker.annotate.notes import AUTHOR, FILLS, Annotated, note_text, worst
+from checker.annotate.notes import AUTHOR, FILLS, Annotated, note_text
 from checker.errors import InputError
-from checker.findings import Finding
+from checker.findings import Finding, worst_severity
 from checker.model import Location
 from checker.output import write_atomic
-from checker.readers.docx_reader import children
+from checker.readers.docx_reader import children, grid_cells
 from checker.results import Report
 
 HIGHLIGHT = {"error": WD_COLOR_INDEX.PINK, "warning": WD_COLOR_INDEX.YELLOW, "info": WD_COLOR_INDEX.TURQUOISE}
@@ -42,7 +42,7 @@ def annotate_docx(source: str, reports: list[Report], target: Path, lang: str) -
     except Exception as exc:  # the file was read moments ago; a failure here is this file's error
         raise InputError(source, f"could not open the document to annotate it: {type(exc).__name__}: {exc}") from None
     body = document.element.body
-    tables = list(children(body, (qn("w:tbl"),)))
+    tables = [list(children(t, (qn("w:tr"),))) for t in children(body, (qn("w:tbl"),))]  # each table's rows
     paragraphs = list(children(body, (qn("w:p"),)))
     places: dict[tuple, list[Finding]] = defaultdict(list)
     loose: list[Finding] = []
@@ -52,7 +52,7 @@ def annotate_docx(source: str, reports: list[Report], target: Path, lang: str) -
             (places[key] if key is not None else loose).append(f)
     for key, hits in places.items():
         text = "\n\n".join(note_text(f, lang) for f in hits)
-        severity = worst(hits)
+        severity = worst_severity(f.severity for f in hits)
         if key[0] == "cell":
             cell = _Cell(key[1], document)
             _shade(key[1], FILLS[severity])
@@ -76,12 +76,12 @@ def annotate_docx(source: str, reports: list[Report], target: Path, lang: str) -
     return Annotated(source, target, placed + len(loose), placed)
 
 
-def _place(loc: Location | None, tables: list, paragraphs: list) -> tuple | None:
+def _place(loc: Location | None, tables: list[list], paragraphs: list) -> tuple | None:
     """("cell", w:tc) or ("paragraph", w:p) where the reader found the value, or None."""
     if loc is None:
         return None
     if loc.table is not None and loc.row is not None and loc.col is not None and loc.table < len(tables):
-        rows = list(children(tables[loc.table], (qn("w:tr"),)))
+        rows = tables[loc.table]
         if loc.row < len(rows):
             tc = _tc_at(rows[loc.row], loc.col)
             if tc is not None:
@@ -92,18 +92,8 @@ def _place(loc: Location | None, tables: list, paragraphs: list) -> tuple | None
 
 
 def _tc_at(tr: BaseOxmlElement, col: int) -> BaseOxmlElement | None:
-    """The w:tc covering grid column `col` (after any w:gridBefore), counted as the reader counts."""
-    trpr = tr.find(qn("w:trPr"))
-    before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
-    at = int(before.get(qn("w:val"), 0)) if before is not None else 0
-    for tc in children(tr, (qn("w:tc"),)):
-        tcpr = tc.find(qn("w:tcPr"))
-        span_el = tcpr.find(qn("w:gridSpan")) if tcpr is not None else None
-        span = int(span_el.get(qn("w:val"), 1)) if span_el is not None else 1
-        if at <= col < at + span:
-            return tc
-        at += span
-    return None
+    """The w:tc covering grid column `col`, counted as the reader counts."""
+    return next((tc for at, span, tc in grid_cells(tr) if at <= col < at + span), None)
 
 
 def _runs_of(paragraphs: list[Paragraph]) -> list[Run]:

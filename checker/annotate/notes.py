@@ -22,10 +22,6 @@ def note_text(f: Finding, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
-def worst(findings: list[Finding]) -> str:
-    return min((f.severity for f in findings), key=("error", "warning", "info").index)
-
-
 @dataclass
 class Annotated:
     source: str

@@ -18,9 +18,9 @@ from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from checker.annotate.notes import AUTHOR, FILLS, Annotated, note_text, worst
+from checker.annotate.notes import AUTHOR, FILLS, Annotated, note_text
 from checker.errors import InputError
-from checker.findings import CATEGORY_ZH, SEVERITY_ZH, Finding
+from checker.findings import CATEGORY_ZH, SEVERITY_ZH, Finding, worst_severity
 from checker.output import write_atomic
 from checker.render.common import evidence_parts, fmt
 from checker.results import Report
@@ -37,10 +37,12 @@ def annotate_xlsx(source: str, reports: list[Report], target: Path, lang: str) -
         raise InputError(source, f"could not open the workbook to annotate it: {type(exc).__name__}: {exc}") from None
     findings = [f for r in reports for f in r.findings]
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    placed: dict[int, tuple[str, str]] = {}  # finding (by id) → the (sheet, cell) that holds its comment
     for f in findings:
         loc = f.location.source
         if loc is not None and loc.sheet in wb.sheetnames and loc.cell:
-            by_cell[(loc.sheet, _anchor(wb[loc.sheet], loc.cell))].append(f)
+            place = placed[id(f)] = (loc.sheet, _anchor(wb[loc.sheet], loc.cell))
+            by_cell[place].append(f)
     for (sheet, ref), hits in by_cell.items():
         cell = wb[sheet][ref]
         text = "\n\n".join(note_text(f, lang) for f in hits)
@@ -49,18 +51,19 @@ def annotate_xlsx(source: str, reports: list[Report], target: Path, lang: str) -
         comment = Comment(text, AUTHOR)
         comment.width, comment.height = 360, min(60 + 70 * len(hits), 600)
         cell.comment = comment
-        colour = FILLS[worst(hits)]
-        cell.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
-    placed = {id(f) for hits in by_cell.values() for f in hits}
+        cell.fill = _fill(worst_severity(f.severity for f in hits))
     _result_sheet(wb, findings, placed, lang)
     notes = []
-    if _has_drawings(source):
-        notes.append("pictures and charts of the original are not kept in the annotated copy (openpyxl)"
-                     if lang == "en" else "原表中的图片和图表未保留在批注副本中")
+    if _has_drawings(source):  # in English, as every run note: shown in Chinese where it is read
+        notes.append("pictures and charts of the original are not kept in the annotated copy (openpyxl)")
     buf = io.BytesIO()
     wb.save(buf)
     write_atomic(target, buf.getvalue())
     return Annotated(source, target, len(findings), len(placed), notes)
+
+
+def _fill(severity: str) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=FILLS[severity], end_color=FILLS[severity])
 
 
 def _anchor(ws: Worksheet, ref: str) -> str:
@@ -73,7 +76,7 @@ def _anchor(ws: Worksheet, ref: str) -> str:
     return f"{col}{row}"
 
 
-def _result_sheet(wb: Workbook, findings: list[Finding], placed: set[int], lang: str) -> None:
+def _result_sheet(wb: Workbook, findings: list[Finding], placed: dict[int, tuple[str, str]], lang: str) -> None:
     name = RESULT_SHEET
     n = 2
     while name in wb.sheetnames:  # the filer's own sheet of that name stays
@@ -88,17 +91,17 @@ def _result_sheet(wb: Workbook, findings: list[Finding], placed: set[int], lang:
         where = f"{loc.sheet}!{loc.cell}" if loc is not None and loc.cell else " › ".join(f.location.path)
         sev = SEVERITY_ZH[f.severity] if lang == "zh" else f.severity
         cat = CATEGORY_ZH[f.category] if lang == "zh" else f.category
-        evidence = " · ".join(f"{label} {value}" for label, value in evidence_parts(f.evidence, lang)
-                              if label not in ("应填", "should be"))
+        evidence = " · ".join(f"{label} {value}" for label, value in evidence_parts(f.evidence, lang,
+                                                                                      skip=("suggested",)))
         suggested = fmt(f.evidence.suggested) if f.evidence.suggested is not None else ""
         ws.append([i, sev, f.rule, cat, f.project, where, f.message.get(lang), suggested, evidence])
         row = ws.max_row
-        ws.cell(row=row, column=2).fill = PatternFill(fill_type="solid", start_color=FILLS[f.severity],
-                                                      end_color=FILLS[f.severity])
-        if id(f) in placed and loc is not None:
+        ws.cell(row=row, column=2).fill = _fill(f.severity)
+        if id(f) in placed:
+            sheet, ref = placed[id(f)]
             link = ws.cell(row=row, column=6)
-            quoted = (loc.sheet or "").replace("'", "''")  # Excel doubles a quote inside a quoted sheet name
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{_anchor(wb[loc.sheet], loc.cell)}")
+            quoted = sheet.replace("'", "''")  # Excel doubles a quote inside a quoted sheet name
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{ref}")
             link.font = Font(color="1F3A5F", underline="single")
     for col, width in zip("ABCDEFGHI", (6, 10, 9, 9, 18, 22, 70, 12, 30), strict=True):
         ws.column_dimensions[col].width = width

@@ -163,20 +163,25 @@ def _int(el: etree._Element | None, default: int) -> int:
 def _table(tbl: etree._Element, index: int) -> Table:
     out = Table(index=index, grid=True)
     for r, tr in enumerate(children(tbl, (_TR,))):
-        trpr = tr.find(_TRPR)
-        col = _int(trpr.find(_GRIDBEFORE), 0) if trpr is not None else 0
         row: list[Cell] = []
-        for tc in children(tr, (_TC,)):
+        for col, span, tc in grid_cells(tr):
             tcpr = tc.find(_TCPR)
-            span, vmerge = 1, None
-            if tcpr is not None:
-                span = _int(tcpr.find(_GRIDSPAN), 1)
-                v = tcpr.find(_VMERGE)
-                if v is not None:
-                    vmerge = v.get(_VAL, "continue")
+            v = tcpr.find(_VMERGE) if tcpr is not None else None
+            vmerge = v.get(_VAL, "continue") if v is not None else None
             text = "" if vmerge == "continue" else join_paragraphs(
                 "\n".join(paragraph_text(p) for p in children(tc, (_P,))).split("\n"))
             row.append(Cell(text=text, row=r, col=col, span=span))
-            col += span
         out.rows.append(row)
     return out
+
+
+def grid_cells(tr: etree._Element) -> Iterator[tuple[int, int, etree._Element]]:
+    """(grid column, span, w:tc) of each cell of a row, after any w:gridBefore: the numbering the reader
+    gives cells and the .docx annotator finds them by."""
+    trpr = tr.find(_TRPR)
+    col = _int(trpr.find(_GRIDBEFORE), 0) if trpr is not None else 0
+    for tc in children(tr, (_TC,)):
+        tcpr = tc.find(_TCPR)
+        span = _int(tcpr.find(_GRIDSPAN), 1) if tcpr is not None else 1
+        yield col, span, tc
+        col += span

@@ -46,18 +46,25 @@ def fmt(v: Any) -> str:
     return str(v)
 
 
-def evidence_parts(e: Evidence, lang: str) -> list[tuple[str, str]]:
-    """(label, value) of each evidence figure that is set, in a fixed order."""
+def evidence_parts(e: Evidence, lang: str, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(label, value) of each evidence figure that is set, in a fixed order (`skip`: fields left out)."""
     labels = EVIDENCE_LABELS["en" if lang == "en" else "zh"].get(e.kind) or EVIDENCE_LABELS["zh"]["figures"]
     out = []
     for k in EVIDENCE_FIELDS:
         v = getattr(e, k)
-        if v is None:
+        if v is None or k in skip:
             continue
         value = f"{v:.0%}" if e.kind == "similarity" and k in ("reported", "tolerance") and isinstance(v, float | int) \
             and 0 <= v <= 1 else fmt(v)
         out.append((labels[k], value))
     return out
+
+
+def evidence_line(e: Evidence, lang: str) -> str:
+    """The evidence as one line: its figures, the other places of the finding, the items behind it."""
+    parts = [f"{label} {value}" for label, value in evidence_parts(e, lang)]
+    parts += [f"{WORDS[lang]['other']} {o.project or ''} {o.section or ''}".strip() for o in e.others]
+    return " · ".join(parts + e.items)
 
 
 def suggested_text(e: Evidence, lang: str) -> str | None:

@@ -9,10 +9,10 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from checker.findings import CATEGORY_ZH, Finding
+from checker.findings import CATEGORY_ZH
 from checker.i18n import localise
 from checker.render.common import WORDS as COMMON_WORDS
-from checker.render.common import evidence_parts, summary
+from checker.render.common import evidence_line, summary
 from checker.results import RunResult
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -24,14 +24,6 @@ WORDS = {
            "errors": "unreadable", "category": "category", "count": "count", "warnings": "reader warnings",
            "baseline": "Baseline", "waived": "waived", "expired": "expired waiver", "unused": "unused waiver"},
 }
-
-
-def _evidence(f: Finding, w: dict[str, str], lang: str = "zh") -> str:
-    e = f.evidence
-    parts = [f"{label} {value}" for label, value in evidence_parts(e, lang)]
-    parts += [f"{w['other']} {o.project or ''} {o.section or ''}".strip() for o in e.others]
-    parts += e.items
-    return " · ".join(parts)
 
 
 def render_console(result: RunResult, console: Console | None = None) -> None:
@@ -55,7 +47,7 @@ def render_console(result: RunResult, console: Console | None = None) -> None:
                 line.append(f"  ({place})", style="dim")
             console.print(line)
             console.print(Padding(Text(f.message.get(lang)), (0, 0, 0, 8)))
-            ev = _evidence(f, w, lang)
+            ev = evidence_line(f.evidence, lang)
             if ev:
                 console.print(Padding(Text(ev, style="dim"), (0, 0, 0, 8)))
     if result.errors:

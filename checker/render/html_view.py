@@ -11,11 +11,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from checker.findings import CATEGORIES, CATEGORY_ZH, SEVERITY_ORDER, Finding
+from checker.findings import CATEGORIES, CATEGORY_ZH, SEVERITY_ORDER, Finding, worst_severity
 from checker.i18n import localise
 from checker.model import FUNDING_VALUE_FIELDS, Evaluation, Location, Text
 from checker.render.common import WORDS as COMMON_WORDS
-from checker.render.common import evidence_parts, fmt
+from checker.render.common import evidence_line, fmt
 from checker.results import Report, RunResult
 
 WORDS = {
@@ -137,10 +137,12 @@ def run_view(result: RunResult) -> dict[str, Any]:
 
 def filing_view(r: Report, i: int, lang: str) -> FilingView:
     w = WORDS[lang]
-    findings = [_finding_view(f, i, n, lang) for n, f in enumerate(r.findings, 1)]
+    findings: list[FindingView] = []
     by_key: dict[tuple, list[FindingView]] = defaultdict(list)
-    for f, fv in zip(r.findings, findings, strict=True):
+    for n, f in enumerate(r.findings, 1):
         k = anchor_key(f.location.source)
+        fv = _finding_view(f, i, n, lang, k)
+        findings.append(fv)
         if k is not None:
             by_key[k].append(fv)
     sev = Counter({s: 0 for s in SEVERITY_ORDER})
@@ -169,14 +171,10 @@ def filing_view(r: Report, i: int, lang: str) -> FilingView:
     return view
 
 
-def _finding_view(f: Finding, i: int, n: int, lang: str) -> FindingView:
-    e = f.evidence
-    bits = [f"{label} {value}" for label, value in evidence_parts(e, lang)]
-    bits += [f"{WORDS[lang]['other']} {o.project or ''} {o.section or ''}".strip() for o in e.others]
-    k = anchor_key(f.location.source)
+def _finding_view(f: Finding, i: int, n: int, lang: str, key: tuple | None) -> FindingView:
     return FindingView(f"f{i}-{n}", n, f.severity, f.category, f.rule, f.title.get(lang), f.message.get(lang),
-                       " › ".join(f.location.path), " · ".join(bits + e.items),
-                       _cell_id(i, k) if k is not None else None)
+                       " › ".join(f.location.path), evidence_line(f.evidence, lang),
+                       _cell_id(i, key) if key is not None else None)
 
 
 def _cell_id(i: int, key: tuple) -> str:
@@ -198,7 +196,7 @@ class _CellMaker:
         cid = _cell_id(self.i, k)
         self.shown.add(cid)
         refs = self.by_key.get(k, [])
-        worst = min((f.severity for f in refs), key=SEVERITY_ORDER.__getitem__) if refs else None
+        worst = worst_severity(f.severity for f in refs) if refs else None
         return CellView(text.strip(), cid, worst, refs)
 
 
