@@ -30,7 +30,7 @@ from checker.i18n import localise
 from checker.render.html_out import asset
 from checker.serve.batches import Batches, ServeSettings
 from checker.serve.pages import render, words
-from checker.serve.uploads import UploadLimits, UploadRejected, read_upload
+from checker.serve.uploads import UploadLimits, UploadRejected, read_upload, size_text
 
 TOKEN_COOKIE = "jxcheck_token"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -55,14 +55,15 @@ def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None =
         w = words(lang)
         return page("page.html.j2", lang, profiles=[(name, profile_label(name, lang)) for name in PROFILES],
                     fixed=serve.settings is not None,
-                    limits=w["limits"].format(file=_mb(limits.file_bytes), files=limits.files,
-                                              total=_mb(limits.total_bytes)))
+                    limits=w["limits"].format(file=size_text(limits.file_bytes), files=limits.files,
+                                              total=size_text(limits.total_bytes)))
 
     async def create_batch(request: Request) -> Response:
         lang = lang_of(request)
         length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > limits.total_bytes + 64 * 2**10:
-            return _refuse(request, 413, f"the upload is larger than {_mb(limits.total_bytes)} in all")
+        if length is not None and length.isdigit() and int(length) > limits.request_bytes:
+            too_large = limits.too_large()  # refused before a byte is read
+            return _refuse(request, too_large.status, too_large.message)
         batch, directory = batches.new(lang)
         try:
             upload = await read_upload(request.headers.get("content-type", ""), request.stream(),
@@ -164,10 +165,6 @@ def profile_label(name: str, lang: str) -> str:
     parts = [f"{('预算执行率' if lang == 'zh' else 'execution rate ') if k == 'execution' else k}{v:g}"
              for k, v in PROFILES[name].items()]
     return f"{name}（{' · '.join(parts)}）" if lang == "zh" else f"{name} ({' · '.join(parts)})"
-
-
-def _mb(n: int) -> str:
-    return f"{n / 2**20:g} MB"
 
 
 class Guard:

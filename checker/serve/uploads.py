@@ -34,6 +34,14 @@ class UploadLimits:
     field_bytes: int = 64 * 2**10  # a settings field
     rules_bytes: int = 2 * 2**20  # an uploaded rule pack
 
+    @property
+    def request_bytes(self) -> int:
+        """The most a whole request may carry: the parts plus their headers."""
+        return self.total_bytes + 64 * 2**10
+
+    def too_large(self) -> UploadRejected:
+        return UploadRejected(413, f"the upload is larger than {size_text(self.total_bytes)} in all")
+
 
 @dataclass
 class Upload:
@@ -65,8 +73,8 @@ async def read_upload(content_type: str, stream: AsyncIterator[bytes], into: Pat
     try:
         async for chunk in stream:
             received += len(chunk)
-            if received > limits.total_bytes + 64 * 2**10:  # the parts plus their headers
-                raise UploadRejected(413, f"the upload is larger than {limits.total_bytes // 2**20} MB in all")
+            if received > limits.request_bytes:
+                raise limits.too_large()
             parser.write(chunk)
             if state.rejected is not None:
                 raise state.rejected
@@ -169,11 +177,10 @@ class _State:
         self.total += n
         if self.part_size > self.part_limit:
             what = self.upload.files[-1][0] if self.open is not None and self.part_name != "rules" else self.part_name
-            self.rejected = UploadRejected(413, f"{what}: larger than the limit of "
-                                                f"{_size(self.part_limit)}")
+            self.rejected = UploadRejected(413, f"{what}: larger than the limit of {size_text(self.part_limit)}")
             return
         if self.total > self.limits.total_bytes:
-            self.rejected = UploadRejected(413, f"the upload is larger than {_size(self.limits.total_bytes)} in all")
+            self.rejected = self.limits.too_large()
             return
         if self.open is not None:
             self.open.write(data[start:end])
@@ -194,5 +201,5 @@ class _State:
             self.open = None
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
     return f"{n / 2**20:g} MB" if n >= 2**20 else f"{n / 2**10:g} KB"
