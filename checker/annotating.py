@@ -31,6 +31,15 @@ def annotate_paths(opts: Options, out_dir: Path, force: bool = False) -> Annotat
     result = run(opts)
     outcome = AnnotateOutcome(result)
     out_dir.mkdir(parents=True, exist_ok=True)
+    annotate_reports(result, out_dir, outcome, force)
+    return outcome
+
+
+def annotate_reports(result: RunResult, out_dir: Path, outcome: AnnotateOutcome, force: bool = False,
+                     paths: dict[str, str] | None = None) -> None:
+    """The annotated copy of every file of a run into `out_dir` (`paths`: where a source's file lies when
+    that is not its name, as for an upload). A file that cannot be copied is an error entry."""
+    paths = paths or {}
     taken: set[Path] = set()
     for source, reports in reports_by_source(result).items():
         n = 1
@@ -38,9 +47,10 @@ def annotate_paths(opts: Options, out_dir: Path, force: bool = False) -> Annotat
             n += 1
         taken.add(target)
         try:
-            outcome.copies.append(annotate_file(source, reports, out_dir, result.lang, force, target=target))
-        except JxError as exc:
-            outcome.errors.append(FileError(**exc.to_dict()))
+            outcome.copies.append(annotate_file(source, reports, out_dir, result.lang, force,
+                                                path=paths.get(source), target=target))
+        except JxError as exc:  # named as the run names the file, never by where an upload lies
+            named = source if exc.source == paths.get(source) else exc.source
+            outcome.errors.append(FileError(source=named, where=exc.where, message=exc.message))
         except OSError as exc:
             outcome.errors.append(FileError(source=source, message=f"annotated copy not written: {exc.strerror}"))
-    return outcome

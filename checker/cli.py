@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from checker import __version__
-from checker.config import Settings, find_config, load_active_forms, load_active_rules, load_settings
+from checker.config import (
+    Settings,
+    find_config,
+    load_active_forms,
+    load_active_rules,
+    load_settings,
+    split_ids,
+)
 from checker.errors import JxError
 from checker.i18n import both
 from checker.model import Filing
@@ -86,10 +93,6 @@ def _rules(args: argparse.Namespace) -> list[Rule]:
     return load_active_rules(_settings(args), args.rules or [], [], [])
 
 
-def _split(values: list[str] | None) -> list[str]:
-    return [x.strip() for v in values or [] for x in v.split(",") if x.strip()]
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     from checker.gate import fails
     from checker.run import Options, run
@@ -104,8 +107,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.executor == "dask" and not args.scheduler:
             raise JxError("--executor dask", "give the cluster with --scheduler ADDRESS (or 'local')")
         result = run(Options(
-            paths=args.paths, settings=settings, rule_dirs=args.rules or [], select=_split(args.select),
-            ignore=_split(args.ignore), exclude=_split(args.exclude), lang=args.lang, baseline=args.baseline,
+            paths=args.paths, settings=settings, rule_dirs=args.rules or [], select=split_ids(args.select),
+            ignore=split_ids(args.ignore), exclude=split_ids(args.exclude), lang=args.lang, baseline=args.baseline,
             write_baseline=args.write_baseline, waivers=args.waivers, jobs=args.jobs, timeout=args.timeout,
             cache_dir=None if args.no_cache else (args.cache_dir or default_cache_dir()),
             keep_models=fmt.needs_model, progress=not args.quiet and sys.stderr.isatty(),
@@ -150,8 +153,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     try:
         settings = _settings(args)
         outcome = annotate_paths(Options(
-            paths=args.paths, settings=settings, rule_dirs=args.rules or [], select=_split(args.select),
-            ignore=_split(args.ignore), lang=args.lang, jobs=args.jobs, timeout=args.timeout,
+            paths=args.paths, settings=settings, rule_dirs=args.rules or [], select=split_ids(args.select),
+            ignore=split_ids(args.ignore), lang=args.lang, jobs=args.jobs, timeout=args.timeout,
             form_dirs=args.forms or [], skip=[str(out_dir)]), out_dir, args.force)
     except JxError as exc:
         _error(exc)

@@ -72,6 +72,11 @@ class ConfigError(JxError):
     """A configuration file that cannot be used."""
 
 
+def split_ids(values: list[str] | None) -> list[str]:
+    """Rule ids, prefixes or categories given comma-separated, repeated, or both."""
+    return [x.strip() for v in values or [] for x in v.split(",") if x.strip()]
+
+
 def check_weights(weights: dict[str, float], source: str) -> None:
     """A custom scoring profile: finite, non-negative weights adding up to 100, named for the execution
     rate or a 一级 block."""

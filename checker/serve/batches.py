@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker.annotate import annotate_file, output_path, reports_by_source
-from checker.config import PROFILES, Settings
+from checker.annotate import output_path
+from checker.annotating import AnnotateOutcome, annotate_reports
+from checker.config import PROFILES, Settings, split_ids
 from checker.errors import JxError
 from checker.findings import FileError
 from checker.i18n import localise
@@ -165,15 +166,12 @@ class Batches:
         _relabel(result, real)
         out = directory / "out"
         out.mkdir(mode=0o700)
-        back = {name: path for path, name in real.items()}
-        for source, reports in reports_by_source(result).items():
-            try:
-                copy = annotate_file(source, reports, out, batch.lang, path=back.get(source))
-            except (JxError, OSError) as exc:
-                batch.errors.append(FileError(source=source, message=getattr(exc, "message", str(exc))))
-                continue
+        annotated = AnnotateOutcome(result)
+        annotate_reports(result, out, annotated, paths={name: path for path, name in real.items()})
+        batch.errors += annotated.errors
+        for copy in annotated.copies:
             batch.downloads[copy.output.name] = (copy.output, MEDIA[copy.output.suffix])
-            batch.copies.append((source, copy.output.name))
+            batch.copies.append((copy.source, copy.output.name))
         for fmt, name, media in DOWNLOADS:
             target = out / name
             emit(FORMATS[fmt].render(result), str(target))
@@ -188,7 +186,7 @@ class Batches:
 
 
 def _ids(value: str | None) -> list[str]:
-    return [x.strip() for x in (value or "").replace("，", ",").split(",") if x.strip()]
+    return split_ids([(value or "").replace("，", ",")])  # a Chinese keyboard's comma too
 
 
 def _unique(names: list[str]) -> list[str]:
