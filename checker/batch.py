@@ -29,7 +29,7 @@ from checker.facts.cross.index import CrossIndex
 from checker.findings import FileError, Finding
 from checker.model import Filing
 from checker.output import write_atomic
-from checker.packed import Item, PackedReport, ReportList, items, pack, unpacked
+from checker.packed import PackedReport, ReportList, items, pack, unpacked
 from checker.pool import WorkerFailure, run_ordered, tune_gc
 from checker.readers import file_bytes, read_bytes
 from checker.readers.layout.vocabulary import Vocabulary, default_vocabulary
@@ -228,18 +228,16 @@ class BatchOutcome:
     cross_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)  # what the user should know about the run (the cache)
 
-    def merged(self) -> Iterator[Item]:
+    def merged(self) -> Iterator[PackedReport]:
         """Each report with its cross-filing findings, in document order. Both streams are in key order, so
-        an archive's reports are merged one at a time; only a report that gains findings is unpacked."""
+        an archive's reports are merged one at a time; the findings are spliced into each report as its
+        worker packed it, never unpacked here."""
         cross = self._cross()
         pending = next(cross, None)
         for key, item in enumerate(items(self.reports)):
-            if pending is not None and pending[0] == key:  # a report's own findings come sorted
-                if isinstance(item, PackedReport):
-                    item.add(pending[1], finding_json)
-                else:
-                    item.findings.extend(pending[1])
-                    item.findings.sort(key=Finding.sort_key)
+            assert isinstance(item, PackedReport)  # `consume` stores reports as their workers packed them
+            if pending is not None and pending[0] == key:
+                item.add(pending[1], finding_json)
                 pending = next(cross, None)
             yield item
 

@@ -28,9 +28,9 @@ JsonParts = tuple[str, list[str], str]
 class PackedReport:
     data: bytes  # pickled plain tuples: see _plain
     tally: list[tuple[str, str, str, str]]  # (severity, category, rule, department) of each finding
-    keys: list[tuple]  # each finding's sort key (document order), for splicing findings in
     json: JsonParts | None = None  # the report's JSON item, when the worker rendered it
     json_lang: str | None = None
+    keys: list[tuple] = field(default_factory=list)  # with `json`: each finding's sort key, to splice by
     extra: list[Finding] = field(default_factory=list)  # findings added in the main process (cross-filing)
 
     def unpack(self) -> Report:
@@ -40,24 +40,19 @@ class PackedReport:
             found = sorted(found + self.extra, key=Finding.sort_key)
         return Report(source, project, year, department, found, warnings, scores, evaluation)
 
-    def add(self, findings: list[Finding], render: Callable[[Finding, str], str] | None) -> None:
+    def add(self, findings: list[Finding], render: Callable[[Finding, str], str]) -> None:
         """Findings of the cross-filing stage, in document order among the report's own, without unpacking:
-        their JSON is rendered here (`render`) and spliced into the worker's."""
+        where the worker rendered the JSON, theirs is rendered here (`render`) and spliced into it."""
         self.extra.extend(findings)
         self.tally.extend((f.severity, f.category, f.rule, f.department) for f in findings)
-        ordered = sorted(findings, key=Finding.sort_key)
-        new_keys = [f.sort_key() for f in ordered]
-        if self.json is not None and render is not None and self.json_lang is not None:
-            head, texts, tail = self.json
-            lang = self.json_lang
-            merged = list(heapq.merge(zip(self.keys, texts, strict=True),
-                                      ((k, render(f, lang)) for k, f in zip(new_keys, ordered, strict=True)),
-                                      key=lambda kt: kt[0]))
-            self.json = (head, [t for _, t in merged], tail)
-            self.keys = [k for k, _ in merged]
-        else:
-            self.json = None
-            self.keys = sorted(self.keys + new_keys)
+        if self.json is None or self.json_lang is None:
+            return
+        head, texts, tail = self.json
+        lang = self.json_lang
+        new = ((f.sort_key(), render(f, lang)) for f in sorted(findings, key=Finding.sort_key))
+        merged = list(heapq.merge(zip(self.keys, texts, strict=True), new, key=lambda kt: kt[0]))
+        self.json = (head, [t for _, t in merged], tail)
+        self.keys = [k for k, _ in merged]
 
 
 Item = Report | PackedReport
@@ -68,8 +63,8 @@ def pack(report: Report, json: JsonParts | None = None, json_lang: str | None = 
     data = (report.source, report.project, report.year, report.department, report.warnings, report.scores,
             findings, report.evaluation)
     return PackedReport(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL),
-                        [(f.severity, f.category, f.rule, f.department) for f in report.findings],
-                        [f.sort_key() for f in report.findings], json, json_lang)
+                        [(f.severity, f.category, f.rule, f.department) for f in report.findings], json, json_lang,
+                        [f.sort_key() for f in report.findings] if json is not None else [])
 
 
 def unpacked(item: Item) -> Report:
