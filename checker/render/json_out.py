@@ -47,7 +47,7 @@ def render_json(result: RunResult) -> Iterator[str]:
         doc["waivers"] = result.waivers.model_dump(mode="json")
     head, tail = _dumps(doc).split(f'    "{_PLACEHOLDER}"', 1)
     if not len(result.reports):
-        yield head.rstrip()[:-1] + "[]" + tail.lstrip()[1:] + "\n"
+        yield join_parts((head, [], tail)) + "\n"
         return
     yield head
     first = True
