@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
-from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -34,12 +33,9 @@ def asset(name: str) -> str:
     return resources.files("checker.render").joinpath("assets", name).read_text(encoding="utf-8")
 
 
-def page_context(result: RunResult, inline_assets: bool, static: str = "") -> dict[str, Any]:
-    """The template variables of a run's report; `inline_assets` for a file that must stand alone."""
-    view = run_view(result)
-    return {**view, "report": view, "version": __version__, "inline_assets": inline_assets, "static": static,
-            "assets": {"css": Markup(asset("report.css")), "js": Markup(asset("report.js"))}}
-
-
 def render_html(result: RunResult) -> str:
-    return environment().get_template("report.html.j2").render(page_context(result, inline_assets=True))
+    """The report as a file that stands alone: its CSS and script inline."""
+    view = run_view(result)
+    return environment().get_template("report.html.j2").render(
+        {**view, "report": view, "version": __version__, "inline_assets": True, "static": "",
+         "assets": {"css": Markup(asset("report.css")), "js": Markup(asset("report.js"))}})

@@ -6,7 +6,6 @@ import dataclasses
 from typing import Any
 
 from checker import __version__
-from checker.i18n import localise
 from checker.render.html_out import environment
 from checker.render.html_view import WORDS, run_view
 from checker.results import RunResult
@@ -46,9 +45,7 @@ def render(name: str, lang: str, **context: Any) -> str:
 
 def batch_page(batch: Any, result: RunResult, lang: str) -> str:
     """A checked batch's result page: the report of its filings, its downloads, its unreadable files."""
-    report = run_view(dataclasses.replace(result, lang=lang))
+    report = run_view(dataclasses.replace(result, lang=lang, errors=batch.errors))  # with the copies' errors
     report["w"] = words(lang)
-    report["errors"] = [{"source": e.source, "where": e.where or "", "message": localise(e.message, lang)}
-                        for e in batch.errors]
     return render("batch.html.j2", lang, batch=batch, report=report, filings=report["filings"],
                   counts=report["counts"])
