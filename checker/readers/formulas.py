@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
@@ -164,7 +165,5 @@ class _Parser:
 
 def _round_half_up(x: float, digits: int) -> float:
     """Excel rounds halves away from zero (Python's round() goes to even)."""
-    from decimal import ROUND_HALF_UP, Decimal
-
     q = Decimal(1).scaleb(-digits)
     return float(Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP))
