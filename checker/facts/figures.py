@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
+from checker.memo import by_length
 from checker.quantity import CHANGE_DOWN, CHANGE_UP, MONEY_FACTORS, MONEY_UNIT
 
 # Units a narrative figure may carry; longest first.
@@ -52,11 +52,12 @@ class Figure:
 
 
 def figures(text: str) -> list[Figure]:
-    return list((_figures_memo if len(text) <= 120 else _figures_long)(text))
+    return list(_figures(text))
 
 
+@by_length(120)
 def _figures(text: str) -> tuple[Figure, ...]:
-    """Memoised for short texts: the same actual values ("100%", "1-12月") recur in every filing."""
+    """Memoised: the same actual values ("100%", "1-12月") recur in every filing, a paragraph within its own."""
     s = unicodedata.normalize("NFKC", text)
     out: list[Figure] = []
     for m in _FIGURE_RE.finditer(s):
@@ -90,8 +91,6 @@ def _figures(text: str) -> tuple[Figure, ...]:
     return tuple(out)
 
 
-_figures_memo = lru_cache(maxsize=16384)(_figures)
-_figures_long = lru_cache(maxsize=512)(_figures)  # a paragraph recurs within its filing, rarely beyond
 
 
 def bigrams(text: str) -> set[str]:

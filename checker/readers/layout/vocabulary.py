@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checker.errors import JxError
+from checker.memo import by_length
 from checker.yamlio import load_marked, strip_lines
 
 FundingColumn = Literal["initial_budget", "budget", "executed", "weight", "rate", "score", "reason"]
@@ -107,45 +108,24 @@ _OF_WHICH_RE = re.compile(r"^其中[:：]?")
 _ANNOTATION_RE = re.compile(r"[(][^()]{1,12}[)]$")
 
 
-# Labels recur in every filing and are memoised in a large memo; a long cell (a paragraph, an actual value)
-# recurs only within its filing (asked about by several steps), so it goes to a small one: the memos stay
-# small whatever the archive.
-MEMO_TEXT = 64
-LONG_MEMO = 512
+MEMO_TEXT = 64  # a label is at most this long; a longer cell is a paragraph or a value (checker/memo.py)
 
 
+@by_length(MEMO_TEXT)
 def norm(text: str) -> str:
     """A label as compared: NFKC, no blanks or line breaks, no leading 其中: or trailing colon."""
-    return (_norm_memo if len(text) <= MEMO_TEXT else _norm_long)(text)
-
-
-def _norm(text: str) -> str:
     s = _SPACES_RE.sub("", unicodedata.normalize("NFKC", text))
     return _OF_WHICH_RE.sub("", s).rstrip(":：")
 
 
-_norm_memo = lru_cache(maxsize=16384)(_norm)
-_norm_long = lru_cache(maxsize=LONG_MEMO)(_norm)
-
-
+@by_length(MEMO_TEXT)
 def _compact(text: str) -> str:
-    return (_compact_memo if len(text) <= MEMO_TEXT else _compact_long)(text)
-
-
-def _compact_text(text: str) -> str:
     return _SPACES_RE.sub("", unicodedata.normalize("NFKC", text)).rstrip(":：")
 
 
-_compact_memo = lru_cache(maxsize=16384)(_compact_text)
-_compact_long = lru_cache(maxsize=LONG_MEMO)(_compact_text)
-
-
+@by_length(MEMO_TEXT)
 def label_key(text: str) -> str:
     """A cell as a label: normalised, without trailing annotations — 年度指标值(A), 分值（权重）, 得分(20分*执行率)."""
-    return (_label_key_memo if len(text) <= MEMO_TEXT else _label_key_long)(text)
-
-
-def _label_key(text: str) -> str:
     key = norm(text)
     for _ in range(2):  # 预算执行情况(万元)(20分)
         stripped = _ANNOTATION_RE.sub("", key).rstrip(":：")
@@ -153,10 +133,6 @@ def _label_key(text: str) -> str:
             break
         key = stripped
     return key
-
-
-_label_key_memo = lru_cache(maxsize=16384)(_label_key)
-_label_key_long = lru_cache(maxsize=LONG_MEMO)(_label_key)
 
 
 MEMO_SIZE = 20_000  # cell texts remembered per label list: a form repeats its labels in every filing
