@@ -193,10 +193,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from checker.serve.uploads import UploadLimits
 
         settings = load_settings(Path(args.config)) if args.config else None
-        if settings is not None:  # refuse a bad settings file now, not at the first upload
-            load_active_rules(settings, args.rules or [], [], [])
-        for d in args.rules or []:
-            load_active_rules(Settings(), [d], [], [])
+        # a bad settings file, rule pack or vocabulary is refused now, loaded as every batch loads them
+        load_active_rules(settings or Settings(), args.rules or [], [], [])
         load_active_forms(settings or Settings(), args.forms or [])
         app = create_app(ServeSettings(settings=settings, rule_dirs=args.rules or [], form_dirs=args.forms or [],
                                        jobs=max(1, args.jobs), timeout=args.timeout),
