@@ -325,3 +325,19 @@ def test_a_port_in_use_is_said_before_serving(capsys):
         assert main(["serve", "--port", str(port)]) == 2
     err = capsys.readouterr().err
     assert "cannot listen on 127.0.0.1" in err and "localhost:" not in err
+
+
+def test_scoring_profiles_are_shown_with_their_weights(make_client):
+    client = make_client()
+    html = client.get("/").text
+    assert '<option value="default">default（预算执行率10 · 产出指标50 · 效益指标30 · 满意度指标10）</option>' in html
+    assert '<option value="execution-20">execution-20 (execution rate 20 · 产出指标40' in client.get("/?lang=en").text
+
+
+def test_a_declared_length_past_the_limit_is_refused_before_reading(make_client, tmp_path):
+    client = make_client(UploadLimits(total_bytes=1000))
+    body = b"x" * (1000 + 64 * 2**10 + 1)
+    r = client.post("/api/batches", content=body, headers={"content-type": "multipart/form-data; boundary=xx",
+                                                            "accept": "application/json"})
+    assert r.status_code == 413 and r.json()["error"] == "the upload is larger than 0.976562 KB in all"
+    assert list((tmp_path / "serve").iterdir()) == []
