@@ -157,7 +157,9 @@ class Narrative(_Strict):
     achievement: list[Text] = Field(default_factory=list, description="项目绩效目标完成情况, one item per paragraph")
     problems: Text | None = Field(None, description="存在的问题")
     measures: Text | None = Field(None, description="改进措施")
-    other: Text | None = Field(None, description="其他需要说明问题")
+    other: Text | None = Field(None, description="其他需要说明问题, and the text under headings the reader did not "
+                                                  "recognise (each named in a reader warning)")
+    preamble: Text | None = Field(None, description="a prose report's paragraphs before its first heading")
     joined: list[str] = Field(default_factory=list, description="sections written under another's heading "
                                                                   "(存在的问题及改进措施: measures)")
 

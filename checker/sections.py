@@ -34,6 +34,7 @@ NARRATIVE: dict[str, str] = {
     "problems": "存在的问题",
     "measures": "改进措施",
     "other": "其他需要说明问题",
+    "preamble": "开头部分",
 }
 
 

@@ -16,7 +16,15 @@ from checker.model import Evaluation, Filing, is_blank
 from checker.readers.document import Document, Paragraph, Table
 from checker.readers.layout.completeness import find_gaps, missing_parts
 from checker.readers.layout.grid import Row
+from checker.readers.layout.identity import (
+    Identity,
+    intro_subject,
+    signature_unit,
+    stated_project,
+    title_identity,
+)
 from checker.readers.layout.narrative_table import read_narrative_table
+from checker.readers.layout.outline import numbering
 from checker.readers.layout.prose import read_prose
 from checker.readers.layout.score_table import ScoreMapper, split_code
 from checker.readers.layout.vocabulary import Vocabulary, default_vocabulary, label_key, load_vocabulary, norm
@@ -87,10 +95,12 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
     mapper: ScoreMapper | None = None
     year: int | None = None
     department_form = False
-    title_text = ""  # the title (or opening sentence) that names what a tableless report is about
+    titles: list[str] = []  # the document's title lines (a title may put its first half on the line above)
     titled = False  # the document names itself a self-evaluation
     pending_identity: dict[str, str] = {}
     prose: list[Paragraph] = []  # paragraphs since the last table: a report written as prose
+    paragraphs: list[Paragraph] = []  # every paragraph, for the report's identity
+    warnings: list[str] = []
 
     def new_evaluation(y: int | None, dept: bool) -> Evaluation:
         ev = Evaluation(year=y, kind="department" if dept else "project")
@@ -111,17 +121,19 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
             if _is_title(block.text, vocab):
                 # a title may put its year on the line above: 黄冈市档案馆2020年度 / 项目绩效自评报告
                 year = vocab.title_year(block.text) or vocab.title_year(previous + block.text) or year
-                department_form = vocab.department_titles.search(block.text) is not None
-                title_text = block.text if _subject(block.text) else title_text
+                department_form = department_form or vocab.department_titles.search(block.text) is not None
+                joined = previous + block.text if previous and _title_head(previous) else block.text
+                titles.append(joined)
                 titled = True
-            elif not title_text and _INTRO_RE.search(norm(block.text)):
-                title_text, titled = block.text, True
-                year = year or vocab.title_year(_INTRO_RE.search(norm(block.text)).group(0))
+            elif not titled and intro_subject(block.text):
+                titled = True
+                year = year or vocab.title_year(norm(block.text)[:60])
             pending_identity.update(_paragraph_identity(block.text, vocab))
             prose.append(block)
+            paragraphs.append(block)
             previous = block.text
             continue
-        prose_ev = read_prose(prose, vocab)
+        prose_report = read_prose(prose, vocab)
         prose = []
         kinds = table_kinds(block, vocab)
         table_title = _table_title(block, vocab)
@@ -138,11 +150,13 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
         if current is None or (current.has_table and (_has_name_row(block, vocab) or finished)):
             current = new_evaluation(table_year, table_dept)
             mapper = None
-        if prose_ev is not None and current.narrative is None and not current.has_table:
+        if prose_report is not None and current.narrative is None and not current.has_table:
+            prose_ev = prose_report.evaluations[0]
             current.narrative = prose_ev.narrative
             current.project = current.project or prose_ev.project
             current.department = current.department or prose_ev.department
             current.total = current.total or prose_ev.total
+            warnings.extend(prose_report.warnings)
         if mapper is None:
             mapper = ScoreMapper(current, vocab, doc.source)
         current.has_table = True
@@ -164,25 +178,85 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
             mapper.feed(row)
         mapper.finish()
         current.warnings.extend(w for w in block.warnings if w not in current.warnings)
+        if not current.project and table_title is not None:
+            current.project = _table_project(block, vocab)
         if named_before and current.project and norm(named_before) != norm(current.project):
             current.warnings.append(f"report names project {named_before!r}, table names {current.project!r}")
             current.project = named_before
-    # a document titled as a self-evaluation is a filing even where few of its sections are recognised
-    prose_ev = read_prose(prose, vocab, min_sections=0 if titled and not filing.evaluations else 2)
-    if prose_ev is not None:
+    # a document titled as a self-evaluation is a filing even where few of its sections are recognised; so
+    # is one that states what was budgeted and spent under one recognised heading
+    minimum = 0 if titled and not filing.evaluations else 2
+    prose_report = read_prose(prose, vocab, min_sections=minimum)
+    if prose_report is None and not filing.evaluations and _states_funding(prose):
+        prose_report = read_prose(prose, vocab, min_sections=1)
+    if prose_report is not None:
         if not filing.evaluations:  # a report written as prose, with no table
-            prose_ev.year = year or file_year
-            prose_ev.kind = "department" if department_form else "project"
-            filing.evaluations.append(prose_ev)
+            identity = _report_identity(titles, paragraphs, vocab)
+            for ev in prose_report.evaluations:
+                ev.year = year or identity.year or file_year
+                ev.kind = "department" if department_form else "project"
+                if ev.kind == "department":
+                    ev.project = ev.project or identity.unit or identity.project
+                elif not ev.project:
+                    ev.project = identity.project
+                ev.department = ev.department or pending_identity.get("unit", "") or identity.unit
+                filing.evaluations.append(ev)
+            warnings.extend(prose_report.warnings)
         elif filing.evaluations[-1].narrative is None:
-            filing.evaluations[-1].narrative = prose_ev.narrative
+            filing.evaluations[-1].narrative = prose_report.evaluations[0].narrative
+            warnings.extend(prose_report.warnings)
     if not filing.evaluations:
         raise InputError(doc.source, "no filing found: no 自评报告 or 自评表 (as a table or under headings) in the document")
     for ev in filing.evaluations:
-        if not ev.project and not ev.has_table and title_text:
-            ev.project = _subject(title_text)
+        for w in warnings:
+            if ev.narrative is not None and w not in ev.warnings:
+                ev.warnings.append(w)
         finish_evaluation(ev, vocab, doc.format)
     return filing
+
+
+def _title_head(text: str) -> bool:
+    """The first half of a title on its own line: short, no sentence, no heading number."""
+    t = norm(text)
+    return 2 <= len(t) <= 40 and not re.search(r"[，,。；;：:]", t) and numbering(t) is None
+
+
+def _report_identity(titles: list[str], paragraphs: list[Paragraph], vocab: Vocabulary) -> Identity:
+    """Unit, project and year of a prose report: its title first, then its opening sentence and its own
+    words for the project, its signature for the unit."""
+    out = Identity()
+    for title in titles:
+        found = title_identity(title, vocab)
+        out.unit = out.unit or found.unit
+        out.project = out.project or found.project
+        out.year = out.year or found.year
+    texts = [p.text for p in paragraphs]
+    if not out.project:
+        out.project = next((s for s in (intro_subject(t) for t in texts[:6]) if s), "") or stated_project(texts)
+    if not out.unit:
+        out.unit = signature_unit(paragraphs, vocab)
+    if out.project and out.unit and out.project.startswith(out.unit) and len(out.project) > len(out.unit) + 1:
+        out.project = out.project[len(out.unit):]
+    return out
+
+
+_FUNDING_WORDS_RE = re.compile(r"(?:预算|安排|下达|批复|到位|支出|执行|拨付|使用|投资|申请|资金)[^。；;]{0,20}?"
+                               r"\d+(?:\.\d+)?\s*(?:万元|元|亿元)")
+
+
+def _states_funding(paragraphs: list[Paragraph]) -> bool:
+    """The text states money budgeted or spent, and speaks of performance (绩效, 自评)."""
+    text = "\n".join(p.text for p in paragraphs)
+    return _FUNDING_WORDS_RE.search(text) is not None and ("绩效" in text or "自评" in text)
+
+
+def _table_project(table: Table, vocab: Vocabulary) -> str:
+    """The project a table's title names ("XX项目绩效自评表") where no 项目名称 row does."""
+    for row in table.rows[:3]:
+        texts = [c.text for c in row if not is_blank(c.text)]
+        if len(texts) == 1:
+            return title_identity(texts[0], vocab).project
+    return ""
 
 
 def finish_evaluation(ev: Evaluation, vocab: Vocabulary, fmt: str) -> None:
@@ -194,9 +268,6 @@ def finish_evaluation(ev: Evaluation, vocab: Vocabulary, fmt: str) -> None:
 
 
 _MAX_TITLE = 60
-_INTRO_RE = re.compile(r"现将(?P<subject>.{2,80}?)(?:绩效)?(?:自评价?|评价)(?:总结)?(?:报告|情况)(?:报告)?如下")
-_TITLE_DECOR_RE = re.compile(r"^附件\d*[:：]?|(?:项目支出|部门整体支出|整体支出)?(?:绩效)?(?:单位)?(?:自评价?|评价)(?:总结)?"
-                             r"(?:报告|表)$|[(（]?(?:19|20)\d{2}年度?[)）]?")
 
 
 def _is_title(text: str, vocab: Vocabulary) -> bool:
@@ -208,13 +279,3 @@ def _is_title(text: str, vocab: Vocabulary) -> bool:
         bool(re.search(r"自评(?:价)?(?:报告|表)|绩效评价报告", t))
 
 
-def _subject(title: str) -> str:
-    """What a report is about, from its title ("2022年西平县交通运输局…资金项目绩效自评总结报告") or from its
-    opening sentence ("现将…绩效自评总结报告如下")."""
-    s = norm(title)
-    m = _INTRO_RE.search(s)
-    if m:
-        s = m.group("subject")
-    for _ in range(3):
-        s = _TITLE_DECOR_RE.sub("", s)
-    return s.strip(" :：") if len(s) >= 2 and not s.endswith(("自评表", "报告")) else ""

@@ -1,132 +1,206 @@
-"""A 自评报告 written as prose under numbered headings (一、/（一）/1./(1)), not as a two-column form.
+"""A 自评报告 written as prose under headings, not as a two-column form.
 
-A heading may join two sections ("存在的问题及改进措施"), carry a suffix ("…完成情况及原因分析") or run on into
-its text ("（一）项目资金使用情况。项目资金共…"). What a prose report states of its budget and spending is
-read by the facts from the sections' text.
+The outline (`outline.py`) says which paragraphs are headings and what each names; here every paragraph
+goes to the section of the nearest heading that names one: a sub-heading within its section ("1、产出指标
+完成情况分析", "（一）资金保障方面") is kept as text of that section, a sub-heading naming another section
+opens that one, and a heading the vocabulary does not know keeps its text in `other` with a reader warning
+quoting it — no paragraph is dropped. The paragraphs before the first heading are the preamble.
+
+A report on several projects ((一)XX项目 … (二)YY项目 …) gives one evaluation per project: each holds
+its own part and the parts the projects share.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from dataclasses import dataclass, field
 
 from checker.model import Evaluation, Location, Narrative, Text, Total, Value, is_blank
 from checker.readers.document import Paragraph
+from checker.readers.layout.outline import IDENTITY, Heading, find_headings
 from checker.readers.layout.score_table import split_code
-from checker.readers.layout.vocabulary import Vocabulary, label_key
+from checker.readers.layout.vocabulary import Vocabulary
 
-_NUMBERING_RE = re.compile(r"^\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|"
-                           r"[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[、.．](?!\d))\s*")
-_JOINERS = ("及", "和", "与", "、", "以及")
-_SUFFIX_RE = re.compile(r"^(?:及|和|与|的)?(?:原因分析|原因|分析|情况|说明|评价)*[:：。.]?$")
-_MAX_HEADING = 40
+BODY = ("purpose", "management", "achievement", "problems", "measures")
 
 
-def heading(text: str, vocab: Vocabulary) -> tuple[list[str], str] | None:
-    """(section names, text after the heading) when a paragraph opens with a report section's label."""
-    t = unicodedata.normalize("NFKC", _NUMBERING_RE.sub("", text, count=1)).strip()
-    numbered = t != unicodedata.normalize("NFKC", text).strip()
-    head, sep, rest = _split_head(t)
-    names: list[str] = []
-    remainder = label_key(head)
-    while remainder:
-        match = _longest_section(remainder, vocab)
-        if match is None:
-            break
-        name, label = match
-        names.append(name)
-        remainder = remainder[len(label):]
-        for joiner in _JOINERS:
-            if remainder.startswith(joiner) and _longest_section(remainder[len(joiner):], vocab):
-                remainder = remainder[len(joiner):]
-                break
-        else:
-            break
-    if not names or not _SUFFIX_RE.match(remainder):
-        return None
-    if not sep and not numbered and len(t) > _MAX_HEADING:
-        return None
-    return names, rest.strip()
+@dataclass
+class _Sections:
+    """Paragraphs by section, in order, as the outline assigns them."""
+
+    texts: dict[str, list[Text]] = field(default_factory=dict)
+    joined: list[str] = field(default_factory=list)
+    inline: dict[str, tuple[str, Paragraph]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    named: set[str] = field(default_factory=set)  # sections opened by a heading of their own
+    first_loc: dict[str, Location] = field(default_factory=dict)  # the heading that opened each section
+
+    def add(self, section: str, text: str, p: Paragraph) -> None:
+        if not is_blank(text):
+            self.texts.setdefault(section, []).append(Text(raw=text.strip(), loc=Location(paragraph=p.index,
+                                                                                           line=p.line)))
+
+    def open(self, section: str, p: Paragraph) -> None:
+        self.named.add(section)
+        self.texts.setdefault(section, [])
+        if section in self.joined:
+            self.joined.remove(section)
+        self.first_loc.setdefault(section, Location(paragraph=p.index, line=p.line))
 
 
-def _split_head(t: str) -> tuple[str, str, str]:
-    """A heading ends at a colon, a full stop or the end of a short paragraph."""
-    m = re.search(r"[:：。]", t)
-    if m and m.start() <= _MAX_HEADING:
-        return t[:m.start()], m.group(0), t[m.end():]
-    return t, "", ""
-
-
-def _longest_section(text: str, vocab: Vocabulary) -> tuple[str, str] | None:
-    best: tuple[str, str] | None = None
-    for name, labels in vocab.data.narrative.sections.items():
-        for label in labels:
-            if label.startswith("/"):
-                continue
-            key = label_key(label)
-            if text.startswith(key) and (best is None or len(key) > len(best[1])):
-                best = (name, key)
-    for field in ("project", "department"):
-        for label in getattr(vocab.data.identity, field):
-            key = label_key(label)
-            if text.startswith(key) and (best is None or len(key) > len(best[1])):
-                best = (field, key)
-    for label in vocab.data.totals.score:
-        key = label_key(label)
-        if text.startswith(key) and (best is None or len(key) > len(best[1])):
-            best = ("score", key)
-    return best
-
-
-INLINE = ("project", "budget", "department", "score")
-
-
-def read_prose(paragraphs: list[Paragraph], vocab: Vocabulary, min_sections: int = 2) -> Evaluation | None:
-    """The report written as paragraphs under headings; None if the paragraphs are not one (fewer than
-    `min_sections` body sections: one stray heading word is not a report)."""
-    sections: list[tuple[list[str], list[Paragraph]]] = []
-    inline: dict[str, tuple[str, Paragraph]] = {}
-    for p in paragraphs:
-        head = heading(p.text, vocab)
-        if head is not None:
-            names, rest = head
-            if rest and names[0] in INLINE and len(names) == 1:
-                inline[names[0]] = (rest, p)
-                continue
-            sections.append((names, [Paragraph(p.index, rest, p.line)] if rest else []))
-        elif sections:
-            sections[-1][1].append(p)
-    body = {n for names, _ in sections for n in names} - set(INLINE)
-    if len(body) < min_sections or (not body and not inline and not paragraphs):
-        return None
-    narrative = Narrative()
-    for names, paras in sections:
-        texts = [Text(raw=q.text, loc=Location(paragraph=q.index, line=q.line)) for q in paras if not is_blank(q.text)]
-        first, joined = names[0], names[1:]
-        narrative.joined.extend(n for n in joined if n not in narrative.joined)
-        if first in INLINE:
-            if texts:
-                inline.setdefault(first, (texts[0].raw, paras[0]))
+def _assign(paragraphs: list[Paragraph], headings: dict[int, Heading], absorbed: set[int],
+            vocab: Vocabulary) -> _Sections:
+    out = _Sections()
+    stack: list[tuple[int, str | None]] = []  # (depth, section) of the open headings
+    current = "preamble"
+    for k, p in enumerate(paragraphs):
+        if k in absorbed:
             continue
-        if first == "achievement":
-            narrative.achievement.extend(texts)
+        h = headings.get(k)
+        if h is None:
+            out.add(current, p.text, p)
             continue
-        joined_text = "\n".join(t.raw for t in texts)
-        previous = getattr(narrative, first)
-        if previous is not None and not previous.empty:
-            joined_text = previous.raw + ("\n" + joined_text if joined_text else "")
-        setattr(narrative, first, Text(raw=joined_text, loc=texts[0].loc if texts else (previous.loc if previous
-                                                                                        else None)))
-    ev = Evaluation(narrative=narrative)
-    for name, (text, p) in inline.items():
+        while stack and stack[-1][0] >= h.depth:
+            stack.pop()
+        inherited = next((s for _, s in reversed(stack) if s), None)
+        if h.kind == "identity":
+            if h.rest:
+                out.inline.setdefault(h.sections[0], (h.rest, p))
+            stack.append((h.depth, inherited))
+            continue
+        if h.kind == "section":
+            section = h.sections[0]
+            if section == inherited and not h.exact:
+                stack.append((h.depth, section))  # a sub-heading within its own section: its text
+                current = section
+                out.add(section, p.text, p)
+                continue
+            stack.append((h.depth, section))
+            current = section
+            out.open(section, p)
+            for extra in h.sections[1:]:
+                if extra not in out.named and extra not in out.joined:
+                    out.joined.append(extra)
+            out.add(section, h.rest, p)
+            continue
+        if inherited is not None:  # a topic, a project or a heading of its own within a known section
+            stack.append((h.depth, inherited))
+            current = inherited
+            out.add(inherited, p.text, p)
+            continue
+        section = "purpose" if h.kind == "project" else "other"
+        if h.kind not in ("project", "topic"):
+            out.warnings.append(f"unrecognised heading {h.head!r}; its text is kept under 其他需要说明问题")
+        stack.append((h.depth, section))
+        current = section
+        out.open(section, p)
+        out.add(section, p.text, p)
+    return out
+
+
+def _narrative(sec: _Sections) -> Narrative:
+    n = Narrative()
+    for name, texts in sec.texts.items():
+        if name == "achievement":
+            n.achievement = list(texts)
+            continue
+        raw = "\n".join(t.raw for t in texts)
+        loc = texts[0].loc if texts else sec.first_loc.get(name)
+        setattr(n, name, Text(raw=raw, loc=loc))
+    n.joined = [j for j in sec.joined if j not in sec.named]
+    return n
+
+
+def _identity(ev: Evaluation, sec: _Sections) -> None:
+    n = ev.narrative
+    assert n is not None
+    for name, (text, p) in sec.inline.items():
         loc = Location(paragraph=p.index, line=p.line)
         if name == "project":
             ev.project_code, ev.project = split_code(Text(raw=text).text)
         elif name == "department":
             ev.department = Text(raw=text).text
-            narrative.department = Text(raw=text, loc=loc)
+            n.department = Text(raw=text, loc=loc)
         elif name == "score":
             ev.total = Total(placement="header", score=Value.of(text, loc), loc=loc)
-        else:
-            narrative.budget = Text(raw=text, loc=loc)
-    return ev
+        elif name == "budget":
+            n.budget = Text(raw=text, loc=loc)
+
+
+@dataclass
+class ProseReport:
+    """What the paragraphs hold as a report: one evaluation per project, and the body sections found."""
+
+    evaluations: list[Evaluation]
+    body_sections: int
+    warnings: list[str]
+
+
+def read_prose(paragraphs: list[Paragraph], vocab: Vocabulary, min_sections: int = 2) -> ProseReport | None:
+    """The report written as paragraphs under headings; None if the paragraphs are not one (fewer than
+    `min_sections` body sections: one stray heading word is not a report)."""
+    found, absorbed = find_headings(paragraphs, vocab)
+    headings = {h.index: h for h in found}
+    whole = _assign(paragraphs, headings, absorbed, vocab)
+    body = {n for n in whole.named | set(whole.joined) if n in BODY}
+    if len(body) < min_sections or not paragraphs:
+        return None
+    groups = _project_groups(found)
+    evaluations: list[Evaluation] = []
+    if groups is None:
+        ev = Evaluation(narrative=_narrative(whole))
+        _identity(ev, whole)
+        evaluations.append(ev)
+    else:
+        for name, (start, end) in groups:
+            kept = [k for k in range(len(paragraphs)) if start <= k < end or _outside(k, groups)]
+            sec = _assign_subset(paragraphs, kept, headings, absorbed, vocab)
+            ev = Evaluation(narrative=_narrative(sec))
+            _identity(ev, sec)
+            ev.project = name
+            evaluations.append(ev)
+    return ProseReport(evaluations, len(body), whole.warnings)
+
+
+def _assign_subset(paragraphs: list[Paragraph], kept: list[int], headings: dict[int, Heading],
+                   absorbed: set[int], vocab: Vocabulary) -> _Sections:
+    remap = {k: i for i, k in enumerate(kept)}
+    return _assign([paragraphs[k] for k in kept], {remap[k]: h for k, h in headings.items() if k in remap},
+                   {remap[k] for k in absorbed if k in remap}, vocab)
+
+
+def _outside(k: int, groups: list[tuple[str, tuple[int, int]]]) -> bool:
+    """Whether paragraph k lies outside every project's part (text the projects share)."""
+    return all(not start <= k < end for _, (start, end) in groups)
+
+
+def _project_groups(headings: list[Heading]) -> list[tuple[str, tuple[int, int]]] | None:
+    """The parts of a report on several projects: sibling headings naming two or more different projects,
+    each part running to the next heading at its depth or above. None for a report on one project."""
+    best: list[Heading] = []
+    for depth in sorted({h.depth for h in headings}):
+        runs: list[list[Heading]] = [[]]
+        for h in headings:
+            if h.depth < depth:
+                runs.append([])
+            elif h.depth == depth and h.kind == "project":
+                runs[-1].append(h)
+        for run in runs:
+            names = {h.head for h in run}
+            if len(run) >= 2 and len(names) == len(run) and len(run) > len(best):
+                best = run
+        if best:
+            break
+    if not best:
+        return None
+    groups = []
+    for h in best:
+        end = next((g.index for g in headings if g.index > h.index and g.depth <= h.depth), 10**9)
+        groups.append((_project_name(h.head), (h.index, end)))
+    return groups
+
+
+def _project_name(head: str) -> str:
+    return head.strip(" :：")
+
+
+__all__ = ["IDENTITY", "ProseReport", "read_prose"]

@@ -75,6 +75,14 @@ class GoalLabels(_Part):
 class NarrativeLabels(_Part):
     sections: dict[NarrativeSection, LabelList] = Field(default_factory=dict)
     markers: LabelList = Field(default_factory=list)
+    # a heading that names none of the labels above is told by these words (tried in this order)
+    keywords: dict[NarrativeSection, LabelList] = Field(default_factory=dict)
+    topics: LabelList = Field(default_factory=list)  # 资金保障方面: a topic within its section
+    heading_ends: LabelList = Field(default_factory=list)  # how a heading (not a sentence) ends
+    list_items: LabelList = Field(default_factory=list)  # how a numbered list item (not a heading) begins
+    projects: LabelList = Field(default_factory=list)  # a heading that names a project of a report on several
+    not_projects: LabelList = Field(default_factory=list)  # … but not these (中央资金 is a source of money)
+    units: LabelList = Field(default_factory=list)  # how the name of a budget unit ends (局, 中心, 学校 …)
 
 
 class DepartmentLabels(_Part):
@@ -240,6 +248,13 @@ class Vocabulary:
         self.goal_actual = Labels(data.goal.actual)
         self.narrative = Named({k: Labels(v) for k, v in data.narrative.sections.items()})
         self.report_markers = Labels(data.narrative.markers)
+        self.section_keywords = {k: Labels(v) for k, v in data.narrative.keywords.items()}
+        self.topics = Labels(data.narrative.topics)
+        self.heading_ends = Labels(data.narrative.heading_ends)
+        self.list_items = Labels(data.narrative.list_items)
+        self.project_heads = Labels(data.narrative.projects)
+        self.not_project_heads = Labels(data.narrative.not_projects)
+        self.unit_ends = Labels(data.narrative.units)
         self.instructions = Labels(data.instructions)
         self.department_titles = Labels(data.department.titles)
         self.income = Labels(data.department.income)

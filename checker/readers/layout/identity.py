@@ -1,0 +1,133 @@
+"""Who and what a report is about: from its title ("XX局2022年度YY项目绩效自评报告", "关于YY…的绩效自评
+报告"), its opening sentence ("现将YY绩效自评情况报告如下", "对YY项目开展绩效自评"), its own words ("本项目为
+YY项目") and its signature (the unit's name above the date at the end). Never from a heading or the last
+paragraph of the body.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from checker.readers.document import Paragraph
+from checker.readers.layout.vocabulary import Vocabulary, norm
+
+_YEAR_RE = re.compile(r"[(（]?(?P<year>(?:19|20)\d{2})\s*年度?[)）]?")
+_ABOUT_RE = re.compile(r"^关于(?P<subject>.+?)(?:的|之)?(?:项目支出|部门整体支出|整体支出)?(?:绩效)?(?:自评价?|评价)"
+                       r"(?:情况|结果)?(?:的|总结)?(?:报告|说明)?$")
+_REPORT_END_RE = re.compile(r"(?:的)?(?:项目支出|部门整体支出|单位整体支出|整体支出|财政支出|支出)?(?:项目)?(?:预算)?"
+                            r"(?:绩效)?(?:单位)?(?:自评价?|评价|自评估)(?:工作)?(?:总结)?(?:情况)?(?:的)?(?:报告|表|说明)?$"
+                            r"|(?:绩效)?(?:自评|评价)?(?:总结|情况)?(?:报告|说明)$")
+_LEAD_RE = re.compile(r"^(?:附件\s*\d*\s*[:：]?|附\s*\d+\s*[:：]?)")
+_INTRO_RE = re.compile(r"现将(?P<subject>.{2,80}?)(?:绩效)?(?:自评价?|评价)(?:总结)?(?:报告|情况|结果)(?:报告)?如下")
+_AGAINST_RE = re.compile(r"对(?:我[局委办校院单位中心站所馆]{1,2})?(?P<subject>[^，。；,;]{2,50}?(?:项目|资金|经费|专项))"
+                         r"(?:的)?(?:支出)?(?:绩效)?(?:情况)?(?:进行|开展)了?(?:绩效)?(?:自评|自我评价|评价)")
+_PROJECT_IS_RE = re.compile(r"(?:本|该)项目(?:名称)?(?:为|是|系)[“\"《]?(?P<name>[^，。；,;“”\"》]{2,40}?(?:项目|工程|经费|资金))")
+_GENERIC = re.compile(r"^(?:年度)?(?:部门|单位)?(?:项目|项目支出|整体支出|部门整体支出|单位整体支出|财政支出|支出|预算|部门预算|财政)?"
+                      r"(?:项目)?$")
+_DATE_RE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$")
+_SENTENCE_RE = re.compile(r"[，,。；;！？!?]")
+_STRONG_UNIT_RE = re.compile(r"(?:局|委员会|办公室|中心|医院|学校|政府|办事处|大学|学院|中学|小学|幼儿园|馆|研究院|研究所|"
+                             r"管理处|管理所|管理站|服务站|事务所|监狱|法院|检察院|联合会|委|厅|集团|公司)$")
+
+
+@dataclass
+class Identity:
+    unit: str = ""
+    project: str = ""
+    year: int | None = None
+
+
+def _strip(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text).strip()
+    s = _LEAD_RE.sub("", s)
+    return re.sub(r"\s+", "", s)
+
+
+def title_identity(title: str, vocab: Vocabulary) -> Identity:
+    """Unit, project and year named by a report's title."""
+    s = _strip(title)
+    out = Identity()
+    m = _ABOUT_RE.match(s)
+    if m:
+        s = m.group("subject")
+    years = list(_YEAR_RE.finditer(s))
+    if years:
+        out.year = int(years[0].group("year"))
+    for _ in range(3):
+        s2 = _REPORT_END_RE.sub("", s)
+        if s2 == s:
+            break
+        s = s2
+    if years:
+        y = _YEAR_RE.search(s)
+        if y:
+            before, after = s[:y.start()], s[y.end():]
+            if before and _is_unit(before, vocab):
+                out.unit, s = before, after
+            elif not before:
+                s = after
+            else:
+                s = before + after
+    if not out.unit:
+        out.unit, s = _split_unit(s, vocab)
+    s = s.strip("的之 :：")
+    s = _YEAR_RE.sub("", s) if _YEAR_RE.fullmatch(s) else s
+    out.project = "" if _GENERIC.match(s) or len(s) < 2 else s
+    return out
+
+
+def _is_unit(text: str, vocab: Vocabulary) -> bool:
+    return bool(vocab.unit_ends.search(text)) and not _SENTENCE_RE.search(text) and len(text) <= 40
+
+
+def _split_unit(s: str, vocab: Vocabulary) -> tuple[str, str]:
+    """("XX局", "YY项目") of "XX局YY项目": the longest prefix ending as a unit's name does, leaving a name."""
+    best = ""
+    for end in range(len(s) - 2, 2, -1):
+        if _STRONG_UNIT_RE.search(s[:end]):
+            best = s[:end]
+            break
+    if best and len(s) - len(best) >= 2:
+        return best, s[len(best):]
+    return "", s
+
+
+def intro_subject(text: str) -> str:
+    """What the opening sentence says is evaluated: "现将YY项目绩效自评情况报告如下", "对YY项目开展了绩效自评"."""
+    t = norm(text)
+    m = _INTRO_RE.search(t) or _AGAINST_RE.search(t)
+    if not m:
+        return ""
+    s = m.group("subject")
+    s = re.sub(r"^(?:(?:19|20)\d{2}年度?)", "", s)
+    s = re.sub(r"^(?:我[局委办校院单位中心站所馆]{1,2}|本单位|本部门)(?:(?:19|20)\d{2}年度?)?", "", s)
+    for _ in range(2):
+        s = _REPORT_END_RE.sub("", s)
+    s = s.strip("的之")
+    return "" if _GENERIC.match(s) or len(s) < 2 else s
+
+
+def stated_project(texts: list[str]) -> str:
+    """"本项目为YY项目" in the report's first paragraphs."""
+    for t in texts[:8]:
+        m = _PROJECT_IS_RE.search(norm(t))
+        if m:
+            return m.group("name")
+    return ""
+
+
+def signature_unit(paragraphs: list[Paragraph], vocab: Vocabulary) -> str:
+    """The unit's name signed at the end of a report: a short line ending as a unit's name does, with or
+    before the date."""
+    tail = [p.text.strip() for p in paragraphs[-4:] if p.text.strip()]
+    for text in reversed(tail):
+        t = norm(text)
+        t = _DATE_RE.sub("", t).strip()
+        if not t or _DATE_RE.fullmatch(norm(text)):
+            continue
+        if len(t) <= 30 and not _SENTENCE_RE.search(t) and _is_unit(t, vocab):
+            return t
+        break
+    return ""
