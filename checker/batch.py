@@ -23,7 +23,6 @@ from checker import __version__
 from checker.cache import CacheUnavailable, dump_entry, entry_name, load_entry, load_key
 from checker.check import Checker
 from checker.errors import JxError
-from checker.facts import DEFAULT_PROFILE
 from checker.facts.cross.features import CrossFeatures
 from checker.facts.cross.index import CrossIndex
 from checker.findings import FileError, Finding
@@ -61,7 +60,7 @@ class BatchSpec:
     """What every worker needs to check files; sent once to each worker."""
 
     rules: list[Rule]
-    profile: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_PROFILE))
+    profile: dict[str, float] = field(default_factory=dict)  # empty: each filing's own form's scheme
     keep_models: bool = False  # renderers that show the tables (HTML) need the models
     cache_dir: str | None = None
     vocab: Vocabulary | None = None

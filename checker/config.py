@@ -110,7 +110,7 @@ class Settings(BaseModel):
     rules: list[str] = Field(default_factory=list)
     forms: list[str] = Field(default_factory=list)
     parameters: dict[str, dict[str, float | int | str | bool]] = Field(default_factory=dict)
-    profile: str = "default"
+    profile: str | None = None  # None: each filing is held to the scheme its own form declares
     weights: dict[str, float] | None = None
     lang: Literal["zh", "en"] | None = None
     fail_on: FailOn | None = Field(None, alias="fail-on")
@@ -129,9 +129,16 @@ class Settings(BaseModel):
         return q if q.is_absolute() else self.base_dir / q
 
     def weights_profile(self) -> dict[str, float]:
+        """The scoring scheme every filing is held to; empty where none was chosen: a filing is then held to
+        the scheme its own form declares (its 总分 and its 一级 weights)."""
         if self.weights is not None:
+            if self.profile is not None:
+                raise ConfigError(self.path or "settings", f"both profile = {self.profile!r} and [weights] are set: "
+                                                           "keep the one that should apply")
             check_weights(self.weights, self.path or "settings")
             return dict(self.weights)
+        if self.profile is None:
+            return {}
         if self.profile not in PROFILES:
             raise ConfigError(self.path or "settings", f"unknown profile {self.profile!r}; "
                                                        f"use one of {', '.join(PROFILES)} or [weights]")

@@ -107,10 +107,19 @@ class Text(_Shorthand):
 
     raw: str = ""
     loc: Location | None = None
+    parts: list[Location] = Field(default_factory=list, description="where each line of `raw` stands, when the "
+                                                                     "text joins several paragraphs")
 
     @property
     def text(self) -> str:
         return clean_text(self.raw)
+
+    def loc_at(self, offset: int) -> Location | None:
+        """The place of the paragraph holding the character at `offset` of `raw`."""
+        if not self.parts:
+            return self.loc
+        line = self.raw.count("\n", 0, max(0, offset))
+        return self.parts[min(line, len(self.parts) - 1)]
 
     @property
     def empty(self) -> bool:
@@ -162,6 +171,8 @@ class Narrative(_Strict):
     preamble: Text | None = Field(None, description="a prose report's paragraphs before its first heading")
     joined: list[str] = Field(default_factory=list, description="sections written under another's heading "
                                                                   "(存在的问题及改进措施: measures)")
+    headings: list[str] = Field(default_factory=list, description="a prose report's sections whose heading was "
+                                                                    "found, with or without text under it")
 
 
 FundingKind = Literal["total", "current", "carryover", "special_account", "unit_funds", "other", "unlisted"]
@@ -190,6 +201,8 @@ class FundingRow(_Strict):
     rate: Value = Field(default_factory=Value, description="执行率")
     score: Value = Field(default_factory=Value, description="得分")
     reason: Text = Field(default_factory=Text, description="原因 (why the execution fell short), where the form has it")
+    received: Value = Field(default_factory=Value, description="到位资金, where the form or the text states it")
+    from_text: bool = Field(False, description="read from the report's text (a report with no table), not a table")
     loc: Location | None = None
 
     @property
@@ -298,12 +311,21 @@ class Evaluation(_Strict):
                                                                        "(whole-department filings)")
     has_table: bool = Field(False, description="the scored table (自评表) was found")
     gaps: list[Gap] = Field(default_factory=list, description="parts missing, empty or holding instruction text")
+    indicator_columns: list[str] = Field(default_factory=list, description="the columns the indicator table has "
+                                                                          "(name, target, deviation …); empty where "
+                                                                          "not known (canonical input)")
     inferred: list[str] = Field(default_factory=list, description="columns read from their position and contents, "
                                                                   "not their header (实际完成值 ← 完成情况数值)")
     warnings: list[str] = Field(default_factory=list, description="what the reader could not read, and why")
 
     def funding_row(self, kind: FundingKind) -> FundingRow | None:
-        return next((r for r in self.funding if r.kind == kind), None)
+        """A row of the table's 项目资金 (never the funding read from the report's text)."""
+        return next((r for r in self.funding if r.kind == kind and not r.from_text), None)
+
+    @property
+    def text_funding(self) -> FundingRow | None:
+        """The budget, spending and rate the report's text states, where there is no table."""
+        return next((r for r in self.funding if r.from_text), None)
 
 
 class Filing(_Strict):

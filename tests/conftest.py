@@ -24,10 +24,10 @@ def _private_cache(tmp_path_factory):
     yield
 
 
-def check_reports(filings, rules) -> list:
+def check_reports(filings, rules, profile: dict | None = None) -> list:
     """Filings already read, checked as a batch with no workers; no filing may fail."""
     from checker.batch import BatchSpec, check_filings
 
-    reports, errors = check_filings(list(filings), BatchSpec(list(rules)))
+    reports, errors = check_filings(list(filings), BatchSpec(list(rules), dict(profile or {})))
     assert not errors, errors
     return reports

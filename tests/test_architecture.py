@@ -15,7 +15,8 @@ PACKAGE = ROOT / "checker"
 
 # Lowest first. A module may import from its own layer or a lower one, never from a higher one.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("checker", "checker.errors", "checker.safefile", "checker.yamlio", "checker.quantity", "checker.i18n", "checker.memo",
+    ("base", ("checker", "checker.errors", "checker.safefile", "checker.yamlio", "checker.quantity", "checker.stated",
+              "checker.i18n", "checker.memo",
               "checker.output", "checker.pool", "checker.progress")),
     ("model", ("checker.model", "checker.findings", "checker.sections")),
     ("readers", ("checker.readers",)),

@@ -12,6 +12,7 @@ from functools import cache
 import pytest
 import yaml
 
+from checker.config import PROFILES
 from checker.errors import JxError
 from checker.facts import build_facts
 from checker.facts.base import COMMON
@@ -48,8 +49,10 @@ def produced() -> dict[str, set[str]]:
         key = 0
         for filing in filings:
             for ev in filing.evaluations:
-                for rec in build_facts(ev, key):
-                    fields[rec.fact["kind"]].update(rec.fact)
+                # with no profile chosen (each form's own scheme) and with one (the profile's fields)
+                for profile in ({}, PROFILES["default"]):
+                    for rec in build_facts(ev, key, profile):
+                        fields[rec.fact["kind"]].update(rec.fact)
                 index.add(extract_features(ev, key, filing.source))
                 key += 1
         for _, _, records in index.facts():

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from checker.config import PROFILES
 from checker.model import Filing
 from checker.readers.canonical import derive
 from checker.rulebook import bundled_rules_dir, load_rules, select_rules
@@ -45,7 +46,10 @@ def test_rule_case(rule_id, name, case):
     assert name.startswith(("test_pass_", "test_fail_")), name
     # as the canonical reader does: what is derived from the model (the gaps) is computed on load
     filing = derive(Filing.model_validate({"source": f"{rule_id}.yaml", "format": "yaml", **case["filing"]}))
-    reports = check_reports([filing], select_rules(RULES, [rule_id]))
+    # a case may hold the filing to a scoring profile the user chose (`profile: default`); without one, each
+    # filing is held to the scheme its own form declares
+    profile = PROFILES[case["profile"]] if "profile" in case else {}
+    reports = check_reports([filing], select_rules(RULES, [rule_id]), profile)
     got = [f for r in reports for f in r.findings]
     expected = case.get("findings") or []
     assert [_summary(f) for f in got] == [{k: v for k, v in e.items() if k != "message"} for e in expected]

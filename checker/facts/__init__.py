@@ -12,7 +12,7 @@ DEFAULT_PROFILE: dict[str, float] = {"execution": 10, "产出指标": 50, "效�
 
 def build_facts(ev: Evaluation, eval_key: int = 0, profile: dict[str, float] | None = None) -> list[FactRecord]:
     """The facts of one evaluation, in a fixed order."""
-    b = FactBuilder(ev, eval_key, profile=profile or DEFAULT_PROFILE)
+    b = FactBuilder(ev, eval_key, profile=profile if profile is not None else {})
     for kind in PER_EVALUATION:
         kind.produce(b)
     return b.records

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from checker.errors import InputError
 from checker.model import Filing
 from checker.readers.layout.completeness import find_gaps
+from checker.readers.layout.score_table import mark_slot
 from checker.readers.layout.vocabulary import Vocabulary, default_vocabulary
 from checker.yamlio import without_key
 
@@ -57,6 +58,9 @@ def derive(filing: Filing, vocab: Vocabulary | None = None) -> Filing:
     """Recompute what is derived from the model (like each value's parse): the gaps of every evaluation."""
     vocab = vocab or default_vocabulary()
     for ev in filing.evaluations:
+        for ind in ev.indicators:
+            if not ind.placeholder:
+                mark_slot(ind, vocab, ind.level2 if not ind.name.text else "")
         ev.gaps = find_gaps(ev, vocab, filing.format)
     return filing
 

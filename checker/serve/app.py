@@ -53,7 +53,8 @@ def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None =
     async def index(request: Request) -> Response:
         lang = lang_of(request)
         w = words(lang)
-        return page("page.html.j2", lang, profiles=[(name, profile_label(name, lang)) for name in PROFILES],
+        return page("page.html.j2", lang, profiles=[("", FORM_PROFILE[lang])] + [(name, profile_label(name, lang))
+                                                                                 for name in PROFILES],
                     fixed=serve.settings is not None,
                     limits=w["limits"].format(file=size_text(limits.file_bytes), files=limits.files,
                                               total=size_text(limits.total_bytes)))
@@ -158,6 +159,9 @@ def _refuse(request: Request, status: int, message: str) -> Response:
     if "text/html" in accept and "application/json" not in accept:
         return page("message.html.j2", lang_of(request), status, message=localise(message, lang_of(request)))
     return JSONResponse({"error": message, "message": localise(message, lang_of(request))}, status_code=status)
+
+
+FORM_PROFILE = {"zh": "按各表自身的评分口径（不指定）", "en": "each form's own scheme (none chosen)"}
 
 
 def profile_label(name: str, lang: str) -> str:

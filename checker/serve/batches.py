@@ -144,8 +144,8 @@ class Batches:
         if serve.settings is not None:  # fixed by the server's settings file
             settings, select, ignore = serve.settings, [], []
         else:
-            profile = fields.get("profile") or "default"
-            if profile not in PROFILES:
+            profile = fields.get("profile") or None
+            if profile is not None and profile not in PROFILES:
                 raise JxError("profile", f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
             settings, select, ignore = Settings(profile=profile), _ids(fields.get("select")), _ids(fields.get("ignore"))
         rule_dirs = list(serve.rule_dirs)

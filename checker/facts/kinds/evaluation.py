@@ -16,6 +16,7 @@ KIND = FactKind(
         "has_table": f("bool", "the 自评表 was found"),
         "has_narrative": f("bool", "the 自评报告 was found"),
         "indicator_count": f("number", "indicator rows of their own (not blank, template or 其中 breakdown rows)"),
+        "template_slots": f("number", "rows of the template never filled in (指标2:, ……)"),
         "filing_kind": f("string", "project (项目支出) or department (部门整体支出)"),
         "weight_sum": f("number", "execution 分值 plus every indicator 分值"),
         "expected_total": f("number", "total weight of the scoring profile (100 by default)"),
@@ -46,13 +47,17 @@ def produce(b: FactBuilder) -> None:
     weights = [w for w in (num(i.weight) for i in rows) if w is not None]
     scores = [s for s in (num(i.score) for i in rows) if s is not None]
     fields: dict[str, Any] = {"has_table": ev.has_table, "has_narrative": ev.narrative is not None,
-                              "indicator_count": len(rows), "filing_kind": ev.kind}
-    expected_total = sum(b.profile.values())
+                              "indicator_count": len(rows), "filing_kind": ev.kind,
+                              "template_slots": sum(1 for i in ev.indicators if i.placeholder)}
+    # the total a filing's weights must reach: what its form declares (总分 100), else the scheme the user chose
+    declared_total = num(ev.total.weight) if ev.total is not None else None
+    expected_total = declared_total if declared_total else (sum(b.profile.values()) or None)
     fields["expected_total"] = expected_total
     if ev.has_table and rows:
         if weights:  # a form without per-row weights (scores only) has no weight sum to check
             fields["weight_sum"] = rnd(sum(weights) + (exec_weight or 0))
-            fields["weight_gap_abs"] = rnd(abs(fields["weight_sum"] - expected_total))
+            if expected_total is not None:
+                fields["weight_gap_abs"] = rnd(abs(fields["weight_sum"] - expected_total))
         if scores or exec_score is not None:
             fields["score_sum"] = rnd(sum(scores) + (exec_score or 0))
         reported = num(ev.total.score) if ev.total else None
@@ -65,7 +70,8 @@ def produce(b: FactBuilder) -> None:
         declared = [lv.declared_weight for lv in ev.level1]
         if declared and all(d is not None for d in declared):
             fields["declared_sum"] = rnd(sum(declared) + (exec_weight or 0))  # type: ignore[arg-type]
-            fields["declared_gap_abs"] = rnd(abs(fields["declared_sum"] - expected_total))
+            if expected_total is not None:
+                fields["declared_gap_abs"] = rnd(abs(fields["declared_sum"] - expected_total))
     fields.update(grade_fields(ev, num(ev.total.score) if ev.total is not None else None))
     score_cell = ev.total.score if ev.total is not None else None
     b.add("evaluation", fields, score_cell.loc if score_cell else None,

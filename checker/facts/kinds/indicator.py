@@ -41,6 +41,7 @@ KIND = FactKind(
         "score_excess": f("number", "得分 − implied_score"),
         "over_target": f("number", "actual/target for a positive figure (how far above target)"),
         "deviation_filled": f("bool", "偏差原因分析 holds a real reason (not blank, 无, —, 0)"),
+        "has_deviation_column": f("bool", "the form has a 偏差原因 column (assumed for canonical input)"),
         "is_time": f("bool", "a 时效 indicator (二级 时效指标)"),
         "is_cost": f("bool", "a 成本 indicator (二级 成本指标)"),
         "target_is_time": f("bool", "the target is a period or dates (1-12月, 3月、10月, 2021-2023年)"),
@@ -70,7 +71,7 @@ def produce(b: FactBuilder) -> None:
     if not b.ev.has_table:
         return
     for i, ind in enumerate(b.ev.indicators):
-        if not ind.empty:
+        if not ind.empty and not ind.placeholder:  # a template slot never filled is counted by the evaluation
             _indicator(b, ind, i)
 
 
@@ -81,6 +82,7 @@ def _indicator(b: FactBuilder, ind: Indicator, index: int) -> None:
         "name": ind.name.text, "level1": ind.level1, "level2": ind.level2,
         "target_text": ind.target.raw.strip(" \u3000"), "actual_text": ind.actual.raw.strip(" \u3000"),
         "deviation_text": ind.deviation.text, "target_kind": t.kind, "actual_kind": a.kind,
+        "has_deviation_column": "deviation" in b.ev.indicator_columns or not b.ev.indicator_columns,
         "weight": weight, "score": score, "deviation_filled": filled(ind.deviation.raw),
         "is_time": "时效" in ind.level2, "is_cost": "成本" in ind.level2,
         "target_is_time": target_is_time(t), "actual_is_count": actual_is_count(a),

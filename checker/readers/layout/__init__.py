@@ -19,6 +19,8 @@ from checker.readers.layout.grid import Row
 from checker.readers.layout.identity import (
     Identity,
     intro_subject,
+    opening_unit,
+    parenthesized_subject,
     signature_unit,
     stated_project,
     title_identity,
@@ -116,19 +118,28 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
         return ev
 
     previous = ""
+    paragraphs_after_title = False
+
+    def titles_seen(text: str) -> bool:
+        return any(norm(text) in norm(t) for t in titles)
+
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             if _is_title(block.text, vocab):
                 # a title may put its year on the line above: 黄冈市档案馆2020年度 / 项目绩效自评报告
                 year = vocab.title_year(block.text) or vocab.title_year(previous + block.text) or year
                 department_form = department_form or vocab.department_titles.search(block.text) is not None
-                joined = previous + block.text if previous and _title_head(previous) else block.text
+                joined = previous + block.text if previous and _title_head(previous) and not titles_seen(
+                    previous) else block.text
                 titles.append(joined)
                 titled = True
+            elif titles and not paragraphs_after_title and parenthesized_subject(block.text):
+                titles[-1] = titles[-1] + "(" + parenthesized_subject(block.text) + ")"
             elif not titled and intro_subject(block.text):
                 titled = True
                 year = year or vocab.title_year(norm(block.text)[:60])
             pending_identity.update(_paragraph_identity(block.text, vocab))
+            paragraphs_after_title = bool(titles) and not _is_title(block.text, vocab)
             prose.append(block)
             paragraphs.append(block)
             previous = block.text
@@ -234,7 +245,7 @@ def _report_identity(titles: list[str], paragraphs: list[Paragraph], vocab: Voca
     if not out.project:
         out.project = next((s for s in (intro_subject(t) for t in texts[:6]) if s), "") or stated_project(texts)
     if not out.unit:
-        out.unit = signature_unit(paragraphs, vocab)
+        out.unit = opening_unit(texts, vocab) or signature_unit(paragraphs, vocab)
     if out.project and out.unit and out.project.startswith(out.unit) and len(out.project) > len(out.unit) + 1:
         out.project = out.project[len(out.unit):]
     return out

@@ -17,7 +17,8 @@ _YEAR_RE = re.compile(r"[(（]?(?P<year>(?:19|20)\d{2})\s*年度?[)）]?")
 _ABOUT_RE = re.compile(r"^关于(?P<subject>.+?)(?:的|之)?(?:项目支出|部门整体支出|整体支出)?(?:绩效)?(?:自评价?|评价)"
                        r"(?:情况|结果)?(?:的|总结)?(?:报告|说明)?$")
 _REPORT_END_RE = re.compile(r"(?:的)?(?:项目支出|部门整体支出|单位整体支出|整体支出|财政支出|支出)?(?:项目)?(?:预算)?"
-                            r"(?:绩效)?(?:单位)?(?:自评价?|评价|自评估)(?:工作)?(?:总结)?(?:情况)?(?:的)?(?:报告|表|说明)?$"
+                            r"(?:部门|单位)?(?:绩效)?(?:单位|部门)?(?:自评价?|评价|自评估)(?:工作)?(?:总结)?(?:总)?(?:情况)?"
+                            r"(?:的)?(?:报告|表|说明)?$"
                             r"|(?:绩效)?(?:自评|评价)?(?:总结|情况)?(?:报告|说明)$")
 _LEAD_RE = re.compile(r"^(?:附件\s*\d*\s*[:：]?|附\s*\d+\s*[:：]?)")
 _INTRO_RE = re.compile(r"现将(?P<subject>.{2,80}?)(?:绩效)?(?:自评价?|评价)(?:总结)?(?:报告|情况|结果)(?:报告)?如下")
@@ -25,7 +26,11 @@ _AGAINST_RE = re.compile(r"对(?:我[局委办校院单位中心站所馆]{1,2})
                          r"(?:的)?(?:支出)?(?:绩效)?(?:情况)?(?:进行|开展)了?(?:绩效)?(?:自评|自我评价|评价)")
 _PROJECT_IS_RE = re.compile(r"(?:本|该)项目(?:名称)?(?:为|是|系)[“\"《]?(?P<name>[^，。；,;“”\"》]{2,40}?(?:项目|工程|经费|资金))")
 _GENERIC = re.compile(r"^(?:年度)?(?:部门|单位)?(?:项目|项目支出|整体支出|部门整体支出|单位整体支出|财政支出|支出|预算|部门预算|财政)?"
-                      r"(?:项目)?$")
+                      r"(?:项目)?$|^(?:[\u4e00-\u9fff]{2,8}(?:省|市|区|县))?(?:政府)?(?:专项)?债券(?:资金)?(?:项目)?$")
+_PAREN_SUBJECT_RE = re.compile(r"^(?P<title>.+?(?:报告|表))[(（](?P<subject>[^()（）]{2,60})[)）]$")
+_OPENING_UNIT_RE = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.]|\d{1,2}[、.])?"
+                              r"(?P<unit>[^，。,;；:：\d()（）“”]{3,30}?)(?:\(以下简称|（以下简称|(?:19|20)\d{2}\s*年)")
+_SUBJECT_IS_RE = re.compile(r"^(?P<name>[^，。,；;“”\"]{2,30}?(?:项目|工程|经费|资金))(?:为|是|系)")
 _DATE_RE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$")
 _SENTENCE_RE = re.compile(r"[，,。；;！？!?]")
 _STRONG_UNIT_RE = re.compile(r"(?:局|委员会|办公室|中心|医院|学校|政府|办事处|大学|学院|中学|小学|幼儿园|馆|研究院|研究所|"
@@ -49,6 +54,13 @@ def title_identity(title: str, vocab: Vocabulary) -> Identity:
     """Unit, project and year named by a report's title."""
     s = _strip(title)
     out = Identity()
+    m = _PAREN_SUBJECT_RE.match(s)
+    if m:  # "海口市财政支出项目绩效自评报告(云龙产业园基础设施配套路网项目)"
+        inner = title_identity(m.group("title"), vocab)
+        subject = m.group("subject")
+        y = _YEAR_RE.match(subject)
+        return Identity(inner.unit, subject[y.end():] if y and len(subject) > y.end() + 1 else subject,
+                        inner.year or (int(y.group("year")) if y else None))
     m = _ABOUT_RE.match(s)
     if m:
         s = m.group("subject")
@@ -110,12 +122,29 @@ def intro_subject(text: str) -> str:
 
 
 def stated_project(texts: list[str]) -> str:
-    """"本项目为YY项目" in the report's first paragraphs."""
+    """"本项目为YY项目", "YY项目为省商务厅本级的经常性项目" in the report's first paragraphs."""
     for t in texts[:8]:
-        m = _PROJECT_IS_RE.search(norm(t))
+        m = _PROJECT_IS_RE.search(norm(t)) or _SUBJECT_IS_RE.match(norm(t))
         if m:
             return m.group("name")
     return ""
+
+
+def opening_unit(texts: list[str], vocab: Vocabulary) -> str:
+    """The unit named at the start of the report's first paragraphs: "南昌市烈士陵园管理处2022年度共有5个项目",
+    "红河州数据发展中心(以下简称…)"."""
+    for t in texts[:8]:
+        m = _OPENING_UNIT_RE.match(norm(t))
+        if m and _is_unit(m.group("unit"), vocab) and _STRONG_UNIT_RE.search(m.group("unit")):
+            return m.group("unit")
+    return ""
+
+
+def parenthesized_subject(text: str) -> str:
+    """A line holding only "(YY项目)" under a title: the project the title is about."""
+    t = norm(text)
+    m = re.fullmatch(r"[(（](?P<s>[^()（）]{2,60})[)）]", t)
+    return m.group("s") if m else ""
 
 
 def signature_unit(paragraphs: list[Paragraph], vocab: Vocabulary) -> str:

@@ -20,6 +20,7 @@ from checker.readers.layout.vocabulary import Vocabulary, label_key
 # numbering styles, most specific first; the name is the style, its depth is found per document
 _STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("part", re.compile(r"^第[一二三四五六七八九十]{1,3}(?:部分|章|节)[、.．:：\s]*")),
+    ("project_num", re.compile(r"^项目[一二三四五六七八九十]{1,3}\s*[:：、.．]\s*")),
     ("cn_paren", re.compile(r"^[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]\s*[、.．]?\s*")),
     ("cn", re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.．]\s*")),
     ("num_paren", re.compile(r"^[(（]\s*\d{1,2}\s*[)）]\s*[、.．]?\s*")),
@@ -63,8 +64,15 @@ def numbering(text: str) -> tuple[str, str] | None:
     return None
 
 
+_TOPIC_COMMA_RE = re.compile(r"^(?P<head>[^，,；;。:：]{2,20}方面)[，,；;。:：]\s*")
+
+
 def split_head(t: str) -> tuple[str, str]:
-    """A heading ends at a colon, a full stop or the end of a short paragraph."""
+    """A heading ends at a colon, a full stop or the end of a short paragraph; a topic heading also at a
+    comma ("一、资金保障方面，指标评价得分12")."""
+    m = _TOPIC_COMMA_RE.match(t)
+    if m:
+        return m.group("head").strip(), t[m.end():].strip()
     m = _HEAD_END_RE.search(t)
     if m and m.start() <= MAX_HEAD:
         return t[:m.start()].strip(), t[m.end():].strip()
@@ -130,8 +138,8 @@ def classify(head: str, vocab: Vocabulary) -> tuple[str, list[str], bool]:
     if names:
         return ("identity" if names[0] in IDENTITY and len(names) == 1 else "section"), names, True
     key = unicodedata.normalize("NFKC", head)
-    if vocab.topics.search(key):
-        return "topic", [], False
+    if vocab.topics.search(key):  # a topic: within the section above it, or naming one where none is open
+        return "topic", keyword_sections(key, vocab), False
     if vocab.project_heads.search(key) and not vocab.not_project_heads.search(key) and len(key) >= 4:
         return "project", [], False
     names = keyword_sections(key, vocab)
@@ -182,7 +190,7 @@ def find_headings(paragraphs: list[Paragraph], vocab: Vocabulary) -> tuple[list[
                 if wrapped:
                     head = head + wrapped
                     absorbed.add(k + 1)
-            kind_etc = _numbered_heading(head, rest, vocab)
+            kind_etc = _numbered_heading(head, rest, vocab) if style != "project_num" else ("project", [], False)
             if kind_etc is not None:
                 kind, sections, exact = kind_etc
                 headings.append(Heading(k, style, head, rest, kind, sections, exact=exact))

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from checker.model import Evaluation, Location, Narrative, Text, Total, Value, is_blank
+from checker.model import Evaluation, FundingRow, Location, Narrative, Text, Total, Value, is_blank
 from checker.readers.document import Paragraph
 from checker.readers.layout.outline import IDENTITY, Heading, find_headings
 from checker.readers.layout.score_table import split_code
 from checker.readers.layout.vocabulary import Vocabulary
+from checker.stated import amounts, stated_funding
 
 BODY = ("purpose", "management", "achievement", "problems", "measures")
 
@@ -87,7 +88,8 @@ def _assign(paragraphs: list[Paragraph], headings: dict[int, Heading], absorbed:
             current = inherited
             out.add(inherited, p.text, p)
             continue
-        section = "purpose" if h.kind == "project" else "other"
+        section = "purpose" if h.kind == "project" else (h.sections[0] if h.kind == "topic" and h.sections
+                                                          else "other")
         if h.kind not in ("project", "topic"):
             out.warnings.append(f"unrecognised heading {h.head!r}; its text is kept under 其他需要说明问题")
         stack.append((h.depth, section))
@@ -105,9 +107,55 @@ def _narrative(sec: _Sections) -> Narrative:
             continue
         raw = "\n".join(t.raw for t in texts)
         loc = texts[0].loc if texts else sec.first_loc.get(name)
-        setattr(n, name, Text(raw=raw, loc=loc))
+        parts = [t.loc for t in texts if t.loc is not None] if len(texts) > 1 else []
+        setattr(n, name, Text(raw=raw, loc=loc, parts=parts if len(parts) == len(texts) else []))
     n.joined = [j for j in sec.joined if j not in sec.named]
+    n.headings = [name for name in ("purpose", "management", "achievement", "problems", "measures", "other")
+                  if name in sec.named]
     return n
+
+
+def text_funding(sec: _Sections) -> FundingRow | None:
+    """The budget, the money received and spent and the execution rate a report without a table states,
+    read from its paragraphs in document order (`checker.stated`). Where the text says the budget arrived or
+    was spent in full without a figure, the budget's figure stands for it, placed at those words."""
+    paragraphs = sorted((t for texts in sec.texts.values() for t in texts),
+                        key=lambda t: (t.loc.paragraph if t.loc and t.loc.paragraph is not None else 0))
+    found = stated_funding([t.raw for t in paragraphs])
+    if found.budget is None and found.spent is None and found.rate is None:
+        return None
+
+    def value(x: tuple | None) -> Value:
+        return Value.of(x[1].raw, paragraphs[x[0]].loc) if x else Value()
+
+    budget, spent, received = value(found.budget), value(found.spent), value(found.received)
+    if found.budget is not None:
+        if found.spent is None and found.spent_in_full is not None:
+            spent = Value.of(found.budget[1].raw, paragraphs[found.spent_in_full].loc)
+        if found.received is None and found.received_in_full is not None:
+            received = Value.of(found.budget[1].raw, paragraphs[found.received_in_full].loc)
+    first = next(x for x in (found.budget, found.spent, found.rate) if x is not None)
+    return FundingRow(kind="total", label="文字所述资金", budget=budget, executed=spent, rate=value(found.rate),
+                      received=received, from_text=True, loc=paragraphs[first[0]].loc)
+
+
+def _funding(ev: Evaluation, sec: _Sections, own: tuple[int, int] | None = None) -> None:
+    """A report's funding from its text (kept apart from a table's: the reader of a table replaces it)."""
+    if own is not None:  # one project of several: its own part first
+        mine = _Sections(texts={k: [t for t in v if t.loc is not None and t.loc.paragraph is not None
+                                    and own[0] <= t.loc.paragraph < own[1]] for k, v in sec.texts.items()})
+        row = text_funding(mine) or text_funding(sec)
+    else:
+        row = text_funding(sec)
+    if row is not None:
+        ev.funding = [row]
+        n = ev.narrative
+        if n is not None and n.management is None and row.loc is not None:
+            # no heading of its own: the paragraph stating the budget and spending is the report's account
+            # of how the money was managed and used
+            stated = next((t for texts in sec.texts.values() for t in texts if t.loc == row.loc), None)
+            if stated is not None:
+                n.management = Text(raw=stated.raw, loc=stated.loc)
 
 
 def _identity(ev: Evaluation, sec: _Sections) -> None:
@@ -145,10 +193,13 @@ def read_prose(paragraphs: list[Paragraph], vocab: Vocabulary, min_sections: int
     if len(body) < min_sections or not paragraphs:
         return None
     groups = _project_groups(found)
+    if groups is not None and sum(_states_money(paragraphs, span) for _, span in groups) < 2:
+        groups = None  # projects named only as background (项目立项背景 (1)…(2)…): one report, not several
     evaluations: list[Evaluation] = []
     if groups is None:
         ev = Evaluation(narrative=_narrative(whole))
         _identity(ev, whole)
+        _funding(ev, whole)
         evaluations.append(ev)
     else:
         for name, (start, end) in groups:
@@ -156,6 +207,8 @@ def read_prose(paragraphs: list[Paragraph], vocab: Vocabulary, min_sections: int
             sec = _assign_subset(paragraphs, kept, headings, absorbed, vocab)
             ev = Evaluation(narrative=_narrative(sec))
             _identity(ev, sec)
+            last = paragraphs[end].index if end < len(paragraphs) else 10**9
+            _funding(ev, sec, (paragraphs[start].index, last))
             ev.project = name
             evaluations.append(ev)
     return ProseReport(evaluations, len(body), whole.warnings)
@@ -166,6 +219,12 @@ def _assign_subset(paragraphs: list[Paragraph], kept: list[int], headings: dict[
     remap = {k: i for i, k in enumerate(kept)}
     return _assign([paragraphs[k] for k in kept], {remap[k]: h for k, h in headings.items() if k in remap},
                    {remap[k] for k in absorbed if k in remap}, vocab)
+
+
+def _states_money(paragraphs: list[Paragraph], span: tuple[int, int]) -> bool:
+    """A project's part states its own budget or spending."""
+    text = "\n".join(p.text for p in paragraphs[span[0]:span[1]])
+    return any(a.role in ("budget", "spent", "received") and a.strength >= 1 for a in amounts(text))
 
 
 def _outside(k: int, groups: list[tuple[str, tuple[int, int]]]) -> bool:

@@ -66,6 +66,15 @@ def split_code(text: str) -> tuple[str, str]:
     return "", text
 
 
+def mark_slot(ind: Indicator, vocab: Vocabulary, level2_text: str = "") -> None:
+    """A row of the template never filled in ("指标2:", "……", "指标1: / / /"): a slot, not an indicator."""
+    unscored = ind.weight.empty and ind.score.empty
+    key_text = ind.name.text or level2_text
+    if unscored and key_text and key_text in vocab.placeholders and \
+            all(is_blank(x) or x in vocab.placeholders for x in (ind.target.raw, ind.actual.raw)):
+        ind.placeholder, ind.empty = True, False
+
+
 def strip_numbering(text: str) -> str:
     return _NUMBERING_RE.sub("", text, count=1)
 
@@ -425,6 +434,7 @@ class ScoreMapper:
         take("actual", ("value", "text"), before="weight" if "weight" in cols.spans else "score", after_="target")
         take("name", ("text",), before="target", after_="level2")
         take("deviation", ("text", "blank"), after_="score")
+        self.ev.indicator_columns = sorted(set(self.ev.indicator_columns) | set(cols.spans))
         missing = [COLUMN_NAMES[n] for n in REQUIRED_INDICATOR if n not in cols.spans]
         if missing:
             self.warn(f"{where_header}: the indicator header lacks {', '.join(missing)}; read without it")
@@ -457,11 +467,7 @@ class ScoreMapper:
         ind.empty = all(is_blank(x) for x in (ind.name.raw, ind.target.raw, ind.actual.raw, ind.weight.raw,
                                                 ind.score.raw))
         name = ind.name.text
-        unscored = ind.weight.empty and ind.score.empty
-        key_text = name or (l2_cell.text.strip() if l2_cell is not None else "")
-        if unscored and key_text and key_text in self.v.placeholders and \
-                all(is_blank(x) or x in self.v.placeholders for x in (ind.target.raw, ind.actual.raw)):
-            ind.placeholder, ind.empty = True, False
+        mark_slot(ind, self.v, l2_cell.text.strip() if l2_cell is not None else "")
         if name in self.v.breakdown and ind.weight.empty:
             ind.breakdown = True
         if name in self.v.execution_rows:
