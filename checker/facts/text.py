@@ -50,9 +50,10 @@ _STUTTER_RE = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{4,40}?)\1")
 
 
 def stutter(text: str) -> str | None:
-    """The longest phrase written twice in a row, or None."""
+    """The longest phrase written twice in a row, or None. Only blanks are ignored between the two: a phrase
+    taken up again after a comma ("成立了领导小组，领导小组下设办公室") is how Chinese prose links clauses."""
     best: str | None = None
-    for m in _STUTTER_RE.finditer(squash(text)):
+    for m in _STUTTER_RE.finditer(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))):
         phrase = m.group(1)
         if len(set(phrase)) < 2:  # "一一一一" is emphasis, not a stutter
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from checker.facts.amounts import execution_of, money_num, money_scale, rnd, rounding_slack
@@ -27,6 +28,8 @@ KIND = FactKind(
         "score_reported": f("number", "execution 得分 as reported"),
         "score_computed": f("number", "min(rate, 100%) × 分值"),
         "score_gap_abs": f("number", "abs(score_reported − score_computed)"),
+        "score_gap_beyond_rounding": f("number", "score_gap_abs less half a unit of the last digit of the reported "
+                                                 "score (9 for 8.62 is a score rounded to whole points)"),
         "over_executed": f("number", "executed − budget when positive"),
         "cost_actual_sum": f("number", "sum of the 成本指标 actual money values (万元)"),
         "cost_rows": f("number", "成本指标 rows whose actual is a money figure"),
@@ -78,7 +81,10 @@ def produce(b: FactBuilder) -> None:
         if fields["weight"] is not None:
             fields["score_computed"] = rnd(min(rate, 100) / 100 * fields["weight"], 2)
             if fields["score_reported"] is not None:
-                fields["score_gap_abs"] = rnd(abs(fields["score_reported"] - fields["score_computed"]), 2)
+                gap = abs(fields["score_reported"] - fields["score_computed"])
+                fields["score_gap_abs"] = rnd(gap, 2)
+                # a score written as 9 for 8.62 is rounded to whole points: half a unit of the last digit written
+                fields["score_gap_beyond_rounding"] = rnd(max(0.0, gap - rounding_slack([ex.score_cell])), 3)
         if executed > budget:
             fields["over_executed"] = rnd(executed - budget)
     costs = [i for i in ev.indicators if "成本" in i.level2 and not i.empty]
@@ -100,6 +106,9 @@ def produce(b: FactBuilder) -> None:
           costs=[f"{i.name.text}: {i.actual.raw}" for i in costs])
 
 
+_RATE_NAME_RE = re.compile(r"率|比例|比重|占比|单价|单位成本|均价|标准|指数|系数")
+
+
 def _money(ind: Indicator) -> float | None:
     """The actual of a cost row in 万元; a bare figure takes the unit of its own target, else the table's
     (万元). A per-unit rate (元/公里) is never money spent."""
@@ -110,8 +119,8 @@ def _money(ind: Indicator) -> float | None:
         return q.value
     if q.unit is None:
         t = ind.target.parsed
-        if t.kind == "rate" or t.per:
-            return None
+        if t.kind == "rate" or t.per or _RATE_NAME_RE.search(ind.name.text):
+            return None  # 成本控制率 100, 节约率, 单位成本: a share or a per-unit figure, not money spent
         if t.unit == MONEY_UNIT and t.raw_unit in MONEY_FACTORS:
             return q.value * MONEY_FACTORS[t.raw_unit]
         return q.value

@@ -207,7 +207,7 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
                 ev.year = year or identity.year or file_year
                 ev.kind = "department" if department_form else "project"
                 if ev.kind == "department":
-                    ev.project = ev.project or identity.unit or identity.project
+                    ev.project = ev.project or identity.unit or identity.project or "部门整体支出"
                 elif not ev.project:
                     ev.project = identity.project
                 ev.department = ev.department or pending_identity.get("unit", "") or identity.unit
@@ -246,6 +246,8 @@ def _report_identity(titles: list[str], paragraphs: list[Paragraph], vocab: Voca
         out.project = next((s for s in (intro_subject(t) for t in texts[:6]) if s), "") or stated_project(texts)
     if not out.unit:
         out.unit = opening_unit(texts, vocab) or signature_unit(paragraphs, vocab)
+    if not out.project:
+        out.project = next((title_identity(t, vocab).generic for t in titles if title_identity(t, vocab).generic), "")
     if out.project and out.unit and out.project.startswith(out.unit) and len(out.project) > len(out.unit) + 1:
         out.project = out.project[len(out.unit):]
     return out

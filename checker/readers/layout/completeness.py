@@ -45,7 +45,8 @@ def find_gaps(ev: Evaluation, vocab: Vocabulary, fmt: str) -> list[Gap]:
         elif vocab.is_instruction(t.raw):
             add(part, label, "instruction", t.text, t.loc)
 
-    if ev.kind == "project" and not ev.project:
+    if ev.kind == "project" and not ev.project and ev.has_table:
+        # a table must name its project; a report whose name the reader could not find is a reader warning
         add("project", PROJECT, "missing")
     if not ev.has_table:
         add("table", TABLE if ev.kind == "project" else DEPARTMENT_TABLE, "missing")
@@ -80,6 +81,8 @@ def find_gaps(ev: Evaluation, vocab: Vocabulary, fmt: str) -> list[Gap]:
             label = NARRATIVE[name]
             if name in n.joined:
                 continue
+            if name in n.headings:
+                continue  # a prose report's section whose heading is there (its text may follow a page break)
             if name == "achievement":
                 if not n.achievement and ev.has_table:
                     continue  # the table's indicators report the achievement
@@ -114,4 +117,7 @@ def missing_parts(ev: Evaluation) -> list[str]:
             found.append((len(_ORDER), f"missing 自评报告 section {g.label}"))
     if ev.year is None:
         found.append((_ORDER.index("year"), "missing year (no …年度…自评 title)"))
+    if ev.kind == "project" and not ev.project and not ev.has_table:
+        found.append((_ORDER.index("project"), "could not tell which project the report is about (no title or "
+                                               "项目名称 naming it)"))
     return [text for _, text in sorted(found, key=lambda x: x[0])]

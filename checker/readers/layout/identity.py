@@ -16,7 +16,7 @@ from checker.readers.layout.vocabulary import Vocabulary, norm
 _YEAR_RE = re.compile(r"[(（]?(?P<year>(?:19|20)\d{2})\s*年度?[)）]?")
 _ABOUT_RE = re.compile(r"^关于(?P<subject>.+?)(?:的|之)?(?:项目支出|部门整体支出|整体支出)?(?:绩效)?(?:自评价?|评价)"
                        r"(?:情况|结果)?(?:的|总结)?(?:报告|说明)?$")
-_REPORT_END_RE = re.compile(r"(?:的)?(?:项目支出|部门整体支出|单位整体支出|整体支出|财政支出|支出)?(?:项目)?(?:预算)?"
+_REPORT_END_RE = re.compile(r"(?:的)?(?:项目支出|部门整体支出|单位整体支出|整体支出|财政支出|支出)?(?:预算)?"
                             r"(?:部门|单位)?(?:绩效)?(?:单位|部门)?(?:自评价?|评价|自评估)(?:工作)?(?:总结)?(?:总)?(?:情况)?"
                             r"(?:的)?(?:报告|表|说明)?$"
                             r"|(?:绩效)?(?:自评|评价)?(?:总结|情况)?(?:报告|说明)$")
@@ -42,6 +42,7 @@ class Identity:
     unit: str = ""
     project: str = ""
     year: int | None = None
+    generic: str = ""  # what a title on all of a unit's projects calls them ("2024年度项目支出")
 
 
 def _strip(text: str) -> str:
@@ -86,7 +87,12 @@ def title_identity(title: str, vocab: Vocabulary) -> Identity:
         out.unit, s = _split_unit(s, vocab)
     s = s.strip("的之 :：")
     s = _YEAR_RE.sub("", s) if _YEAR_RE.fullmatch(s) else s
-    out.project = "" if _GENERIC.match(s) or len(s) < 2 else s
+    if _GENERIC.match(s) or len(s) < 2:
+        words = re.search(r"(?:部门|单位)?整体支出|项目支出", title)
+        if words:
+            out.generic = (f"{out.year}年度" if out.year and "整体" not in words.group(0) else "") + words.group(0)
+    else:
+        out.project = s
     return out
 
 

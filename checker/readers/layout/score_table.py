@@ -52,6 +52,8 @@ _DIRECTION_OPS = {"正向": "≥", "反向": "≤"}
 _NUMBERING_RE = re.compile(r"^\s*(?:\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）])\s*")
 
 REQUIRED_INDICATOR = ("name", "target", "actual", "score")
+_REASON_HEADER_RE = re.compile(r"原因|说明|措施|分析|偏差|备注")
+_TEXT_HEADER_RE = re.compile(r"方法|标准|说明|依据|口径|备注|原因|内容|解释|细则")
 COLUMN_NAMES = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target": "年度指标值",
                 "actual": "实际完成值", "weight": "分值", "score": "得分", "deviation": "偏差原因分析",
                 "nature": "指标性质", "measure_unit": "度量单位", "budget": "全年预算数", "executed": "全年执行数",
@@ -418,6 +420,10 @@ class ScoreMapper:
             lo = cols.spans[after_][0] if after_ and after_ in cols.spans else -1
             hi = cols.spans[before][0] if before and before in cols.spans else 10 ** 6
             for h in unknown + blank_cols:
+                if name == "deviation" and not is_blank(h.text) and not _REASON_HEADER_RE.search(norm(h.text)):
+                    continue  # 财政审核评分, 评分标准: a column of its own, never the filer's reasons
+                if name in ("weight", "score") and _TEXT_HEADER_RE.search(norm(h.text)):
+                    continue  # a scoring-method column (得分计算方法, 评分标准) is never a figure column
                 if lo < h.col < hi and profiles[id(h)] in wanted and not any(
                         s[0] == h.col for s in cols.spans.values()):
                     cols.set_span(name, (h.col, h.col + h.span))
