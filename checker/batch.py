@@ -26,7 +26,8 @@ from checker.errors import JxError
 from checker.facts.cross.features import CrossFeatures
 from checker.facts.cross.index import CrossIndex
 from checker.findings import FileError, Finding
-from checker.model import Filing
+from checker.joining import Half, HalfKey, find_pairs, half_of, merge, place_findings
+from checker.model import Evaluation, Filing
 from checker.output import write_atomic
 from checker.packed import PackedReport, ReportList, items, pack, unpacked
 from checker.pool import WorkerFailure, run_ordered, tune_gc
@@ -53,6 +54,7 @@ class FileResult:
     cached: bool = False
     cache_rejected: bool = False  # an entry was there but failed its integrity check
     cache_error: str | None = None  # the cache could not be written
+    halves: list[Half] = field(default_factory=list)  # reports that are one half of a filing kept in two files
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class BatchSpec:
     cache_dir: str | None = None
     vocab: Vocabulary | None = None
     json_lang: str | None = None  # the run writes JSON in this language: workers render each report's part
+    join: bool = True  # a report and a table of one project in two files are checked as one filing
 
     @functools.cached_property
     def digest(self) -> str:
@@ -149,8 +152,10 @@ def check_file(path: str, state: WorkerState) -> FileResult:
 def evaluate_filings(filings: list[Filing], state: WorkerState, result: FileResult) -> list[Report]:
     """Every evaluation of the filings checked; its reports and features (and any error) go to `result`."""
     reports: list[Report] = []
+    position = -1
     for filing in filings:
         for ev in filing.evaluations:
+            position += 1
             try:
                 report, features = state.checker.evaluate(ev, filing.source, len(reports), state.spec.keep_models)
             except Exception as exc:  # one filing's failure is an error entry naming it, never a dead batch
@@ -158,6 +163,9 @@ def evaluate_filings(filings: list[Filing], state: WorkerState, result: FileResu
                     raise
                 result.errors.append(_failure(filing.source, ev.project, exc))
                 continue
+            half = half_of(ev)
+            if half is not None:
+                result.halves.append((len(reports), position, *half))
             reports.append(report)
             result.findings += len(report.findings)
             result.features.append(features)
@@ -184,7 +192,8 @@ def _from_cache(cache_file: Path, state: WorkerState, path: str) -> FileResult |
     if doc is None or doc["path"] != path:
         return None
     return FileResult(path, reports=[_pack(r, state.spec) for r in doc["reports"]],
-                      features=doc["features"], errors=doc["errors"], findings=doc["findings"], cached=True)
+                      features=doc["features"], errors=doc["errors"], findings=doc["findings"], cached=True,
+                      halves=doc["halves"])
 
 
 def _cache_file(state: WorkerState, path: str, data: bytes) -> Path | None:
@@ -226,6 +235,12 @@ class BatchOutcome:
     cached_files: int = 0
     cross_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)  # what the user should know about the run (the cache)
+    # reports replaced after every file was read: a joined filing in its first half's place (None: dropped,
+    # the second half), a half that could belong to several others with a warning saying so
+    replaced: dict[int, PackedReport | None] = field(default_factory=dict)
+    warned: dict[int, list[str]] = field(default_factory=dict)  # reader warnings found after the files were read
+    joined: dict[int, tuple[str, str]] = field(default_factory=dict)  # a joined filing's report and table files
+    spec: BatchSpec | None = None
 
     def merged(self) -> Iterator[PackedReport]:
         """Each report with its cross-filing findings, in document order. Both streams are in key order, so
@@ -234,8 +249,18 @@ class BatchOutcome:
         cross = self._cross()
         pending = next(cross, None)
         for key, item in enumerate(items(self.reports)):
+            if key in self.replaced:
+                item = self.replaced[key]
+                if item is None:
+                    continue
+            if key in self.warned and self.spec is not None:
+                report = unpacked(item)
+                report.warnings += [w for w in self.warned[key] if w not in report.warnings]
+                item = _pack(report, self.spec)
             assert isinstance(item, PackedReport)  # `consume` stores reports as their workers packed them
             if pending is not None and pending[0] == key:
+                if key in self.joined:
+                    place_findings(pending[1], *self.joined[key])
                 item.add(pending[1], finding_json)
                 pending = next(cross, None)
             yield item
@@ -267,16 +292,22 @@ class BatchOutcome:
         self.index.close()
 
 
+Resolver = Callable[[str, int], Evaluation]  # (path, evaluation position) → the evaluation, read again
+
+
 def consume(results: Iterable[FileResult], spec: BatchSpec, sink: Any,
-            progress: Callable[[FileResult], None] | None = None, work_dir: Path | None = None) -> BatchOutcome:
+            progress: Callable[[FileResult], None] | None = None, work_dir: Path | None = None,
+            resolve: Resolver | None = None) -> BatchOutcome:
     """Take per-file results in input order (from local workers, a cluster or this process): reports to
-    `sink.append`, features to the cross-filing index. Call `close()` on the outcome when done."""
+    `sink.append`, features to the cross-filing index; then join the halves of filings kept in two files
+    (`resolve` reads a half again; by default from its file). Call `close()` on the outcome when done."""
     index = CrossIndex(work_dir / "cross.sqlite" if work_dir else None)
     errors: list[FileError] = []
     key = 0
     cached = 0
     notes: list[str] = []
     rejected = 0
+    halves: list[HalfKey] = []
     try:
         for result in results:
             errors.extend(result.errors)
@@ -284,11 +315,14 @@ def consume(results: Iterable[FileResult], spec: BatchSpec, sink: Any,
             rejected += result.cache_rejected
             if result.cache_error and not any(n.startswith("cache not written") for n in notes):
                 notes.append(f"cache not written ({result.cache_error}); files are still checked")
+            first = key
             for packed, features in zip(result.reports, result.features, strict=True):
                 features.meta.key = key
                 sink.append(packed)
                 index.add(features)
                 key += 1
+            halves += [HalfKey(first + pos, result.path, pos, ev_pos, kind, project, unit, year)
+                       for pos, ev_pos, kind, project, unit, year in result.halves]
             if progress:
                 progress(result)
     except BaseException:
@@ -300,14 +334,72 @@ def consume(results: Iterable[FileResult], spec: BatchSpec, sink: Any,
     if rejected:
         notes.append(f"{rejected} cache entr{'y' if rejected == 1 else 'ies'} failed the integrity check and "
                      "were checked again")
-    return BatchOutcome(sink, errors, key, Checker(spec.rules, spec.profile), index, cached, notes=notes)
+    outcome = BatchOutcome(sink, errors, key, Checker(spec.rules, spec.profile), index, cached, notes=notes,
+                           spec=spec)
+    if spec.join and halves:
+        try:
+            _join(outcome, halves, spec, resolve or _reader(spec))
+        except BaseException:
+            index.close()
+            raise
+    return outcome
+
+
+def _reader(spec: BatchSpec) -> Resolver:
+    """A half read again from its file (only the halves that are joined are read twice)."""
+    cache: dict[str, list[Evaluation]] = {}
+
+    def resolve(path: str, position: int) -> Evaluation:
+        if path not in cache:
+            cache[path] = [ev for f in read_bytes(file_bytes(path), path, spec.vocab) for ev in f.evaluations]
+        return cache[path][position]
+    return resolve
+
+
+def _join(outcome: BatchOutcome, halves: list[HalfKey], spec: BatchSpec, resolve: Resolver) -> None:
+    """Check each report + table pair as one filing in the first half's place; say where a half could
+    belong to several."""
+    pairing = find_pairs(halves)
+    for report_half, table_half in pairing.pairs:
+        first, second = sorted((report_half.key, table_half.key))
+        try:
+            ev = merge(resolve(report_half.path, report_half.eval_pos), resolve(table_half.path, table_half.eval_pos))
+            report, features = outcome.checker.evaluate(ev, table_half.path, first, spec.keep_models)
+        except Exception as exc:  # the halves stay as they were checked, each on its own
+            if os.environ.get("JXCHECK_DEBUG") and not isinstance(exc, JxError):
+                raise
+            outcome.notes.append(f"{report_half.path} and {table_half.path} not joined: {exc}")
+            continue
+        place_findings(report.findings, report_half.path, table_half.path)
+        report.sources = [report_half.path, table_half.path]
+        outcome.replaced[first] = _pack(report, spec)
+        outcome.replaced[second] = None
+        outcome.joined[first] = (report_half.path, table_half.path)
+        outcome.index.remove(first)
+        outcome.index.remove(second)
+        features.meta.key = first
+        outcome.index.add(features)
+        outcome.evaluations -= 1
+    for half, others in pairing.ambiguous:
+        names = "、".join(f"{Path(o.path).name}（{o.project}）" for o in others)
+        kind = "table" if half.kind == "report" else "report"
+        message = f"{half.path} ({half.project}) could belong to more than one {kind} — {names}; not joined"
+        outcome.notes.append(message)
+        outcome.warned.setdefault(half.key, []).append(message)
 
 
 def check_filings(filings: list[Filing], spec: BatchSpec) -> tuple[list[Report], list[FileError]]:
     """Filings already read, checked in this process along the same path as a batch with no workers."""
-    result = FileResult("")
-    evaluate_filings(filings, init_worker(spec), result)
-    outcome = consume([result], spec, ReportList())
+    state = init_worker(spec)
+    results = []
+    for filing in filings:  # one result a filing, as one a file: halves of two filings may be joined
+        result = FileResult(filing.source)
+        evaluate_filings([filing], state, result)
+        results.append(result)
+    by_source: dict[str, Filing] = {}
+    for f in filings:
+        by_source.setdefault(f.source, f)
+    outcome = consume(results, spec, ReportList(), resolve=lambda path, pos: by_source[path].evaluations[pos])
     try:
         reports = [unpacked(x) for x in outcome.merged()]
     finally:

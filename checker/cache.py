@@ -24,7 +24,7 @@ from checker.model import Evaluation
 from checker.output import write_atomic
 from checker.results import Report
 
-FORMAT = 1
+FORMAT = 2  # 2: entries name the halves of filings kept in two files
 KEY_ENV = "JXCHECK_CACHE_KEY_FILE"
 
 
@@ -96,6 +96,7 @@ def dump_entry(result: Any, reports: list[Report], key: bytes) -> bytes:
         "features": [asdict(f) for f in result.features],
         "errors": [e.model_dump(mode="json") for e in result.errors],
         "findings": result.findings,
+        "halves": [list(h) for h in result.halves],
     }
     body = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body
@@ -116,6 +117,8 @@ def load_entry(raw: bytes, key: bytes) -> dict[str, Any] | None:
             "features": [_features_from(x) for x in doc["features"]],
             "errors": [FileError.model_validate(x) for x in doc["errors"]],
             "findings": int(doc["findings"]),
+            "halves": [(int(h[0]), int(h[1]), str(h[2]), str(h[3]), str(h[4]), None if h[5] is None else int(h[5]))
+                       for h in doc.get("halves") or []],
         }
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -127,7 +130,8 @@ def _report_data(r: Report) -> dict[str, Any]:
     return {"source": r.source, "project": r.project, "year": r.year, "department": r.department,
             "findings": [{**f.model_dump(mode="json"), "_order": f._order} for f in r.findings],
             "warnings": r.warnings, "scores": r.scores,
-            "evaluation": r.evaluation.model_dump(mode="json") if r.evaluation is not None else None}
+            "evaluation": r.evaluation.model_dump(mode="json") if r.evaluation is not None else None,
+            "sources": r.sources}
 
 
 def _report_from(d: dict[str, Any]) -> Report:
@@ -141,7 +145,8 @@ def _report_from(d: dict[str, Any]) -> Report:
     return Report(source=str(d["source"]), project=str(d["project"]), year=d["year"], department=str(d["department"]),
                   findings=findings, warnings=[str(w) for w in d["warnings"]],
                   scores={str(k): float(v) for k, v in d["scores"].items()},
-                  evaluation=Evaluation.model_validate(ev) if ev is not None else None)
+                  evaluation=Evaluation.model_validate(ev) if ev is not None else None,
+                  sources=[str(s) for s in d.get("sources") or []])
 
 
 def _features_from(d: dict[str, Any]) -> CrossFeatures:

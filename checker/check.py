@@ -117,6 +117,7 @@ def make_finding(rule: Rule, records: list[FactRecord], source: str) -> Finding:
     evidence = assemble(
         Evidence, kind=spec.kind, reported=_lookup(values, spec.reported), computed=_lookup(values, spec.computed),
         suggested=_lookup(values, spec.suggested), tolerance=_lookup(values, spec.tolerance),
+        group=_lookup(values, spec.group),
         items=[_item(x) for x in items],
         others=[_other(r) for r in records[1:]] + [assemble(OtherPlace, **{k: v for k, v in x.items()
                                                                           if k in _OTHER_FIELDS})

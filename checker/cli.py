@@ -114,7 +114,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             keep_models=fmt.needs_model, progress=not args.quiet and sys.stderr.isatty(),
             executor=args.executor, scheduler=args.scheduler, form_dirs=args.forms or [],
             skip=[p for p in (args.output, args.write_baseline, args.baseline, args.waivers) if p],
-            json_lang=(args.lang or settings.lang or "zh") if args.format == "json" else None))
+            json_lang=(args.lang or settings.lang or "zh") if args.format == "json" else None,
+            join=not args.no_join))
     except JxError as exc:
         _error(exc)
         return EXIT_INPUT
@@ -320,6 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="worker processes (default: CPU count; 0 checks in this process)")
     c.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="give up on a file after this long")
     c.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
+    c.add_argument("--no-join", action="store_true",
+                   help="check a report and a table kept in two files as two filings (they are joined by project)")
     c.add_argument("--cache-dir", metavar="DIR", help="result cache (default: $JXCHECK_CACHE_DIR or ~/.cache/jxcheck)")
     c.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     c.add_argument("--statistics", action="store_true", help="counts by rule, category, severity and 主管部门")

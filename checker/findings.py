@@ -67,6 +67,8 @@ class Evidence(BaseModel):
     tolerance: Any = None
     items: list[str] = Field(default_factory=list, description="the figures or rows that produced `computed`")
     others: list[OtherPlace] = Field(default_factory=list)
+    group: str | None = Field(None, description="findings of one group (one pasted paragraph, seen from each project "
+                                                "it stands in) are counted once")
 
 
 class Finding(BaseModel):

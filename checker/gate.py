@@ -150,4 +150,4 @@ def fails(reports: Iterable[Report], fail_on: str) -> bool:
     if fail_on == "never":
         return False
     level = SEVERITY_ORDER[fail_on]
-    return any(SEVERITY_ORDER[sev] <= level for item in items(reports) for sev, _, _, _ in tally(item))
+    return any(SEVERITY_ORDER[sev] <= level for item in items(reports) for sev, *_ in tally(item))

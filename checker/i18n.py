@@ -99,6 +99,11 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"^cache not written \((.+)\); files are still checked$", r"缓存未能写入（\1），文件照常检查"),
     (r"^(\d+) cache entr(?:y|ies) failed the integrity check and were checked again$",
      r"\1个缓存条目未通过完整性校验，已重新检查"),
+    (r"^(.+) \((.+)\) could belong to more than one report — (.+); not joined$",
+     r"\1（\2）可能对应不止一份自评报告：\3；未合并，请核对项目名称"),
+    (r"^(.+) \((.+)\) could belong to more than one table — (.+); not joined$",
+     r"\1（\2）可能对应不止一份自评表：\3；未合并，请核对项目名称"),
+    (r"^(.+) and (.+) not joined: (.+)$", r"\1与\2未能合并：\3"),
     (r"^interrupted$", "已中断"),
     (r"^terminated$", "已终止"),
 ]]

@@ -27,24 +27,24 @@ JsonParts = tuple[str, list[str], str]
 @dataclass(slots=True)
 class PackedReport:
     data: bytes  # pickled plain tuples: see _plain
-    tally: list[tuple[str, str, str, str]]  # (severity, category, rule, department) of each finding
+    tally: list[tuple[str, str, str, str, str]]  # (severity, category, rule, department, group) of each finding
     json: JsonParts | None = None  # the report's JSON item, when the worker rendered it
     json_lang: str | None = None
     keys: list[tuple] = field(default_factory=list)  # with `json`: each finding's sort key, to splice by
     extra: list[Finding] = field(default_factory=list)  # findings added in the main process (cross-filing)
 
     def unpack(self) -> Report:
-        source, project, year, department, warnings, scores, findings, evaluation = pickle.loads(self.data)
+        source, project, year, department, warnings, scores, findings, evaluation, sources = pickle.loads(self.data)
         found = [_finding(x) for x in findings]
         if self.extra:
             found = sorted(found + self.extra, key=Finding.sort_key)
-        return Report(source, project, year, department, found, warnings, scores, evaluation)
+        return Report(source, project, year, department, found, warnings, scores, evaluation, sources)
 
     def add(self, findings: list[Finding], render: Callable[[Finding, str], str]) -> None:
         """Findings of the cross-filing stage, in document order among the report's own, without unpacking:
         where the worker rendered the JSON, theirs is rendered here (`render`) and spliced into it."""
         self.extra.extend(findings)
-        self.tally.extend((f.severity, f.category, f.rule, f.department) for f in findings)
+        self.tally.extend(_tally(f) for f in findings)
         if self.json is None or self.json_lang is None:
             return
         head, texts, tail = self.json
@@ -61,9 +61,9 @@ Item = Report | PackedReport
 def pack(report: Report, json: JsonParts | None = None, json_lang: str | None = None) -> PackedReport:
     findings = [_plain(f) for f in report.findings]
     data = (report.source, report.project, report.year, report.department, report.warnings, report.scores,
-            findings, report.evaluation)
+            findings, report.evaluation, report.sources)
     return PackedReport(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL),
-                        [(f.severity, f.category, f.rule, f.department) for f in report.findings], json, json_lang,
+                        [_tally(f) for f in report.findings], json, json_lang,
                         [f.sort_key() for f in report.findings] if json is not None else [])
 
 
@@ -71,13 +71,17 @@ def unpacked(item: Item) -> Report:
     return item.unpack() if isinstance(item, PackedReport) else item
 
 
-def tally(item: Item) -> Iterator[tuple[str, str, str, str]]:
-    """(severity, category, rule, department) of each finding, without unpacking a packed report."""
+def _tally(f: Finding) -> tuple[str, str, str, str, str]:
+    return f.severity, f.category, f.rule, f.department, f.evidence.group or ""
+
+
+def tally(item: Item) -> Iterator[tuple[str, str, str, str, str]]:
+    """(severity, category, rule, department, group) of each finding, without unpacking a packed report."""
     if isinstance(item, PackedReport):
         yield from item.tally
     else:
         for f in item.findings:
-            yield f.severity, f.category, f.rule, f.department
+            yield _tally(f)
 
 
 class ReportList:
@@ -115,7 +119,7 @@ def _plain(f: Finding) -> tuple:
     others = [(o.source, o.project, o.section, o.text, _loc(o.location), o.detail) for o in e.others]
     return (f.rule, f.category, f.severity, f.title.zh, f.title.en, f.message.zh, f.message.en, f.source,
             f.project, f.year, f.department, list(where.path), _loc(where.source), where.text, e.kind, e.reported,
-            e.computed, e.suggested, e.tolerance, list(e.items), others, f._order, f.fingerprint)
+            e.computed, e.suggested, e.tolerance, list(e.items), others, f._order, f.fingerprint, e.group)
 
 
 def _location(d: dict | None) -> Location | None:
@@ -124,9 +128,9 @@ def _location(d: dict | None) -> Location | None:
 
 def _finding(x: tuple) -> Finding:
     (rule, category, severity, title_zh, title_en, msg_zh, msg_en, source, project, year, department, path,
-     loc, text, kind, reported, computed, suggested, tolerance, ev_items, others, order, fingerprint) = x
+     loc, text, kind, reported, computed, suggested, tolerance, ev_items, others, order, fingerprint, group) = x
     evidence = assemble(Evidence, kind=kind, reported=reported, computed=computed, suggested=suggested,
-                        tolerance=tolerance, items=ev_items,
+                        tolerance=tolerance, items=ev_items, group=group,
                         others=[assemble(OtherPlace, source=s, project=p, section=sec, text=t, location=_location(lo),
                                          detail=d) for s, p, sec, t, lo, d in others])
     f = assemble(Finding, rule=rule, category=category, severity=severity,

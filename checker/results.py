@@ -30,6 +30,12 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)  # reported, rows, recomputed
     evaluation: Evaluation | None = None  # kept for renderers that show the table (HTML)
+    sources: list[str] = field(default_factory=list)  # report and table joined from two files: both, report first
+
+    @property
+    def files(self) -> list[str]:
+        """The file(s) the evaluation was read from."""
+        return self.sources or [self.source]
 
 
 class Reports(Protocol):

@@ -54,6 +54,7 @@ class Options:
     skip: list[str] = field(default_factory=list)  # this run's own outputs, baseline and waivers: never read as filings
     on_file: Callable[[FileResult], None] | None = None  # told of each file checked (the page's progress)
     json_lang: str | None = None  # the run is written as JSON in this language: workers render it
+    join: bool = True  # a report and a table of one project in two files are one filing
 
 
 def expand_paths(paths: list[str], exclude: list[str] | None = None, skip: list[str] | None = None) -> list[str]:
@@ -139,7 +140,7 @@ def run(opts: Options) -> RunResult:
     large = len(paths) > SPILL_AFTER
     sink: ReportList | ReportStore = ReportStore(work.name) if large else ReportList()
     progress = Progress(len(paths)) if opts.progress else None
-    spec = BatchSpec(rules, profile, opts.keep_models, opts.cache_dir, vocab, opts.json_lang)
+    spec = BatchSpec(rules, profile, opts.keep_models, opts.cache_dir, vocab, opts.json_lang, opts.join)
     if opts.executor == "dask":
         from checker.dask_executor import dask_results
 

@@ -47,7 +47,7 @@ def test_entries_are_signed_json_and_the_key_lives_outside_the_cache(capsys, fil
     [entry] = _entries(cache)
     assert entry.suffix == ".json"
     sig, _, body = entry.read_bytes().partition(b"\n")
-    assert len(sig) == 64 and json.loads(body)["format"] == 1
+    assert len(sig) == 64 and json.loads(body)["format"] == 2
     key = key_file()
     assert cache not in key.parents and stat.S_IMODE(key.stat().st_mode) == 0o600
 
@@ -85,7 +85,7 @@ def test_signed_entry_with_bad_data_is_ignored(tmp_path):
     import hmac
 
     key = b"k" * 32
-    body = json.dumps({"format": 1, "path": "x", "reports": [{"findings": "nope"}], "features": [], "errors": [],
+    body = json.dumps({"format": 2, "path": "x", "reports": [{"findings": "nope"}], "features": [], "errors": [],
                        "findings": 0}).encode()
     raw = hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body
     assert load_entry(raw, key) is None

@@ -51,8 +51,9 @@ def test_pack_and_unpack_lose_nothing(reports):
 def test_worker_json_is_the_document_json(reports):
     for lang in ("zh", "en"):
         for r in reports:
-            item = {"source": r.source, "project": r.project, "year": r.year, "department": r.department,
-                    "warnings": r.warnings, "findings": [finding_dict(f, lang) for f in r.findings]}
+            item = {"source": r.source, "sources": r.files, "project": r.project, "year": r.year,
+                    "department": r.department, "warnings": r.warnings,
+                    "findings": [finding_dict(f, lang) for f in r.findings]}
             assert join_parts(report_json_parts(r, lang)) == _dumps(item).replace("\n", "\n    ")
     empty = next(r for r in reports if r.findings)
     empty = type(empty)(empty.source, empty.project, empty.year, empty.department, [])
@@ -69,7 +70,8 @@ def test_spliced_findings_sit_where_sorting_puts_them(reports):
     assert [_dump(f) for f in packed.unpack().findings] == [_dump(f) for f in expected]
     whole = type(r)(r.source, r.project, r.year, r.department, expected, r.warnings, r.scores)
     assert join_parts(packed.json) == report_json(whole, "zh")
-    assert sorted(tally(packed)) == sorted((f.severity, f.category, f.rule, f.department) for f in expected)
+    assert sorted(tally(packed)) == sorted((f.severity, f.category, f.rule, f.department, f.evidence.group or "")
+                                          for f in expected)
 
 
 def test_report_list_gives_objects_and_items(reports):

@@ -47,20 +47,28 @@ EXPECTED = [
     ("非税收入", "IND002", "实际完成值却是数量“6755”"),
     ("非税收入", "IND002", "实际完成值却是数量“3330”"),
     # pasted paragraphs: one finding per pasted group, on its first project, listing the others
-    ("安全生产专项", "DUP004", "“存在的问题”有100%与“执法办案经费”的“存在的问题”相同（共涉及2个其他项目）"),
-    ("安全生产专项", "DUP004", "“改进措施”有100%与“执法办案经费”的“改进措施”相同（共涉及2个其他项目）"),
+    ("安全生产专项", "DUP004", "“存在的问题”有100%与“执法办案经费”的“存在的问题”相同（共涉及2个其他项目：“执法办案经费”、“非税收入”）"),
+    ("安全生产专项", "DUP004", "“改进措施”有100%与“执法办案经费”的“改进措施”相同（共涉及2个其他项目：“执法办案经费”、“非税收入”）"),
     ("安全生产专项", "DUP004", "“项目绩效目标完成情况 › 第2段”有62%与“非税收入”"),
-    ("安全生产专项", "DUP004", "“项目支出管理和使用基本情况”有83%与“执法办案经费”的“项目支出管理和使用基本情况”相同（共涉及2个其他项目）"),
+    ("安全生产专项", "DUP004", "“项目支出管理和使用基本情况”有83%与“执法办案经费”的“项目支出管理和使用基本情况”相同（共涉及2个其他项目"),
+    # the pasted text seen from the other projects it stands in, too (issue 18: 非税收入's paragraph was pasted)
+    ("非税收入", "DUP004", "“项目支出管理和使用基本情况”有82%与“安全生产专项”"),
+    ("执法办案经费", "DUP004", "“存在的问题”有100%与“安全生产专项”的“存在的问题”相同"),
 ]
 # findings that need the narrative report, which an .xlsx does not carry
 NARRATIVE_RULES = {"CON001", "CON002", "CON003", "CON004", "DUP001", "DUP004"}
 
 
-def test_pasted_group_is_one_finding_listing_every_project(seed_json):
+def test_pasted_group_is_seen_from_every_project_and_counted_once(seed_json):
     pastes = [(p, f) for p, f in _findings(seed_json) if f["rule"] == "DUP004"]
-    assert {p for p, _ in pastes} == {"安全生产专项"}
-    problems = next(f for _, f in pastes if f["location"]["path"][-1] == "存在的问题")
-    assert {o["project"] for o in problems["evidence"]["others"]} == {"执法办案经费", "非税收入"}
+    assert {p for p, _ in pastes} == {"安全生产专项", "执法办案经费", "非税收入"}
+    problems = [(p, f) for p, f in pastes if f["location"]["path"][-1] == "存在的问题"]
+    assert [p for p, _ in problems] == ["安全生产专项", "执法办案经费", "非税收入"]
+    assert len({f["evidence"]["group"] for _, f in problems}) == 1  # one group: counted once
+    for p, f in problems:
+        assert {o["project"] for o in f["evidence"]["others"]} == {"安全生产专项", "执法办案经费", "非税收入"} - {p}
+    groups = {f["evidence"]["group"] for _, f in pastes}
+    assert seed_json["summary"]["by_rule"]["DUP004"] == len(groups) == 4  # 存在的问题 also pasted as 改进措施
 
 
 def _check(capsys, path: str, *extra: str) -> tuple[int, dict]:
@@ -120,7 +128,9 @@ def test_summary_and_errors(seed_json):
     assert seed_json["errors"] == []
     assert seed_json["summary"]["reports"] == 3
     assert [r["project"] for r in seed_json["reports"]] == ["安全生产专项", "执法办案经费", "非税收入"]
-    assert seed_json["summary"]["findings"] == sum(len(r["findings"]) for r in seed_json["reports"])
+    found = [f for r in seed_json["reports"] for f in r["findings"]]
+    groups = {f["evidence"]["group"] for f in found if f["evidence"].get("group")}
+    assert seed_json["summary"]["findings"] == sum(1 for f in found if not f["evidence"].get("group")) + len(groups)
 
 
 def test_docx_gives_the_same_findings(capsys, seed_json):

@@ -12,6 +12,7 @@ first paragraph (docx). The original is only read; a copy never replaces an exis
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from checker.annotate.notes import Annotated
@@ -56,7 +57,14 @@ def annotate_file(source: str, reports: list[Report], out_dir: Path, lang: str =
 
 
 def reports_by_source(result: RunResult) -> dict[str, list[Report]]:
+    """Each file's reports; a filing joined from a report file and a table file is annotated in both, each
+    with the findings whose place is in it."""
     out: dict[str, list[Report]] = {}
     for r in result.reports:
-        out.setdefault(r.source, []).append(r)
+        if not r.sources:
+            out.setdefault(r.source, []).append(r)
+            continue
+        for path in r.sources:
+            part = dataclasses.replace(r, source=path, findings=[f for f in r.findings if (f.source or r.source) == path])
+            out.setdefault(path, []).append(part)
     return out

@@ -81,8 +81,13 @@ def summary(result: RunResult) -> dict[str, Any]:
     rule: Counter = Counter()
     department: Counter = Counter()
     total = 0
+    groups: set[tuple[str, str]] = set()
     for item in items(result.reports):
-        for sev, cat, rule_id, dept in tally(item):  # packed reports are counted without being opened
+        for sev, cat, rule_id, dept, group in tally(item):  # packed reports are counted without being opened
+            if group:  # one pasted paragraph seen from each project it stands in counts once
+                if (rule_id, group) in groups:
+                    continue
+                groups.add((rule_id, group))
             total += 1
             severity[sev] += 1
             category[cat] += 1

@@ -31,7 +31,7 @@ def render_console(result: RunResult, console: Console | None = None) -> None:
     lang = result.lang
     w = WORDS[lang]
     for r in result.reports:
-        head = Text.assemble((r.project or "?", "bold"), "  ", (r.source, "dim"),
+        head = Text.assemble((r.project or "?", "bold"), "  ", (" + ".join(r.files), "dim"),
                              (f"  {r.year or ''} {r.department}".rstrip(), "dim"))
         console.rule(head, align="left")
         for warning in r.warnings:

@@ -24,7 +24,7 @@ def render_github(result: RunResult) -> str:
     lines = []
     for r in result.reports:
         for f in r.findings:
-            props = [f"file={_prop(artifact_uri(r.source))}"]
+            props = [f"file={_prop(artifact_uri(f.source or r.source))}"]
             loc = f.location.source
             if loc is not None and loc.line:
                 props.append(f"line={loc.line}")

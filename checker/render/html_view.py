@@ -152,7 +152,7 @@ def filing_view(r: Report, i: int, lang: str) -> FilingView:
     scores: dict[str, Any] = {k: fmt(s[k]) if k in s else "—" for k in ("reported", "rows", "recomputed")}
     scores["shown"] = bool(s)
     scores["differs"] = "reported" in s and "recomputed" in s and abs(s["reported"] - s["recomputed"]) > 0.005
-    view = FilingView(i, r.project or "?", r.source, r.year, r.department, dict(sev),
+    view = FilingView(i, r.project or "?", " + ".join(r.files), r.year, r.department, dict(sev),
                       [(c, CATEGORY_ZH[c] if lang == "zh" else c, n) for c, n in sorted(cat.items())], scores, findings)
     ev = r.evaluation
     if ev is not None:

@@ -24,6 +24,7 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
         "title": f.title.get(lang),
         "message": f.message.get(lang),
         "messages": f.message.model_dump(),
+        "file": f.source,
         "location": f.location.model_dump(mode="json", exclude_none=True),
         "evidence": f.evidence.model_dump(mode="json", exclude_none=True, exclude_defaults=True),
         "fingerprint": f.fingerprint,
@@ -69,8 +70,8 @@ def report_json(r: Report, lang: str) -> str:
 def report_json_parts(r: Report, lang: str) -> tuple[str, list[str], str]:
     """The item in three parts — before the findings, each finding, after them — so that the main process
     can splice in the cross-filing findings without rendering the rest again."""
-    item = {"source": r.source, "project": r.project, "year": r.year, "department": r.department,
-            "warnings": r.warnings, "findings": [_PLACEHOLDER]}
+    item = {"source": r.source, "sources": r.files, "project": r.project, "year": r.year,
+            "department": r.department, "warnings": r.warnings, "findings": [_PLACEHOLDER]}
     head, tail = _dumps(item).replace("\n", "\n    ").split(f'"{_PLACEHOLDER}"', 1)
     return head, [finding_json(f, lang) for f in r.findings], tail
 

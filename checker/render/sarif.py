@@ -75,7 +75,7 @@ def render_sarif(result: RunResult) -> str:
     lang = result.lang
     rules = sorted(result.rules, key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rules)}
-    results = [_result(f, r.source, index, lang) for r in result.reports for f in r.findings]
+    results = [_result(f, f.source or r.source, index, lang) for r in result.reports for f in r.findings]
     notifications = [{"level": "error", "message": {"text": e.message},
                       "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(e.source)}}}]}
                      for e in result.errors]

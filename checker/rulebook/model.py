@@ -28,6 +28,8 @@ class EvidenceSpec(BaseModel):
     suggested: str | None = Field(None, description="field holding the value that should stand in the cell (应填)")
     tolerance: str | None = Field(None, description="$parameter or field giving the tolerance applied")
     items: str | None = Field(None, description="evidence list of the fact to show (costs, parts, table…)")
+    group: str | None = Field(None, description="field naming the group a finding belongs to: the findings of one "
+                                                "group (a paragraph pasted into several projects) count once")
 
 
 class Example(BaseModel):

@@ -44,10 +44,18 @@ class CrossIndex:
         self.db.execute("BEGIN")
         self.count = 0
         self._para_cache: dict[tuple[int, int], tuple[list[str], Location | None, str]] = {}
+        self._groups: dict[tuple[int, int], tuple[int, int]] = {}  # pasted paragraph → its group
         self._meta_cache: dict[int, EvalMeta] = {}
 
     def close(self) -> None:
         self.db.close()
+
+    def remove(self, key: int) -> None:
+        """An evaluation's features taken out again (two halves replaced by the filing they make)."""
+        for table in ("meta", "para", "sent", "metric"):
+            self.db.execute(f"DELETE FROM {table} WHERE ekey=?", (key,))
+        self._meta_cache.pop(key, None)
+        self._para_cache = {k: v for k, v in self._para_cache.items() if k[0] != key}
 
     def add(self, f: CrossFeatures) -> None:
         m = f.meta
@@ -111,9 +119,9 @@ class CrossIndex:
             CREATE INDEX holders_h ON holders(h, rnk);
         """)
         # pairs of paragraphs of different evaluations (not one filing read twice) sharing sentences; the
-        # share of the first paragraph they cover; kept where it reaches the floor; and only for the first
-        # evaluation of each group (one finding per pasted group, listing the others)
-        rows = db.execute(f"""
+        # share of the first paragraph they cover; kept where it reaches the floor. Every project of a pasted
+        # group gets its fact (the group's id makes the findings count once)
+        query = f"""
             WITH pairs AS (
               SELECT a.ekey AS ak, a.para AS ap, b.ekey AS bk, b.para AS bp, SUM(a.len) AS shared, MAX(a.n) AS n
               FROM holders a JOIN holders b ON b.h = a.h AND b.ekey != a.ekey AND b.rnk <= {HOLDERS_CAP}
@@ -123,9 +131,10 @@ class CrossIndex:
               SELECT ak, ap, bk, bp, MIN(CAST(shared AS REAL) / p.len, 1.0) AS ratio,
                      MAX(n) OVER (PARTITION BY ak, ap) - 1 AS holders
               FROM pairs JOIN para p ON p.ekey = ak AND p.para = ap WHERE p.len > 0),
-            kept AS (
-              SELECT *, MIN(bk) OVER (PARTITION BY ak, ap) AS first FROM scored WHERE ratio >= {SHARE_FLOOR})
-            SELECT ak, ap, bk, bp, ratio, holders FROM kept WHERE first > ak ORDER BY ak, ap, bk, bp""")
+            kept AS (SELECT * FROM scored WHERE ratio >= {SHARE_FLOOR})
+            SELECT ak, ap, bk, bp, ratio, holders FROM kept ORDER BY ak, ap, bk, bp"""
+        self._groups = _components((ak, ap, bk, bp) for ak, ap, bk, bp, *_ in db.execute(query))
+        rows = db.execute(query)
         current: tuple[int, int] | None = None
         best: dict[int, tuple[float, int]] = {}
         holders = 0
@@ -169,8 +178,11 @@ class CrossIndex:
 
     def _paste_record(self, builder: FactBuilder, para: int, others: list[tuple[float, int, int]],
                       count: int) -> FactRecord:
+        group = "p{}.{}".format(*self._groups.get((builder.eval_key, para), (builder.eval_key, para)))
+        # the best share first; among equal shares by project name, not by the order the files came in
+        others = sorted(others, key=lambda o: (-o[0], squash(self._meta(o[1]).project), o[1], o[2]))
         return paste.add(builder, self._paragraph(builder.eval_key, para),
-                         [(r, self._paragraph(k, p)) for r, k, p in others[:paste.OTHERS_SHOWN]], count)
+                         [(r, self._paragraph(k, p)) for r, k, p in others[:paste.OTHERS_SHOWN]], count, group)
 
     def _metric_pairs(self) -> Iterator[tuple[int, list]]:
         """(evaluation key, [(metric index, [(other key, other index), …]), …]), in key order: one fact per
@@ -233,3 +245,21 @@ def _merge(a: Iterator[tuple[int, list]], b: Iterator[tuple[int, list]]) -> Iter
         if right:
             nb = next(b, None)
         yield key, (left, right)
+
+
+def _components(pairs: Iterator[tuple[int, int, int, int]]) -> dict[tuple[int, int], tuple[int, int]]:
+    """Each pasted paragraph's group, named by its first member: the paragraphs linked by shared text, however
+    the links run (A shares with B, B with C: one group), so a group counts once whatever the file order."""
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def root(x: tuple[int, int]) -> tuple[int, int]:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for ak, ap, bk, bp in pairs:
+        a, b = root((ak, ap)), root((bk, bp))
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    return {x: root(x) for x in list(parent)}

@@ -20,6 +20,8 @@ KIND = FactKind(
         "other_source": f("string", "the other filing's file"),
         "others": f("number", "how many other paragraphs of other projects share it"),
         "shared_ratio": f("number", "0–1 share of this paragraph found in the other"),
+        "other_projects": f("string", "every other project holding it, named (the first five)"),
+        "group": f("string", "the pasted group: the same id for each project the text stands in"),
     },
 )
 
@@ -37,12 +39,17 @@ class Paragraph:
     text: str
 
 
-def add(b: FactBuilder, here: Paragraph, others: list[tuple[float, Paragraph]], holders: int) -> FactRecord:
-    """The paste fact of `here`; `others` are the paragraphs sharing it, best share first."""
+def add(b: FactBuilder, here: Paragraph, others: list[tuple[float, Paragraph]], holders: int,
+        group: str = "") -> FactRecord:
+    """The paste fact of `here`; `others` are the paragraphs sharing it, best share first; `group` names the
+    pasted group (the same for each project it stands in)."""
     ratio, first = others[0]
+    names = list(dict.fromkeys(p.project for _, p in others))
     rec = b.add("paste", {"section": " › ".join(here.path[1:]), "text": shorten(here.text, 80),
                           "other_project": first.project, "other_section": " › ".join(first.path[1:]),
-                          "other_source": first.source, "others": holders, "shared_ratio": round(ratio, 3)},
+                          "other_source": first.source, "others": holders, "shared_ratio": round(ratio, 3),
+                          "other_projects": "、".join(f"“{n}”" for n in names[:OTHERS_SHOWN])
+                          + ("等" if len(names) > OTHERS_SHOWN else ""), "group": group},
                 here.loc, here.path, cell_text=here.text)
     for r, p in others[:OTHERS_SHOWN]:
         rec.others.append({"source": p.source, "project": p.project, "section": " › ".join(p.path),
