@@ -32,6 +32,7 @@ from checker.output import write_atomic
 from checker.packed import PackedReport, ReportList, items, pack, unpacked
 from checker.pool import WorkerFailure, run_ordered, tune_gc
 from checker.readers import file_bytes, read_bytes
+from checker.readers.layout import finish_evaluation
 from checker.readers.layout.vocabulary import Vocabulary, default_vocabulary
 from checker.render.json_out import finding_json, report_json_parts
 from checker.results import Report, Reports
@@ -364,6 +365,7 @@ def _join(outcome: BatchOutcome, halves: list[HalfKey], spec: BatchSpec, resolve
         first, second = sorted((report_half.key, table_half.key))
         try:
             ev = merge(resolve(report_half.path, report_half.eval_pos), resolve(table_half.path, table_half.eval_pos))
+            finish_evaluation(ev, spec.vocab or default_vocabulary(), "docx")
             report, features = outcome.checker.evaluate(ev, table_half.path, first, spec.keep_models)
         except Exception as exc:  # the halves stay as they were checked, each on its own
             if os.environ.get("JXCHECK_DEBUG") and not isinstance(exc, JxError):

@@ -41,9 +41,10 @@ def half_of(ev: Evaluation) -> tuple[str, str, str, int | None] | None:
         kind = "report"
     else:
         return None
-    if not ev.project:
-        return None
-    return kind, ev.project, ev.department or ev.implementer, ev.year
+    unit = ev.department or ev.implementer
+    if not ev.project and not (kind == "report" and unit and ev.year):
+        return None  # a report naming no project is matched by its unit and year alone (see `matches`)
+    return kind, ev.project, unit, ev.year
 
 
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}年度?")
@@ -73,6 +74,9 @@ def matches(report: HalfKey, table: HalfKey) -> bool:
     """The two halves name the same project (and the same unit and year where both state them)."""
     if report.path == table.path:
         return False
+    if not report.project:  # "黄冈市档案馆2020年度项目绩效自评报告": the unit's only table of that year
+        return bool(report.unit and table.unit and report.year and report.year == table.year
+                    and _same(name_key(report.unit), name_key(table.unit), 0.3))
     if not _same(name_key(report.project), name_key(table.project), 0.6):
         return False
     if report.year is not None and table.year is not None and report.year != table.year:
@@ -113,9 +117,9 @@ def merge(report: Evaluation, table: Evaluation) -> Evaluation:
     ev.department = ev.department or report.department
     ev.implementer = ev.implementer or report.implementer
     ev.year = ev.year or report.year
-    ev.warnings = list(dict.fromkeys(table.warnings + [w for w in report.warnings
-                                                       if not w.startswith(("missing 自评表", "missing 自评报告"))]))
-    ev.warnings = [w for w in ev.warnings if not w.startswith(("missing 自评表", "missing 自评报告"))]
+    # what each half lacked is said again of the whole (`finish_evaluation` on the result)
+    ev.warnings = [w for w in dict.fromkeys(table.warnings + report.warnings)
+                   if not w.startswith(("missing ", "could not tell which project"))]
     return ev
 
 

@@ -218,7 +218,13 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
             warnings.extend(prose_report.warnings)
     if not filing.evaluations:
         raise InputError(doc.source, "no filing found: no 自评报告 or 自评表 (as a table or under headings) in the document")
+    identity: Identity | None = None
     for ev in filing.evaluations:
+        if not ev.has_table and len(filing.evaluations) == 1 and (not ev.project or not ev.department):
+            # a report written as a form, with its title above it: who and what it is about
+            identity = identity or _report_identity(titles, paragraphs, vocab)
+            ev.project = ev.project or identity.project
+            ev.department = ev.department or identity.unit
         for w in warnings:
             if ev.narrative is not None and w not in ev.warnings:
                 ev.warnings.append(w)
