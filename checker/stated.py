@@ -101,11 +101,12 @@ def amounts(text: str) -> list[Amount]:
     """Every money amount of a text with its role; an amount no word gives a role is left out."""
     t = _norm(text)
     starts = _sentence_starts(t)
-    # under a heading about arrival ("项目资金到位情况分析。…已全部拨付"), 拨付 is the money reaching the project
-    head = re.split(r"[。:：]", t, maxsplit=1)[0]
-    arrival = "到位" in head and not re.search(r"执行|支出|使用", head)
     out: list[Amount] = []
     for m in _MONEY_RE.finditer(t):
+        # under a heading about arrival ("项目资金到位情况分析。…已全部拨付"), 拨付 is the money reaching the project
+        line_start = t.rfind("\n", 0, m.start()) + 1
+        head = re.split(r"[。:：\n]", t[line_start:], maxsplit=1)[0]
+        arrival = "到位" in head and not re.search(r"执行|支出|使用", head)
         clause_start = max((c.end() for c in _CLAUSE_RE.finditer(t, 0, m.start())), default=0)
         clause_end = next((c.start() for c in _CLAUSE_RE.finditer(t, m.end())), len(t))
         before, after = t[clause_start:m.start()], t[m.end():clause_end]
@@ -183,9 +184,10 @@ def check_rate(text: str, rate: Rate, found: list[Amount]) -> RateCheck | None:
         if den.value <= 0:
             return None
         computed = num.value / den.value * 100
+        # a rate may be of a part of the budget (其中中央资金800万元 … 执行率95%): any pair that gives it will do
         consistent = any(abs(n.value / d.value * 100 - rate.value) <= _tolerance(rate, n, d)
-                         for n in [a for a in found if a.role in num_roles]
-                         for d in [a for a in found if a.role in den_roles] if d.value > 0)
+                         for n in [a for a in found if a.role in num_roles + ("part",)]
+                         for d in [a for a in found if a.role in den_roles + ("part",)] if d.value > 0)
         # a rate of 100% said of the money that reached the project (拨付 both ways) is no contradiction
         return RateCheck(rate, num, den, round(computed, 2), consistent, same)
     return None
@@ -239,3 +241,15 @@ def stated_funding(texts: list[str]) -> Stated:
     full_received = next((i for i, t in enumerate(texts) if i >= from_index and _FULL_RECEIVED_RE.search(_norm(t))),
                          None)
     return Stated(budget, received, spent, rate, full_received, full_spent)
+
+
+FULL_USE_RE = re.compile(r"已?全部(?:使用|拨付|支付|支出|用于|到位并使用)|全额(?:使用|拨付|支付)|(?:资金)?(?:使用|执行)率(?:达到?)?100%")
+
+
+def full_use_claim(texts: list[str]) -> str:
+    """The words of a text saying the money was used in full (已全部拨付, 使用率100%), or ""."""
+    for t in texts:
+        m = FULL_USE_RE.search(re.sub(r"\s+", "", _norm(t)))
+        if m:
+            return m.group(0)
+    return ""

@@ -1,8 +1,7 @@
-"""Figures a text states about itself: a total and its parts in one sentence, and the budget and spending a
-report gives in words (the only funding figures of a report without a table).
+"""Figures a text states about itself: a total and its parts in one sentence.
 
 "本项目共完成预算资金89.97万元。其中：30万元用于…；30万元用于…；29.99万元用于…" states a total and three parts
-that must add up; "项目资金共2179万元，已完成拨付2113.63万元，执行率97%" states a budget, a spending and a rate.
+that must add up. (A report's budget, spending and rates in words: checker/stated.py.)
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ import re
 from dataclasses import dataclass
 
 from checker.facts.figures import figures
-from checker.facts.text import sentences, squash
 from checker.quantity import MONEY_FACTORS, MONEY_UNIT
 
 # words before a figure that make it the total of what follows
@@ -73,45 +71,3 @@ def stated_sums(text: str) -> list[StatedSum]:
                      for m in _DECIMALS_RE.finditer(sentence)), default=0.0)
         found.append(StatedSum(sentence, head[-1].value, [p.value for p in parts], slack))
     return found
-
-
-# --- a report's own funding figures ------------------------------------------------------------------
-
-_BUDGET_RE = re.compile(r"(?:预算资金|预算|资金共|项目资金共?|计划投资|总投资|安排资金|下达资金|批复资金|资金总额|申请资金)"
-                        r"[^，,。；;]{0,8}?(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)")
-_SPENT_RE = re.compile(r"(?:实际支出|实际使用|已支出|支出|已使用|已完成拨付|完成拨付|已拨付|拨付|执行|完成支付|已支付|支付)"
-                       r"[^，,。；;]{0,6}?(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)")
-_RATE_RE = re.compile(r"(?:执行率|支出率|使用率|拨付率)(?:为|达|达到)?(?P<num>\d+(?:\.\d+)?)%")
-_FULL_USE_RE = re.compile(r"已?全部(?:使用|拨付|支付|支出|用于|到位并使用)|全额(?:使用|拨付|支付)|(?:资金)?(?:使用|执行)率(?:达到?)?100%")
-
-
-@dataclass
-class StatedFunding:
-    budget: float | None = None
-    spent: float | None = None
-    rate: float | None = None
-    full_use_text: str = ""
-
-    @property
-    def computed_rate(self) -> float | None:
-        if self.budget and self.spent is not None and self.budget > 0:
-            return round(self.spent / self.budget * 100, 2)
-        return self.rate
-
-
-def stated_funding(texts: list[str]) -> StatedFunding:
-    out = StatedFunding()
-    for text in texts:
-        for sentence in sentences(text):
-            s = sentence.replace("％", "%")
-            if out.budget is None and (m := _BUDGET_RE.search(s)):
-                out.budget = float(m.group("num")) * MONEY_FACTORS[m.group("unit")]
-            if out.spent is None and (m := _SPENT_RE.search(s)) and not _BUDGET_RE.match(s[m.start():]):
-                value = float(m.group("num")) * MONEY_FACTORS[m.group("unit")]
-                if out.budget is None or value != out.budget or "执行" in m.group(0):
-                    out.spent = value
-            if out.rate is None and (m := _RATE_RE.search(s)):
-                out.rate = float(m.group("num"))
-            if not out.full_use_text and (m := _FULL_USE_RE.search(squash(s).replace("％", "%"))):
-                out.full_use_text = m.group(0)
-    return out

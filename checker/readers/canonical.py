@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from checker.errors import InputError
 from checker.model import Filing
 from checker.readers.layout.completeness import find_gaps
+from checker.readers.layout.prose import narrative_funding
 from checker.readers.layout.score_table import mark_slot
 from checker.readers.layout.vocabulary import Vocabulary, default_vocabulary
 from checker.yamlio import without_key
@@ -61,6 +62,10 @@ def derive(filing: Filing, vocab: Vocabulary | None = None) -> Filing:
         for ind in ev.indicators:
             if not ind.placeholder:
                 mark_slot(ind, vocab, ind.level2 if not ind.name.text else "")
+        if ev.narrative is not None and not ev.has_table and ev.text_funding is None:
+            row = narrative_funding(ev.narrative)  # what the report states of its money, as a reader takes it
+            if row is not None:
+                ev.funding.append(row)
         ev.gaps = find_gaps(ev, vocab, filing.format)
     return filing
 

@@ -19,6 +19,7 @@ from checker.facts.kinds import (
     funding_column,
     gap,
     goal,
+    goal_statement,
     indicator,
     level1,
     metric_pair,
@@ -28,11 +29,12 @@ from checker.facts.kinds import (
     stated_funding,
     stated_sum,
     text,
+    text_rate,
 )
 
 PER_EVALUATION: tuple[ModuleType, ...] = (
     evaluation, narrative, funding, funding_column, level1, indicator, text, gap, stated_sum, goal, stated_funding,
-    department_funding, narrative_funding, claim,
+    department_funding, narrative_funding, claim, text_rate, goal_statement,
 )
 CROSS_FILING: tuple[ModuleType, ...] = (paste, metric_pair)
 

@@ -81,7 +81,9 @@ def _assign(paragraphs: list[Paragraph], headings: dict[int, Heading], absorbed:
             for extra in h.sections[1:]:
                 if extra not in out.named and extra not in out.joined:
                     out.joined.append(extra)
-            out.add(section, h.rest, p)
+            # a sub-heading run into its text keeps its words ("1、项目资金到位情况分析。…已全部拨付": 拨付 there is
+            # the money arriving); a top heading gives only the text after it
+            out.add(section, p.text if h.depth > 0 and h.rest else h.rest, p)
             continue
         if inherited is not None:  # a topic, a project or a heading of its own within a known section
             stack.append((h.depth, inherited))
@@ -121,6 +123,33 @@ def text_funding(sec: _Sections) -> FundingRow | None:
     was spent in full without a figure, the budget's figure stands for it, placed at those words."""
     paragraphs = sorted((t for texts in sec.texts.values() for t in texts),
                         key=lambda t: (t.loc.paragraph if t.loc and t.loc.paragraph is not None else 0))
+    return _funding_row(paragraphs)
+
+
+def narrative_funding(n: Narrative) -> FundingRow | None:
+    """The same, from a report already in the model (canonical YAML/JSON input): each line a paragraph."""
+    paragraphs: list[Text] = []
+    for name in ("preamble", "budget", "purpose", "management"):
+        paragraphs += _lines(getattr(n, name))
+    for t in n.achievement:
+        paragraphs += _lines(t)
+    for name in ("problems", "measures", "other"):
+        paragraphs += _lines(getattr(n, name))
+    return _funding_row(paragraphs)
+
+
+def _lines(t: Text | None) -> list[Text]:
+    if t is None or t.empty:
+        return []
+    out, offset = [], 0
+    for line in t.raw.split("\n"):
+        if line.strip():
+            out.append(Text(raw=line, loc=t.loc_at(offset)))
+        offset += len(line) + 1
+    return out
+
+
+def _funding_row(paragraphs: list[Text]) -> FundingRow | None:
     found = stated_funding([t.raw for t in paragraphs])
     if found.budget is None and found.spent is None and found.rate is None:
         return None

@@ -60,6 +60,17 @@ COLUMN_NAMES = {"level1": "一级指标", "level2": "二级指标", "name": "三
                 "initial_budget": "年初预算数", "rate": "执行率", "reason": "原因"}
 
 
+_FORM_TITLE_RE = re.compile(r"^(?:(?:19|20)\d{2}年度?)(?=.{2,})|(?:项目)?(?:支出)?(?:绩效)?(?:自评价?|评价)(?:表|报告)$")
+
+
+def project_name(text: str) -> str:
+    """A 项目名称 cell as the project's name: without the form's title the filer copied into it
+    ("2020年省级…补助经费支出绩效自评表" → "省级…补助经费")."""
+    if not re.search(r"(?:自评价?|评价)(?:表|报告)$", text):
+        return text
+    return _FORM_TITLE_RE.sub("", _FORM_TITLE_RE.sub("", text)).strip() or text
+
+
 def split_code(text: str) -> tuple[str, str]:
     """(code, name) of "51000021R000000019951-工资性支出" or "219-某镇人民政府"; ("", text) otherwise."""
     m = _CODE_RE.match(text)
@@ -169,7 +180,7 @@ class ScoreMapper:
         text = Text(raw=raw).text
         if name == "project":
             code, project = split_code(text)
-            self.ev.project, self.ev.project_code = project, code or self.ev.project_code
+            self.ev.project, self.ev.project_code = project_name(project), code or self.ev.project_code
         elif name == "department":
             self.ev.department = split_code(text)[1]
         elif name == "implementer":
