@@ -375,15 +375,63 @@ def print_table(scores: list[FilingScore], details: bool) -> None:
         print("false alarms by rule: " + ", ".join(f"{k} {v}" for k, v in total["false_by_rule"].items()))
 
 
+FORM_NAMES = {"prose": "项目自评报告（文字）", "table": "项目自评表", "report_table": "报告+表（同一文件）",
+              "pair": "报告+表（两个文件）", "department_table": "部门整体自评表", "department_prose": "部门整体自评报告",
+              "transfer_prose": "转移支付自评报告"}
+
+
+def markdown(scores: list[FilingScore]) -> str:
+    """The table the README shows: by province and by form, what was read right, found and raised falsely."""
+    def rows(key: str) -> list[str]:
+        groups: dict[str, list[FilingScore]] = {}
+        for s in scores:
+            groups.setdefault(getattr(s, key), []).append(s)
+        out = []
+        for name in sorted(groups):
+            g = groups[name]
+            core, found = sum(s.core for s in g), sum(s.core_found for s in g)
+            label = FORM_NAMES.get(name, name) if key == "form" else name
+            out.append(f"| {label} | {len(g)} | {sum(s.read_right for s in g)} | {found}/{core} | "
+                       f"{sum(len(s.false_alarms) for s in g)} |")
+        return out
+
+    t = summary(scores)
+    head = "| {} | filings | read right | core defects found | false alarms |\n| --- | --- | --- | --- | --- |"
+    return "\n".join([head.format("province"), *rows("province"), "", head.format("form"), *rows("form"), "",
+                      f"In all: {t['filings']} filings from {t['provinces']} provinces, {t['read_right']} read right, "
+                      f"{t['core_found']} of {t['core']} core defects found, {t['false_alarms']} false alarms."])
+
+
+def sources(corpus: Path) -> str:
+    """The corpus's provenance table (SOURCES.md), from the audits."""
+    lines = ["| files | province | unit, year | form | source | transcription |", "| --- | --- | --- | --- | --- | --- |"]
+    for _, a in load_audits(corpus):
+        src = a.get("source") or {}
+        files = ", ".join(f"`{f}`" for f in a["files"])
+        note = " ".join(str(src.get("transcription") or "").split()).replace("|", "/")
+        cut = " (cut)" if src.get("truncated") else ""
+        lines.append(f"| {files} | {a.get('province', '')} | {a.get('unit') or '—'}, {a.get('year') or '—'} | "
+                     f"{FORM_NAMES.get(a.get('form', ''), a.get('form', ''))} | {src.get('url') or '—'} | {note}{cut} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default=str(ROOT / "fixtures" / "real"))
     ap.add_argument("--details", action="store_true", help="list what was read wrong, missed and raised falsely")
     ap.add_argument("--only", help="audits whose name contains this")
+    ap.add_argument("--markdown", action="store_true", help="print the README's table by province and form")
+    ap.add_argument("--sources", action="store_true", help="print the provenance table of SOURCES.md")
     args = ap.parse_args(argv)
     corpus = Path(args.corpus)
+    if args.sources:
+        print(sources(corpus))
+        return 0
     audits = [(p, a) for p, a in load_audits(corpus) if not args.only or args.only in p.stem]
     scores = [score_audit(p, a, corpus) for p, a in audits]
+    if args.markdown:
+        print(markdown(scores))
+        return 0
     print_table(scores, args.details)
     return 0
 

@@ -117,6 +117,7 @@ def merge(report: Evaluation, table: Evaluation) -> Evaluation:
     ev.department = ev.department or report.department
     ev.implementer = ev.implementer or report.implementer
     ev.year = ev.year or report.year
+    ev.total = ev.total or report.total  # a 自评得分 the report form states where the table has no 总分
     # what each half lacked is said again of the whole (`finish_evaluation` on the result)
     ev.warnings = [w for w in dict.fromkeys(table.warnings + report.warnings)
                    if not w.startswith(("missing ", "could not tell which project"))]

@@ -237,6 +237,7 @@ class Indicator(_Strict):
     placeholder: bool = Field(False, description="a template row never filled in (……, 指标2:)")
     breakdown: bool = Field(False, description="a 其中 row breaking down the row above: no weight of its own")
     execution: bool = Field(False, description="the row scores the budget execution rate (决策/过程/产出/效益 framework)")
+    from_text: bool = Field(False, description="stated in a sentence of a report with no table, not a table row")
     loc: Location | None = None
 
     @property

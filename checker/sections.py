@@ -54,7 +54,9 @@ def paragraph_path(k: int) -> list[str]:
 
 
 def indicator_path(ind: Indicator) -> list[str]:
-    return table_path(INDICATORS, *(x for x in (ind.level1, ind.level2) if x), ind.name.text or UNNAMED)
+    """自评表 › 绩效指标 › … of a table row; 自评报告 › 绩效指标 › … of one a report states in a sentence."""
+    parts = [INDICATORS, *(x for x in (ind.level1, ind.level2) if x), ind.name.text or UNNAMED]
+    return [REPORT, *parts] if ind.from_text else table_path(*parts)
 
 
 def narrative_texts(n: Narrative | None, fields: tuple[str, ...], skip_empty: bool = False) -> list[tuple[list[str], Text]]:

@@ -18,7 +18,8 @@ from checker.quantity import MONEY_FACTORS
 
 Role = str  # "budget" | "received" | "spent" | "part" | "balance"
 
-_MONEY_RE = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|千元|元)")
+_MONEY_RE = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|千元|元|"
+                       r"万(?=[并和及且，,。；;、\s]|$))")  # "预算资金13.971129万并…": 万 for 万元 at a clause's end
 _CLAUSE_RE = re.compile(r"[，,；;。！？!?\n]")
 # role words, each with the role it gives the amount after it; the nearest before the amount decides
 _ROLE_WORDS: tuple[tuple[str, Role], ...] = (
@@ -116,7 +117,9 @@ def amounts(text: str) -> list[Amount]:
         if arrival and role == "spent" and re.search(r"拨付|下拨|拨款|拨入", before + after):
             role = "received"
         number = m.group("num").replace(",", "")
-        factor = MONEY_FACTORS[m.group("unit")]
+        if m.group("unit") == "万" and not _MONEY_NOUN_RE.search(before):
+            continue  # a bare 万 is money only beside 资金, 经费, 预算
+        factor = MONEY_FACTORS[m.group("unit") if m.group("unit") != "万" else "万元"]
         out.append(Amount(role, float(number) * factor, m.group(0), _sentence_of(starts, m.start()), m.start(),
                           _slack(number, factor), strength))
     return out
@@ -132,6 +135,9 @@ def _role(before: str, after: str) -> tuple[Role | None, int]:
     words = [w for w in _ROLE_RE.finditer(before) if _ROLE_OF[w.group(0)] != "noun"]
     if words:
         role = _ROLE_OF[words[-1].group(0)]
+        if role == "total" and len(words) > 1 and _ROLE_OF[words[-2].group(0)] in ("spent", "received") and \
+                words[-1].start() - words[-2].end() <= 2:
+            role = _ROLE_OF[words[-2].group(0)]  # 支出共计, 到位合计: the total of what was spent (received)
     else:
         nxt = next((w for w in _ROLE_RE.finditer(after) if _ROLE_OF[w.group(0)] != "noun"), None)
         role = _ROLE_OF[nxt.group(0)] if nxt is not None else None

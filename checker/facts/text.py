@@ -15,9 +15,17 @@ _STATUS_BLANK = {"", "无", "—", "-", "/", "0", "——", "无。", "不适用
 _NONE_ANSWER_RE = re.compile(r"^(?:无|暂无|没有|无问题|暂无问题|暂未发现问题|未发现问题|无其他问题|无其他需要说明的问题|不存在问题)$")
 
 
+_NONE_TAIL_RE = re.compile(r"(?:暂无|没有|无|未发现|不存在)(?:明显|其他|任何)?(?:问题|不足)$")
+_PROBLEM_WORDS_RE = re.compile(r"但|不足|不够|滞后|较慢|偏低|困难|缺乏|有待|需要|需进一步|尚未|未能|不到位|不及时|存在")
+
+
 def none_answer(text: str) -> bool:
-    """"无", "（无）", "暂无问题。": the filer says there is nothing to report."""
-    return bool(_NONE_ANSWER_RE.match(squash(text)))
+    """"无", "（无）", "暂无问题。", "项目运转正常，暂无问题": the filer says there is nothing to report."""
+    s = squash(text)
+    if _NONE_ANSWER_RE.match(s):
+        return True
+    # a short sentence ending in 暂无问题 and naming no problem of its own
+    return len(s) <= 40 and bool(_NONE_TAIL_RE.search(s)) and not _PROBLEM_WORDS_RE.search(s[:-4])
 
 
 @lru_cache(maxsize=4096)

@@ -68,9 +68,9 @@ KIND = FactKind(
 
 
 def produce(b: FactBuilder) -> None:
-    if not b.ev.has_table:
-        return
     for i, ind in enumerate(b.ev.indicators):
+        if not b.ev.has_table and not ind.from_text:
+            continue  # a table's rows only where the table was read (a report's rows are stated in sentences)
         if not ind.empty and not ind.placeholder:  # a template slot never filled is counted by the evaluation
             _indicator(b, ind, i)
 

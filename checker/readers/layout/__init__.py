@@ -85,7 +85,7 @@ def _paragraph_identity(text: str, vocab: Vocabulary) -> dict[str, str]:
     for m in _PAIR_RE.finditer(text.strip()):
         name = vocab.identity_field(m.group("label"))
         if name:
-            out[name] = m.group("value").strip()
+            out[name] = m.group("value").strip().rstrip("。.，,；;")
     return out
 
 
@@ -220,6 +220,8 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
         raise InputError(doc.source, "no filing found: no 自评报告 or 自评表 (as a table or under headings) in the document")
     identity: Identity | None = None
     for ev in filing.evaluations:
+        if ev.kind == "department" and not ev.project:  # a whole department's filing is named by its unit
+            ev.project = ev.department or ev.implementer or "部门整体支出"
         if not ev.has_table and len(filing.evaluations) == 1 and (not ev.project or not ev.department):
             # a report written as a form, with its title above it: who and what it is about
             identity = identity or _report_identity(titles, paragraphs, vocab)
@@ -290,11 +292,14 @@ _MAX_TITLE = 60
 
 
 def _is_title(text: str, vocab: Vocabulary) -> bool:
-    """A short paragraph naming a self-evaluation form or report."""
+    """A short paragraph naming a self-evaluation form or report (not a line pointing to an attachment:
+    "附件:2020年度养护类项目自评表(附后)")."""
     t = norm(text)
+    if re.search(r"[(（]?(?:附后|后附|见附件|详见附件|附表)[)）]?$", t):
+        return False
     if len(t) > _MAX_TITLE or re.match(r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.])", t):
         return False
     return vocab.title_year(t) is not None or vocab.department_titles.search(t) is not None or \
-        bool(re.search(r"自评(?:价)?(?:报告|表)|绩效评价报告", t))
+        bool(re.search(r"自评(?:价)?(?:报告|表)|绩效评价报告|^自评结果$", t))
 
 

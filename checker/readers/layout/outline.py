@@ -105,7 +105,7 @@ def exact_sections(head: str, vocab: Vocabulary) -> list[str]:
 def _longest_label(text: str, vocab: Vocabulary) -> tuple[str, str] | None:
     best: tuple[str, str] | None = None
     candidates = [(name, labels) for name, labels in vocab.data.narrative.sections.items()]
-    candidates += [(f, getattr(vocab.data.identity, f)) for f in ("project", "department")]
+    candidates += [(f, getattr(vocab.data.identity, f)) for f in ("project", "department", "implementer")]
     candidates.append(("score", vocab.data.totals.score))
     for name, labels in candidates:
         for label in labels:
@@ -129,7 +129,7 @@ def keyword_sections(head: str, vocab: Vocabulary) -> list[str]:
     return hits[:1]
 
 
-IDENTITY = ("project", "department", "score", "budget")
+IDENTITY = ("project", "department", "implementer", "score", "budget")
 
 
 def classify(head: str, vocab: Vocabulary) -> tuple[str, list[str], bool]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from checker.model import Evaluation, FundingRow, Location, Narrative, Text, Total, Value, is_blank
 from checker.readers.document import Paragraph
 from checker.readers.layout.outline import IDENTITY, Heading, find_headings
+from checker.readers.layout.prose_indicators import text_indicators, text_total
 from checker.readers.layout.score_table import split_code
 from checker.readers.layout.vocabulary import Vocabulary
 from checker.stated import amounts, stated_funding
@@ -168,6 +169,15 @@ def _funding_row(paragraphs: list[Text]) -> FundingRow | None:
                       received=received, from_text=True, loc=paragraphs[first[0]].loc)
 
 
+def _text_rows(ev: Evaluation, sec: _Sections) -> None:
+    """Indicators and a total the report states in sentences (it has no table to give them)."""
+    paragraphs = sorted((t for texts in sec.texts.values() for t in texts),
+                        key=lambda t: (t.loc.paragraph if t.loc and t.loc.paragraph is not None else 0))
+    ev.indicators = text_indicators(paragraphs)
+    if ev.total is None:
+        ev.total = text_total(paragraphs)
+
+
 def _funding(ev: Evaluation, sec: _Sections, own: tuple[int, int] | None = None) -> None:
     """A report's funding from its text (kept apart from a table's: the reader of a table replaces it)."""
     if own is not None:  # one project of several: its own part first
@@ -192,11 +202,14 @@ def _identity(ev: Evaluation, sec: _Sections) -> None:
     assert n is not None
     for name, (text, p) in sec.inline.items():
         loc = Location(paragraph=p.index, line=p.line)
+        value = Text(raw=text).text.rstrip("。.，,；;")
         if name == "project":
-            ev.project_code, ev.project = split_code(Text(raw=text).text)
+            ev.project_code, ev.project = split_code(value)
         elif name == "department":
-            ev.department = Text(raw=text).text
+            ev.department = value
             n.department = Text(raw=text, loc=loc)
+        elif name == "implementer":
+            ev.implementer = value
         elif name == "score":
             ev.total = Total(placement="header", score=Value.of(text, loc), loc=loc)
         elif name == "budget":
@@ -229,6 +242,7 @@ def read_prose(paragraphs: list[Paragraph], vocab: Vocabulary, min_sections: int
         ev = Evaluation(narrative=_narrative(whole))
         _identity(ev, whole)
         _funding(ev, whole)
+        _text_rows(ev, whole)
         evaluations.append(ev)
     else:
         for name, (start, end) in groups:

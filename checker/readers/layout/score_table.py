@@ -433,8 +433,8 @@ class ScoreMapper:
             for h in unknown + blank_cols:
                 if name == "deviation" and not is_blank(h.text) and not _REASON_HEADER_RE.search(norm(h.text)):
                     continue  # 财政审核评分, 评分标准: a column of its own, never the filer's reasons
-                if name in ("weight", "score") and _TEXT_HEADER_RE.search(norm(h.text)):
-                    continue  # a scoring-method column (得分计算方法, 评分标准) is never a figure column
+                if name in ("weight", "score", "target", "actual") and _TEXT_HEADER_RE.search(norm(h.text)):
+                    continue  # a scoring-method column (得分计算方法, 评分标准, 指标解释) is no figure, target or actual
                 if lo < h.col < hi and profiles[id(h)] in wanted and not any(
                         s[0] == h.col for s in cols.spans.values()):
                     cols.set_span(name, (h.col, h.col + h.span))
