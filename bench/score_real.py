@@ -160,6 +160,8 @@ def read_problems(ev: Evaluation | None, exp: dict, label: str, text: str = "") 
         return [f"{label}: not read"]
     out: list[str] = []
     names = [exp.get("project", "")] + list(exp.get("project_aliases") or [])
+    if ev.kind == "department":  # a whole department's filing is named by its unit
+        names.append(exp.get("unit") or "")
     if exp.get("project") and not _same_name(ev.project, names):
         out.append(f"{label}: project {ev.project!r}, audit {exp['project']!r}")
     unit = exp.get("unit")
@@ -206,7 +208,8 @@ def _funding_problems(ev: Evaluation, funding: dict, label: str) -> list[str]:
     out = []
     if total is None:
         return [f"{label}: no funding read, audit has {funding}"]
-    got = {"budget": money_num(total.budget, scale), "spent": money_num(total.executed, scale),
+    got = {"budget": money_num(total.budget, scale) if not total.budget.empty else money_num(total.initial_budget, scale),
+           "spent": money_num(total.executed, scale),
            "received": money_num(total.received, scale)}
     rate = total.rate.parsed.value
     if rate is not None and total.rate.parsed.unit is None and rate <= 1 and funding.get("rate", 0) > 1:

@@ -255,6 +255,15 @@ class Level1(_Strict):
     loc: Location | None = None
 
 
+class Level2(_Strict):
+    """A 二级指标 that declares its own weight ("数量指标（15分）", or a 分值 column beside the 二级 column)."""
+
+    level1: str = ""
+    name: str
+    declared_weight: float | None = None
+    loc: Location | None = None
+
+
 class Total(_Strict):
     """The declared total: a 总分/合计 row, or a 自评得分 or 评价等级 in the header block above the table."""
 
@@ -302,6 +311,7 @@ class Evaluation(_Strict):
     funding: list[FundingRow] = Field(default_factory=list)
     goal: Goal | None = None
     level1: list[Level1] = Field(default_factory=list)
+    level2: list[Level2] = Field(default_factory=list, description="二级 blocks that declare their own weight")
     indicators: list[Indicator] = Field(default_factory=list)
     total: Total | None = None
     header_total: Total | None = Field(None, description="a 自评得分/评价等级 stated in the header block above a table "

@@ -45,6 +45,9 @@ def produce(b: FactBuilder) -> None:
     exec_weight = 0 if ex.in_indicators else ex.weight
     exec_score = 0 if ex.in_indicators else ex.score
     weights = [w for w in (num(i.weight) for i in rows) if w is not None]
+    # a 二级 block whose rows carry no weight of their own is weighted at its level (数量指标 15 分)
+    weights += [lv.declared_weight for lv in ev.level2 if lv.declared_weight is not None and not any(
+        num(i.weight) is not None for i in rows if i.level1 == lv.level1 and i.level2 == lv.name)]
     scores = [s for s in (num(i.score) for i in rows) if s is not None]
     fields: dict[str, Any] = {"has_table": ev.has_table, "has_narrative": ev.narrative is not None,
                               "indicator_count": len(rows), "filing_kind": ev.kind,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from checker.facts.amounts import execution_of, money_num, money_scale, rnd, rounding_slack
+from checker.facts.amounts import execution_of, money_num, money_scale, num, rnd, rounding_slack
 from checker.facts.base import FactBuilder, FactKind, f
 from checker.model import FUNDING_PARTS, Indicator
 from checker.quantity import MONEY_FACTORS, MONEY_UNIT
@@ -37,6 +37,12 @@ KIND = FactKind(
         "cost_reference": f("number", "the amount cost_excess is measured against (万元)"),
         "cost_excess_beyond_rounding": f("number", "cost_excess less half a unit of the last digit of each cost "
                                                    "figure (90 against 89.974 is rounding, not excess)"),
+        "received": f("number", "到位资金 of the funding (万元), where the form states it"),
+        "received_rate": f("number", "到位资金 / budget × 100"),
+        "received_row": f("string", "the indicator scoring the money's arrival (资金到位率), where the table has one"),
+        "received_row_full": f("bool", "that indicator has its full score"),
+        "received_row_score": f("number", "its 得分"),
+        "received_row_implied": f("number", "its 分值 × min(received_rate, 100%)"),
         "basis": f("string", "empty, or 资金来源合计的 when budget and executed are the sums of the sources "
                              "(from_parts); written before 全年执行数 in messages"),
         "from_parts": f("bool", "budget and executed are the sums of the funding sources: the 年度资金总额 row "
@@ -53,6 +59,8 @@ def produce(b: FactBuilder) -> None:
         return
     scale = money_scale(ev)
     budget, executed = money_num(total.budget, scale), money_num(total.executed, scale)
+    if budget is None and total.budget.empty:  # a form with 年初预算 only (no 调整后/全年预算 column)
+        budget = money_num(total.initial_budget, scale)
     from_parts = False
     if not budget and not executed:
         # a 年度资金总额 row of zeros (or blanks) above funded sources: measure on the sources, whose sum
@@ -85,8 +93,18 @@ def produce(b: FactBuilder) -> None:
                 fields["score_gap_abs"] = rnd(gap, 2)
                 # a score written as 9 for 8.62 is rounded to whole points: half a unit of the last digit written
                 fields["score_gap_beyond_rounding"] = rnd(max(0.0, gap - rounding_slack([ex.score_cell])), 3)
-        if executed > budget:
+        if executed > budget and not total.budget.empty:  # more than 年初预算 is what a budget adjustment allows
             fields["over_executed"] = rnd(executed - budget)
+    received = money_num(total.received, scale)
+    if received is not None and budget:
+        fields["received"] = received
+        fields["received_rate"] = rate_in = rnd(received / budget * 100, 2)
+        row = next((i for i in ev.indicators if i.counted and "到位" in i.name.text and num(i.score) is not None
+                    and num(i.weight)), None)
+        if row is not None:
+            w, s = num(row.weight), num(row.score)
+            fields.update(received_row=row.name.text, received_row_full=s >= w - 1e-9, received_row_score=s,
+                          received_row_implied=rnd(w * min(rate_in, 100) / 100, 2))
     costs = [i for i in ev.indicators if "成本" in i.level2 and not i.empty]
     money = [v for v in (_money(i) for i in costs) if v is not None]
     if money:

@@ -22,6 +22,7 @@ KIND = FactKind(
         "rows": f("number", "non-empty rows under it"),
         "expected_weight": f("number", "the weight the scoring profile gives this 一级 block"),
         "profile_gap_abs": f("number", "abs(declared_weight − expected_weight)"),
+        "open_end": f("bool", "the table's last block with no 总分 row after it: a copy may end inside it"),
     },
 )
 
@@ -30,12 +31,14 @@ def produce(b: FactBuilder) -> None:
     ev = b.ev
     if not ev.has_table:
         return
-    for lv in ev.level1:
+    closed = ev.total is not None and ev.total.placement == "row"
+    for k, lv in enumerate(ev.level1):
         rows = [i for i in ev.indicators if i.level1 == lv.name and i.counted]
         weights = [w for w in (num(i.weight) for i in rows) if w is not None]
         scores = [s for s in (num(i.score) for i in rows) if s is not None]
         fields: dict[str, Any] = {"name": lv.name, "declared_weight": lv.declared_weight,
-                                  "score_sum": rnd(sum(scores)), "rows": len(rows)}
+                                  "score_sum": rnd(sum(scores)), "rows": len(rows),
+                                  "open_end": k == len(ev.level1) - 1 and not closed}
         if weights:
             fields["weight_sum"] = rnd(sum(weights))
         if lv.declared_weight is not None and weights:

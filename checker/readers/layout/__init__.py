@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from checker.errors import InputError
-from checker.model import Evaluation, Filing, is_blank
+from checker.model import Evaluation, Filing, Total, Value, is_blank
 from checker.readers.document import Document, Paragraph, Table
 from checker.readers.layout.completeness import find_gaps, missing_parts
 from checker.readers.layout.grid import Row
@@ -83,7 +83,8 @@ def _paragraph_identity(text: str, vocab: Vocabulary) -> dict[str, str]:
     """"单位名称：某局　填报日期：2023年4月15日" above a table."""
     out: dict[str, str] = {}
     for m in _PAIR_RE.finditer(text.strip()):
-        name = vocab.identity_field(m.group("label"))
+        label = m.group("label")
+        name = vocab.identity_field(label) or ("score" if label in vocab.total_score else None)
         if name:
             out[name] = m.group("value").strip().rstrip("。.，,；;")
     return out
@@ -113,6 +114,8 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
                 setattr(ev, name, split_code(value)[1])
             elif name == "unit":
                 ev.department = ev.department or split_code(value)[1]
+            elif name == "score":  # "自评总分: 95" above the table
+                ev.total = Total(placement="header", score=Value.of(value))
         pending_identity.clear()
         filing.evaluations.append(ev)
         return ev
@@ -191,6 +194,8 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
         current.warnings.extend(w for w in block.warnings if w not in current.warnings)
         if not current.project and table_title is not None:
             current.project = _table_project(block, vocab)
+        if not current.project and titles:  # "服务贸易项目绩效自评表" above a table with no 项目名称 row
+            current.project = title_identity(titles[-1], vocab).project
         if named_before and current.project and norm(named_before) != norm(current.project):
             current.warnings.append(f"report names project {named_before!r}, table names {current.project!r}")
             current.project = named_before

@@ -127,10 +127,17 @@ class HeaderCell:
 
 
 def header_cells(cells: Iterable[Cell], classify: Callable[[str], str | None]) -> list[HeaderCell]:
+    """The header's cells with their fields. A 分值 right after the 一级 or 二级 column is that level's weight
+    (一级指标|分值|二级指标|分值|三级指标|分值|得分): the 三级 row's weight is the one after its name."""
     out: list[HeaderCell] = []
     taken: set[str] = set()
+    previous: str | None = None
     for c in cells:
         name = classify(c.text) if not is_blank(c.text) else None
+        if name == "weight" and previous in ("level1", "level2"):
+            name = f"{previous}_weight"
+        if not is_blank(c.text):
+            previous = name
         if name in taken:
             name = None  # a second 分值 in a header is not a second weight column
         if name:

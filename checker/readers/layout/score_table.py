@@ -16,6 +16,7 @@ from checker.model import (
     Goal,
     Indicator,
     Level1,
+    Level2,
     Narrative,
     SourceRow,
     Text,
@@ -79,6 +80,15 @@ def split_code(text: str) -> tuple[str, str]:
     return "", text
 
 
+def _name_and_weight(text: str) -> tuple[str, float | None]:
+    """"产出指标（50分）", "产出指标 40 分" → (产出指标, 50); a label without a weight → (label, None)."""
+    t = norm(text)
+    m = LEVEL1_RE.match(t)
+    if m and m.group("name") and (m.group(0).endswith(("分", "分)", "分）")) or re.search(r"[(（]\d", t)):
+        return m.group("name").rstrip("(（"), float(m.group("w"))
+    return t, None
+
+
 def mark_slot(ind: Indicator, vocab: Vocabulary, level2_text: str = "") -> None:
     """A row of the template never filled in ("指标2:", "……", "指标1: / / /"): a slot, not an indicator."""
     unscored = ind.weight.empty and ind.score.empty
@@ -107,6 +117,7 @@ class ScoreMapper:
         self.seen_indicators = False
         self.after_total = False
         self.breakdown_mode = False
+        self.level_cols: dict[int, tuple[str, object]] = {}  # a 中央 | 省 | 本级 | 合计 | 执行数 header, until its figures
 
     # --- entry points -------------------------------------------------------------------------------
 
@@ -116,9 +127,13 @@ class ScoreMapper:
             return
         if self.goal_cols and self._goal_values(row):
             return
+        if self.level_cols and self._level_values(row):
+            return
         if self._department(row):
             return
         if self._indicator_header(row):
+            return
+        if self._level_header(row) or self._funding_pairs(row):
             return
         if self._funding_header(row):
             return
@@ -306,6 +321,64 @@ class ScoreMapper:
             self._infer_funding(cells, missing, row)
         return True
 
+    def _funding_pairs(self, row: Row) -> bool:
+        """计划投资额(万元) | 570 | 实际到位资金(万元) | 398.88 | 实际使用情况(万元) | 395.86: the project's money
+        as labels and figures on one row (a 基本情况 block, not a 项目资金 table)."""
+        found: list[tuple[str, Cell, Cell]] = []
+        for c in row.cells:
+            name = self.v.funding_pairs.find(c.text) if not is_blank(c.text) else None
+            if name is None:
+                continue
+            value = after(row, c, stop=self.is_label)
+            if value is not None and parse_quantity(value.text).value is not None:
+                found.append((name, c, value))
+        if len(found) < 2:
+            return False
+        total = self.ev.funding_row("total")
+        if total is None:
+            total = FundingRow(kind="total", label=FUNDING_LABELS["total"], loc=loc_of(row.table, found[0][1]))
+            self.ev.funding.append(total)
+        for name, label, value in found:
+            self._funding_section_label(label.text)
+            setattr(total, name, value_of(row, value))
+        return True
+
+    def _level_header(self, row: Row) -> bool:
+        """中央(万元) | 省、地(万元) | 本级(万元) | 其他(万元) | 合计(万元) | 执行数(万元) | 执行率, the figures on the
+        next row: the sources of money by level of government as columns."""
+        cells = [c for c in row.cells if not is_blank(c.text)]
+        levels = [c for c in cells if c.text in self.v.funding_levels]
+        columns = {c.col: self.v.funding_column(c.text) for c in cells if c not in levels}
+        if len(levels) < 3 or "executed" not in columns.values():
+            return False
+        for c in row.cells:
+            self._funding_section_label(c.text)
+        self.level_cols = {c.col: ("level", c) for c in levels} | {col: ("column", name) for col, name in columns.items()
+                                                                   if name}
+        return True
+
+    def _level_values(self, row: Row) -> bool:
+        cols, self.level_cols = self.level_cols, {}
+        figures = {c.col: c for c in row.cells if not is_blank(c.text) and parse_quantity(c.text).value is not None}
+        if not figures:
+            return False
+        total = FundingRow(kind="total", label=FUNDING_LABELS["total"], loc=loc_of(row.table, row.cells[0]))
+        for col, (what, info) in sorted(cols.items()):
+            cell = figures.get(col)
+            if cell is None:
+                continue
+            if what == "column":
+                setattr(total, info, value_of(row, cell))
+            elif norm(info.text).startswith(("合计", "小计", "资金合计")):
+                total.budget = value_of(row, cell)
+            else:
+                kind = self.v.funding_row(info.text) or ("other" if norm(info.text).startswith(("其他", "自筹", "社会"))
+                                                         else "current")
+                self.ev.funding.append(FundingRow(kind=kind, label=norm(info.text), budget=value_of(row, cell),
+                                                  loc=loc_of(row.table, info)))
+        self.ev.funding.insert(0, total)
+        return True
+
     def _funding_section_label(self, text: str) -> None:
         n = norm(text)
         if not (text in self.v.funding_sections or self.v.funding_column(text)):
@@ -461,9 +534,9 @@ class ScoreMapper:
         first = lambda name: cols.first(row, name)  # noqa: E731
         l1_cell, l2_cell = first("level1"), first("level2")
         if l1_cell is not None and not is_blank(l1_cell.text):
-            self._level1(row, l1_cell)
+            self._level1(row, l1_cell, first("level1_weight"))
         if l2_cell is not None and not is_blank(l2_cell.text) and l2_cell.text not in self.v.placeholders:
-            self.level2 = label_key(l2_cell.text)
+            self._level2(row, l2_cell, first("level2_weight"))
         name_cell = first("name")
         ind = assemble(Indicator, level1=self.level1, level2=self.level2, name=text_of(row, name_cell),
                        target=value_of(row, first("target")), actual=value_of(row, first("actual")),
@@ -491,15 +564,25 @@ class ScoreMapper:
             ind.execution = True
         self.ev.indicators.append(ind)
 
-    def _level1(self, row: Row, cell: Cell) -> None:
-        t = norm(cell.text)
-        m = LEVEL1_RE.match(t)
-        name, weight = (m.group("name"), float(m.group("w"))) if m and m.group("name") else (t, None)
-        name = name.rstrip("(（")
+    def _level1(self, row: Row, cell: Cell, weight_cell: Cell | None = None) -> None:
+        name, weight = _name_and_weight(cell.text)
+        if weight is None and weight_cell is not None:  # 一级指标 | 分值: the weight in a column of its own
+            weight = parse_quantity(weight_cell.text).value
         self.level1 = name
         self.level2 = ""
         if not any(lv.name == name for lv in self.ev.level1):
             self.ev.level1.append(Level1(name=name, declared_weight=weight, raw=cell.text,
+                                         loc=loc_of(row.table, cell)))
+
+    def _level2(self, row: Row, cell: Cell, weight_cell: Cell | None = None) -> None:
+        """A 二级指标; its weight, where it declares one, is kept at its level (never a 三级 row's)."""
+        name, weight = _name_and_weight(cell.text)
+        if weight is None and weight_cell is not None:
+            weight = parse_quantity(weight_cell.text).value
+        self.level2 = label_key(name) if weight is not None else label_key(cell.text)
+        if weight is not None and not any(lv.name == self.level2 and lv.level1 == self.level1
+                                          for lv in self.ev.level2):
+            self.ev.level2.append(Level2(level1=self.level1, name=self.level2, declared_weight=weight,
                                          loc=loc_of(row.table, cell)))
 
     # --- total --------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from checker.yamlio import load_marked, strip_lines
 FundingColumn = Literal["initial_budget", "budget", "executed", "weight", "rate", "score", "reason"]
 FundingRowKind = Literal["total", "current", "carryover", "special_account", "unit_funds", "other"]
 IndicatorColumn = Literal["level1", "level2", "name", "target", "actual", "weight", "score", "deviation", "nature",
-                          "measure_unit"]
+                          "measure_unit", "review", "criteria"]
 NarrativeSection = Literal["budget", "purpose", "management", "achievement", "problems", "measures", "other"]
 LabelList = list[str]
 
@@ -49,6 +49,10 @@ class FundingLabels(_Part):
     sections: LabelList = Field(default_factory=list)
     columns: dict[FundingColumn, LabelList] = Field(default_factory=dict)
     rows: dict[FundingRowKind, LabelList] = Field(default_factory=dict)
+    # a label and its figure side by side, several on a row (a project's 基本情况 block)
+    pairs: dict[Literal["budget", "received", "executed"], LabelList] = Field(default_factory=dict)
+    # sources of money by level of government, as the columns of a row (中央 | 省 | 本级 | 其他 | 合计)
+    levels: LabelList = Field(default_factory=list)
 
 
 class IndicatorLabels(_Part):
@@ -234,6 +238,8 @@ class Vocabulary:
         self.funding_sections = Labels(data.funding.sections)
         self.funding_columns = Named({k: Labels(v) for k, v in data.funding.columns.items()})
         self.funding_rows = Named({k: Labels(v) for k, v in data.funding.rows.items()})
+        self.funding_pairs = Named({k: Labels(v) for k, v in data.funding.pairs.items()})
+        self.funding_levels = Labels(data.funding.levels)
         self.indicator_sections = Labels(data.indicators.sections)
         self.indicator_columns = Named({k: Labels(v) for k, v in data.indicators.columns.items()})
         self.groups = {k: tuple(v) for k, v in data.indicators.groups.items()}
