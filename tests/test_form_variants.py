@@ -174,3 +174,52 @@ def test_error_through_an_inferred_column_is_a_warning_saying_why(tmp_path, caps
     (forms / "a.yaml").write_text("indicators:\n  columns:\n    actual: [年终核实值]\n", encoding="utf-8")
     _, doc = _check_json(capsys, "--select", "SCO001", "--forms", str(forms), path)
     assert doc["reports"][0]["findings"][0]["severity"] == "error"
+
+
+# --- forms of other provinces (issue: read every published self-evaluation) ------------------------------
+
+def test_department_form_with_label_and_figure_in_one_cell():
+    """部门整体 form: 单位基本情况, 年度部门整体支出规模, 按收入性质分：2030.12 / 一般公共预算拨款：1800 in one cell,
+    年度整体绩效目标 / 整体绩效目标完成情况 / 未能完成原因 as label rows."""
+    [ev] = read_path(VARIANTS / "department_forms_2022.txt")[0].evaluations
+    assert (ev.kind, ev.project, ev.year) == ("department", "某县农业农村局", 2022)
+    assert [r.kind for r in ev.funding] == ["total"]  # no text read as a funding row
+    assert [(s.side, s.label, s.amount.number) for s in ev.sources] == [
+        ("income", "一般公共预算拨款", 1800), ("expenditure", "基本支出", 1100.5), ("income", "政府性基金拨款", 200),
+        ("expenditure", "项目支出", 885.1), ("income", "其他资金", 30.12)]
+    assert ev.goal.expected.text.startswith("1.保障机构正常运转") and ev.goal.actual.text.startswith("1.机构正常运转")
+    assert len([i for i in ev.indicators if i.counted]) == 6 and ev.total.score.number == 99.78
+    assert not [w for w in ev.warnings if "funding row" in w]
+
+
+def test_period_and_annual_targets_are_two_targets_and_no_actual():
+    """周期指标值 | 本年度指标值: the annual target is the target; the multi-year one is never the actual."""
+    [ev] = read_path(VARIANTS / "period_target_2023.txt")[0].evaluations
+    assert [(i.target.raw, i.actual.raw) for i in ev.indicators if i.counted][:2] == [("≥4处", ""), ("100%", "")]
+    assert "actuals" not in {g.part for g in ev.gaps}  # a form without an actual column is not one left empty
+
+
+def test_weights_at_each_level_and_the_sources_of_money_as_columns():
+    """湖北 广水: 中央|省、地|本级|其他|合计|执行数|执行率 as columns; 项目权重|评价内容|分值|自评分|复核分|评价标准; 产出指标
+    40 分 / 数量指标 15 分 in labels; 自评总分 above the table."""
+    [ev] = read_path(FIXTURES / "real" / "hb_guangshui_jtj_2021_xiangcun.txt")[0].evaluations
+    total = ev.funding_row("total")
+    assert (total.budget.number, total.executed.number, total.rate.number) == (309, 309, 100)
+    assert [(r.kind, r.budget.number) for r in ev.funding if r.kind != "total"] == [("current", 309)]
+    assert [(i.name.text, i.weight.number, i.score.number) for i in ev.indicators][:2] == [("决策依据", 2, 2),
+                                                                                            ("财务制度", 3, 3)]
+    assert [(lv.name, lv.declared_weight) for lv in ev.level1] == [("项目决策", 2), ("项目管理", 13), ("产出指标", 40)]
+    assert [(lv.name, lv.declared_weight) for lv in ev.level2] == [("数量指标", 15)]
+    assert ev.total.score.number == 95 and "criteria" in ev.indicator_columns and "review" in ev.indicator_columns
+
+
+def test_weights_in_columns_beside_each_level_and_a_basic_information_block():
+    """海南: 一级指标|分值|二级指标|分值|三级指标|分值|得分 and 计划投资额 | 实际到位资金 | 实际使用情况 pairs."""
+    [ev] = read_path(FIXTURES / "real" / "hi_hainan_swt_nd_fuwumaoyi.txt")[0].evaluations
+    total = ev.funding_row("total")
+    assert (total.budget.number, total.received.number, total.executed.number) == (570, 398.88, 395.86)
+    assert [(lv.name, lv.declared_weight) for lv in ev.level1][:2] == [("项目决策", 20), ("项目管理", 25)]
+    assert (ev.level2[0].name, ev.level2[0].declared_weight) == ("项目目标", 4)
+    assert [(i.name.text, i.weight.number, i.score.number) for i in ev.indicators][:2] == [("目标内容", 4, 4),
+                                                                                            ("决策依据", 3, 3)]
+    assert ev.project == "服务贸易项目"

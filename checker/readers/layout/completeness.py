@@ -70,7 +70,8 @@ def find_gaps(ev: Evaluation, vocab: Vocabulary, fmt: str) -> list[Gap]:
         if (weighted or exec_weighted) and not scored and not total_score:
             add("scores", SCORES, "empty", loc=(weighted[0].score.loc or weighted[0].loc) if weighted else None)
         targeted = [i for i in counted if not i.target.empty]
-        if targeted and all(i.actual.empty for i in targeted):
+        has_actual_column = "actual" in ev.indicator_columns or not ev.indicator_columns
+        if targeted and has_actual_column and all(i.actual.empty for i in targeted):
             add("actuals", ACTUAL, "empty", loc=targeted[0].actual.loc or targeted[0].loc)
     if ev.narrative is None:
         if fmt not in TABLELESS_FORMATS:

@@ -80,6 +80,15 @@ def split_code(text: str) -> tuple[str, str]:
     return "", text
 
 
+_LABEL_FIGURE_RE = re.compile(r"^(?P<label>[^:：\d]{2,20}?)[:：]\s*(?P<figure>-?\d[\d,]*(?:\.\d+)?\s*(?:万元|元)?)\s*$")
+
+
+def _label_and_figure(text: str) -> tuple[str, str | None]:
+    """"一般公共预算拨款：1800" → (一般公共预算拨款, 1800); a cell without a figure after a colon → (text, None)."""
+    m = _LABEL_FIGURE_RE.match(text.strip())
+    return (m.group("label"), m.group("figure")) if m else (text, None)
+
+
 def _name_and_weight(text: str) -> tuple[str, float | None]:
     """"产出指标（50分）", "产出指标 40 分" → (产出指标, 50); a label without a weight → (label, None)."""
     t = norm(text)
@@ -219,7 +228,9 @@ class ScoreMapper:
     # --- whole-department income/expenditure breakdown ----------------------------------------------
 
     def _department(self, row: Row) -> bool:
-        texts = [c.text for c in row.nonempty()]
+        """A whole department's money by 按收入性质 and 按支出性质, each line a label and its figure — in two cells
+        or in one ("一般公共预算拨款：1800")."""
+        texts = [_label_and_figure(c.text)[0] for c in row.nonempty()]
         if any(t in self.v.income for t in texts) and any(t in self.v.expenditure for t in texts):
             self.breakdown_mode = True
             self.ev.kind = "department"
@@ -230,13 +241,18 @@ class ScoreMapper:
         for c in row.cells:
             if is_blank(c.text):
                 continue
-            side = "income" if c.text in self.v.income_rows else "expenditure" if c.text in self.v.expenditure_rows \
+            label, figure = _label_and_figure(c.text)
+            side = "income" if label in self.v.income_rows else "expenditure" if label in self.v.expenditure_rows \
                 else None
             if side is None:
                 continue
-            value = after(row, c, stop=lambda t: t in self.v.income_rows or t in self.v.expenditure_rows)
-            self.ev.sources.append(SourceRow(side=side, label=norm(c.text), amount=value_of(row, value),
-                                             loc=loc_of(row.table, c)))
+            if figure is not None:
+                amount = Value.of(figure, loc_of(row.table, c))
+            else:
+                value = after(row, c, stop=lambda t: _label_and_figure(t)[0] in self.v.income_rows
+                              or _label_and_figure(t)[0] in self.v.expenditure_rows)
+                amount = value_of(row, value)
+            self.ev.sources.append(SourceRow(side=side, label=norm(label), amount=amount, loc=loc_of(row.table, c)))
             found = True
         if not found:
             self.breakdown_mode = False

@@ -25,7 +25,7 @@ from checker.yamlio import load_marked, strip_lines
 FundingColumn = Literal["initial_budget", "budget", "executed", "weight", "rate", "score", "reason"]
 FundingRowKind = Literal["total", "current", "carryover", "special_account", "unit_funds", "other"]
 IndicatorColumn = Literal["level1", "level2", "name", "target", "actual", "weight", "score", "deviation", "nature",
-                          "measure_unit", "review", "criteria"]
+                          "measure_unit", "review", "criteria", "period_target"]
 NarrativeSection = Literal["budget", "purpose", "management", "achievement", "problems", "measures", "other"]
 LabelList = list[str]
 
