@@ -257,7 +257,8 @@ def _common(a: str, b: str) -> int:
 def _matches(f: Any, defect: dict) -> bool:
     cls = defect.get("class", "")
     rules = CLASS_RULES.get(cls, set())
-    if cls != "other" and f.rule not in rules:
+    reported = {f.rule} | {c.zh.split(" ", 1)[0] for c in f.evidence.consequences}  # what it lists inside
+    if cls != "other" and not rules & reported:
         return False
     where = squash(defect.get("where", ""))
     if not where or cls in SINGULAR:

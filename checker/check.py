@@ -35,7 +35,7 @@ class Checker:
                         evaluation=ev if keep_model else None)
         records = build_facts(ev, key, self.profile)
         report.scores = recomputed_scores(records)
-        report.findings.extend(self.findings(records, source))
+        report.findings.extend(fold(sorted(self.findings(records, source), key=Finding.sort_key), self.rules))
         report.findings.sort(key=Finding.sort_key)  # here, in the worker: the main process only merges
         for f in report.findings:
             f.fingerprint  # noqa: B018 - computed once, here, and carried with the finding
@@ -49,6 +49,30 @@ class Checker:
 
 
 # --- findings ----------------------------------------------------------------------------------------
+
+def fold(findings: list[Finding], rules: Mapping[str, Rule]) -> list[Finding]:
+    """One row, one finding of a kind: the findings that follow from another on the same row (a 年度资金总额 row
+    of zeros makes its 执行率 and 得分 wrong too) are listed inside it, and several findings of a rule that
+    counts one per row become one. Roots come first whatever order the engine fired them in."""
+    by_block: dict[tuple[str, ...], list[Finding]] = {}  # 自评表 › 项目资金: the block a finding is in
+    for f in findings:
+        by_block.setdefault(tuple(f.location.path[:2]), []).append(f)
+    kept: list[Finding] = []
+    for f in findings:
+        rule = rules.get(f.rule)
+        row = by_block[tuple(f.location.path[:2])]
+        root = None
+        if rule is not None and rule.consequence_of and f._may_fold:
+            root = next((g for g in row if g.rule in rule.consequence_of and g is not f), None)
+        if root is None and rule is not None and rule.one_per_row:
+            root = next((g for g in row if g.rule == f.rule), None)
+            root = None if root is f else root
+        if root is None:
+            kept.append(f)
+            continue
+        root.evidence.consequences.append(assemble(Bilingual, zh=f"{f.rule} {f.message.zh}", en=f"{f.rule} {f.message.en}"))
+    return kept
+
 
 @lru_cache(maxsize=1024)
 def _template(template: str) -> tuple[tuple[str, str | None, str], ...]:
@@ -135,6 +159,8 @@ def make_finding(rule: Rule, records: list[FactRecord], source: str) -> Finding:
                        message=message, source=source, project=fact.get("project", ""), year=fact.get("year"),
                        department=fact.get("department", ""), location=_location(rule, primary), evidence=evidence)
     finding._order = primary.order
+    if rule.consequence_if:
+        finding._may_fold = bool(fact.get(rule.consequence_if))
     return finding
 
 

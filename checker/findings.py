@@ -69,6 +69,8 @@ class Evidence(BaseModel):
     others: list[OtherPlace] = Field(default_factory=list)
     group: str | None = Field(None, description="findings of one group (one pasted paragraph, seen from each project "
                                                 "it stands in) are counted once")
+    consequences: list[Bilingual] = Field(default_factory=list, description="what follows from this finding on the "
+                                          "same row, listed here instead of as findings of their own")
 
 
 class Finding(BaseModel):
@@ -86,6 +88,7 @@ class Finding(BaseModel):
     evidence: Evidence = Field(default_factory=Evidence)
     _order: int = PrivateAttr(default=0)  # the matched fact's place in its evaluation's facts
     _fingerprint: str | None = PrivateAttr(default=None)  # computed once, in the worker that made the finding
+    _may_fold: bool = PrivateAttr(default=True)  # the rule's consequence_if held for the fact (checker.check.fold)
 
     @property
     def fingerprint(self) -> str:

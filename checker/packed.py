@@ -119,7 +119,8 @@ def _plain(f: Finding) -> tuple:
     others = [(o.source, o.project, o.section, o.text, _loc(o.location), o.detail) for o in e.others]
     return (f.rule, f.category, f.severity, f.title.zh, f.title.en, f.message.zh, f.message.en, f.source,
             f.project, f.year, f.department, list(where.path), _loc(where.source), where.text, e.kind, e.reported,
-            e.computed, e.suggested, e.tolerance, list(e.items), others, f._order, f.fingerprint, e.group)
+            e.computed, e.suggested, e.tolerance, list(e.items), others, f._order, f.fingerprint, e.group,
+            [(c.zh, c.en) for c in e.consequences])
 
 
 def _location(d: dict | None) -> Location | None:
@@ -128,9 +129,11 @@ def _location(d: dict | None) -> Location | None:
 
 def _finding(x: tuple) -> Finding:
     (rule, category, severity, title_zh, title_en, msg_zh, msg_en, source, project, year, department, path,
-     loc, text, kind, reported, computed, suggested, tolerance, ev_items, others, order, fingerprint, group) = x
+     loc, text, kind, reported, computed, suggested, tolerance, ev_items, others, order, fingerprint, group,
+     consequences) = x
     evidence = assemble(Evidence, kind=kind, reported=reported, computed=computed, suggested=suggested,
                         tolerance=tolerance, items=ev_items, group=group,
+                        consequences=[assemble(Bilingual, zh=z, en=e) for z, e in consequences],
                         others=[assemble(OtherPlace, source=s, project=p, section=sec, text=t, location=_location(lo),
                                          detail=d) for s, p, sec, t, lo, d in others])
     f = assemble(Finding, rule=rule, category=category, severity=severity,

@@ -64,6 +64,7 @@ def evidence_line(e: Evidence, lang: str) -> str:
     """The evidence as one line: its figures, the other places of the finding, the items behind it."""
     parts = [f"{label} {value}" for label, value in evidence_parts(e, lang)]
     parts += [f"{WORDS[lang]['other']} {o.project or ''} {o.section or ''}".strip() for o in e.others]
+    parts += [("follows: " if lang == "en" else "连带：") + c.get(lang) for c in e.consequences]
     return " · ".join(parts + e.items)
 
 

@@ -67,6 +67,13 @@ class Rule(BaseModel):
     when: dict[str, Any]
     evidence: EvidenceSpec = Field(default_factory=EvidenceSpec)
     at: str | None = Field(None, description="the cell of the fact the finding points at (rate, score, target …)")
+    consequence_of: list[str] = Field(default_factory=list, description="rules whose finding on the same row is the "
+                                      "cause of this one: this finding is then listed inside that one, not apart")
+    consequence_if: str | None = Field(None, description="a bool field of the fact: only where it holds is this finding "
+                                                         "a consequence (a rate measured on the sources of a 年度资金总额 "
+                                                         "row of zeros)")
+    one_per_row: bool = Field(False, description="several findings of the rule on one row are one defect: the first "
+                                                 "lists the others")
     examples: list[Example] = Field(default_factory=list)
     # where it was loaded from (set by the loader, not written in YAML)
     file: str = ""

@@ -426,8 +426,9 @@ class ScoreMapper:
         label_cell = next((c for c in row.cells if not is_blank(c.text) and self.v.funding_row(c.text)), None)
         kind = self.v.funding_row(label_cell.text) if label_cell is not None else None
         cols = self.funding_cols.cells(row)
+        # a row of another kind (a goal, a note) put in the funding block holds no money: never a funding row
         figures = [c for name, cs in cols.items() if name in ("budget", "executed", "initial_budget")
-                   for c in cs if c is not label_cell and not is_blank(c.text)]
+                   for c in cs if c is not label_cell and parse_quantity(c.text).kind in ("number", "expression")]
         if label_cell is None:
             first = row.nonempty()[0]
             if not figures or self.is_label(first.text) or self.header is not None:
