@@ -16,7 +16,9 @@ from checker.quantity import CHANGE_DOWN, CHANGE_UP, MONEY_FACTORS, MONEY_UNIT, 
 
 # A bare figure under these names is a cap: less is better.
 NEGATIVE_NAME_WORDS = ("事故起数", "事故数", "事故率", "死亡", "伤亡", "投诉", "差错", "错误率", "损失", "发生率", "故障率",
-                       "不合格", "超标", "逾期", "违规", "违法率", "返工", "退回率", "成本")
+                       "不合格", "超标", "逾期", "违规", "违法率", "返工", "退回率", "成本", "控制率", "调整率", "结转",
+                       "结余", "超支", "偏差率", "误差", "拖欠", "欠款", "闲置", "滞留", "沉淀", "挪用", "漏报", "空置率",
+                       "流失率", "辍学率", "发病率", "延误", "超期", "事件", "发案", "上访", "差评")
 # Money coming in: more is better even under 成本指标.
 REVENUE_NAME_WORDS = ("罚没", "收入", "收缴", "上缴", "征收", "税收", "回收", "收费", "缴款")
 TIME_UNITS = {"月", "日", "天", "年", "季度", "周", "小时", "分钟", "工作日"}

@@ -17,6 +17,7 @@ from checker.facts.kinds import (
     evaluation,
     funding,
     funding_column,
+    funding_subject,
     gap,
     goal,
     goal_statement,
@@ -34,7 +35,7 @@ from checker.facts.kinds import (
 
 PER_EVALUATION: tuple[ModuleType, ...] = (
     evaluation, narrative, funding, funding_column, level1, indicator, text, gap, stated_sum, goal, stated_funding,
-    department_funding, narrative_funding, claim, text_rate, goal_statement,
+    department_funding, narrative_funding, claim, text_rate, goal_statement, funding_subject,
 )
 CROSS_FILING: tuple[ModuleType, ...] = (paste, metric_pair)
 

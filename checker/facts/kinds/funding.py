@@ -43,6 +43,7 @@ KIND = FactKind(
         "received_row_full": f("bool", "that indicator has its full score"),
         "received_row_score": f("number", "its 得分"),
         "received_row_implied": f("number", "its 分值 × min(received_rate, 100%)"),
+        "zero_budget_spent": f("bool", "the 年度资金总额 row states 全年预算数 0 (or none) beside an amount executed"),
         "basis": f("string", "empty, or 资金来源合计的 when budget and executed are the sums of the sources "
                              "(from_parts); written before 全年执行数 in messages"),
         "from_parts": f("bool", "budget and executed are the sums of the funding sources: the 年度资金总额 row "
@@ -59,6 +60,8 @@ def produce(b: FactBuilder) -> None:
         return
     scale = money_scale(ev)
     budget, executed = money_num(total.budget, scale), money_num(total.executed, scale)
+    row_budget = budget if budget is not None else money_num(total.initial_budget, scale)
+    zero_budget_spent = bool(executed) and not row_budget and (total.rate.number or 0) > 0
     if budget is None and total.budget.empty:  # a form with 年初预算 only (no 调整后/全年预算 column)
         budget = money_num(total.initial_budget, scale)
     from_parts = False
@@ -71,7 +74,8 @@ def produce(b: FactBuilder) -> None:
         if pb:
             budget, executed, from_parts = rnd(sum(pb)), rnd(sum(pe)) if pe else None, True
     ex = execution_of(ev)
-    fields: dict[str, Any] = {"budget": budget, "initial_budget": money_num(total.initial_budget, scale),
+    fields: dict[str, Any] = {"zero_budget_spent": zero_budget_spent,
+                              "budget": budget, "initial_budget": money_num(total.initial_budget, scale),
                               "executed": executed, "weight": ex.weight, "score_reported": ex.score,
                               "expected_weight": b.profile.get("execution"), "from_parts": from_parts,
                               "basis": "资金来源合计的" if from_parts else ""}
