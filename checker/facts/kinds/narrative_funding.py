@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from checker.facts.amounts import money_num, money_scale, rnd
+from checker.facts.amounts import money_num, money_scale, rnd, rounding_slack
 from checker.facts.base import FactBuilder, FactKind, f
 from checker.facts.figures import figures
 from checker.facts.text import squash
+from checker.model import FundingRow, Narrative, Value
 from checker.quantity import MONEY_UNIT, parse_quantity
+from checker.readers.layout.prose import narrative_funding
 from checker.sections import report_path
 
 KIND = FactKind(
@@ -27,7 +29,15 @@ KIND = FactKind(
         "stated_budget_gap_abs": f("number", "abs(stated_budget − table_budget)"),
         "stated_amount_gap_abs": f("number", "abs(stated_amount − table_budget)"),
         "full_use_text": f("string", "the words claiming full use"),
+        "text_spent": f("number", "what the report's text says was spent (万元), read by role (支出/执行/使用/拨付)"),
+        "text_spent_raw": f("string", "that amount as written"),
+        "text_rate": f("number", "the execution rate the report's text states (%)"),
+        "table_rate": f("number", "执行率 as the table reports it (%)"),
+        "spent_gap_beyond_rounding": f("number", "abs(text_spent − table_executed) less the rounding of both"),
+        "rate_gap_beyond_rounding": f("number", "abs(text_rate − the table's rate, reported or computed) less the "
+                                                "rounding of the rate as written"),
     },
+    places=frozenset({"text_spent", "text_rate"}),
 )
 
 _FULL_USE_RE = re.compile(r"(已?全部(?:使用|拨付|支付|支出|用于)|全额(?:使用|拨付|支付)|(?:资金)?(?:使用|执行)率(?:达到?)?100%)")
@@ -65,8 +75,36 @@ def produce(b: FactBuilder) -> None:
         if m:
             fields["full_use_text"] = m.group(0)
         loc = n.management.loc or loc
+    places = _text_figures(n, total, scale, fields)
     b.add("narrative_funding", fields, loc, report_path("management"),
-          cell_text=n.management.raw if n.management else None)
+          cell_text=n.management.raw if n.management else None, places=places)
+
+
+def _text_figures(n: Narrative, total: FundingRow, scale: float, fields: dict[str, Any]) -> dict[str, Value]:
+    """What the text says was spent and at what rate, against the table (the text's figures by their role)."""
+    row = narrative_funding(n)
+    if row is None:
+        return {}
+    te, table_rate = fields.get("table_executed"), total.rate.parsed.value
+    if table_rate is not None and total.rate.parsed.unit is None and table_rate <= 1:
+        table_rate *= 100
+    fields["table_rate"] = table_rate
+    places: dict[str, Value] = {}
+    spent = money_num(row.executed, 1.0)
+    if spent is not None and te is not None:
+        fields.update(text_spent=spent, text_spent_raw=row.executed.raw)
+        slack = rounding_slack([row.executed]) + rounding_slack([total.executed]) * scale
+        fields["spent_gap_beyond_rounding"] = rnd(max(0.0, abs(spent - te) - slack))
+        places["text_spent"] = row.executed
+    rate = row.rate.number
+    if rate is not None:
+        fields["text_rate"] = rate
+        rates = [r for r in (table_rate, fields.get("rate_computed")) if r is not None]
+        if rates:
+            slack = rounding_slack([row.rate]) + 0.01
+            fields["rate_gap_beyond_rounding"] = rnd(max(0.0, min(abs(rate - r) for r in rates) - slack), 3)
+        places["text_rate"] = row.rate
+    return places
 
 
 def _money_of(text: str) -> float | None:
