@@ -208,3 +208,22 @@ def test_funding_total_labelled_heji(tmp_path):
     assert ev.funding_row("total").executed.number == 45
     assert [i.name.text for i in ev.indicators] == ["修缮校舍"]
     assert (ev.total.weight.number, ev.total.score.number) == (100, 99)
+
+
+@pytest.mark.parametrize(("text", "project", "unit"), [
+    # no title: the subject a sentence opens with, the money allotted, the project an approval names
+    ("一、基本情况\n（一）项目概况\n瓯海区排水管网工程(二期)是为进一步提高污水收集率的工程。项目资金11亿元。\n二、存在的问题\n无。\n",
+     "瓯海区排水管网工程(二期)", ""),
+    ("一、绩效目标分解下达情况\n（一）金寨县麻埠镇人民政府2023年度下达上级资金转移支付755.19万元。\n二、绩效目标完成情况分析\n已完成。\n",
+     "上级资金转移支付", "金寨县麻埠镇人民政府"),
+    ("一、项目情况\n（一）项目概况。根据《关于口岸幼儿园项目可行性研究报告的批复》，该项目位于口岸街道，总投资2238万元。\n"
+     "二、评价情况\n绩效评价主要从过程、产出方面展开。\n", "口岸幼儿园项目", ""),
+    # the opening sentence naming its unit and project
+    ("为做好绩效管理工作，现将2022年西平县交通运输局农村公路建设项目绩效自评总结报告如下:\n一、资金情况\n项目资金2179万元。\n"
+     "二、存在的问题\n无。\n", "农村公路建设项目", "西平县交通运输局"),
+])
+def test_a_report_without_a_title_is_named_by_its_own_words(tmp_path, text, project, unit):
+    path = tmp_path / "2022_report.txt"
+    path.write_text(text, encoding="utf-8")
+    [ev] = read_path(path)[0].evaluations
+    assert ev.project == project and ev.department == unit

@@ -44,13 +44,15 @@ def produce(b: FactBuilder) -> None:
     row = ev.text_funding
     if ev.has_table or row is None or row.budget.empty or not ev.project or ev.narrative is None:
         return
-    if re.search(r"\d+个|各项|全部|所有", ev.project):
-        return  # a report on a unit's several projects ("预算批复的15个项目") names no one project
+    if re.search(r"\d+个|各项|全部|所有", ev.project) or not re.search(r"(?:项目|工程)(?:[(（][^)）]{1,8}[)）])?$",
+                                                                    ev.project):
+        return  # a report on several projects, or on a fund whose money goes to projects of its own
     budget = row.budget.raw
     for path, t in narrative_texts(ev.narrative, ("preamble", "purpose", "management", "budget", "other")):
         for sentence in sentences(t.raw):
             if budget not in sentence:
                 continue
+            sentence = re.sub(r"《[^》]*》", "", sentence)  # a document cited by its title names no project of this
             names = [_NAME_START_RE.split(m.group("name"))[-1] for m in _PROJECT_RE.finditer(sentence)]
             names = [n for n in names if len(n) >= 6]
             if not names:

@@ -17,8 +17,10 @@ from checker.readers.document import Document, Paragraph, Table
 from checker.readers.layout.completeness import find_gaps, missing_parts
 from checker.readers.layout.grid import Row
 from checker.readers.layout.identity import (
+    SELF_WORDS,
     Identity,
     intro_subject,
+    named_project,
     opening_unit,
     parenthesized_subject,
     signature_unit,
@@ -104,8 +106,11 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
     prose: list[Paragraph] = []  # paragraphs since the last table: a report written as prose
     paragraphs: list[Paragraph] = []  # every paragraph, for the report's identity
     warnings: list[str] = []
+    filing_unit = ""  # 单位名称 above the tables
 
     def new_evaluation(y: int | None, dept: bool) -> Evaluation:
+        nonlocal filing_unit
+        filing_unit = pending_identity.get("unit", filing_unit)
         ev = Evaluation(year=y, kind="department" if dept else "project")
         for name, value in pending_identity.items():
             if name == "project":
@@ -225,6 +230,8 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
         raise InputError(doc.source, "no filing found: no 自评报告 or 自评表 (as a table or under headings) in the document")
     identity: Identity | None = None
     for ev in filing.evaluations:
+        if ev.implementer in SELF_WORDS and filing_unit:  # 实施单位 "本单位": the unit the filing names
+            ev.implementer = filing_unit
         if ev.kind == "department" and not ev.project:  # a whole department's filing is named by its unit
             ev.project = ev.department or ev.implementer or "部门整体支出"
         if not ev.has_table and len(filing.evaluations) == 1 and (not ev.project or not ev.department):
@@ -256,7 +263,11 @@ def _report_identity(titles: list[str], paragraphs: list[Paragraph], vocab: Voca
         out.year = out.year or found.year
     texts = [p.text for p in paragraphs]
     if not out.project:
-        out.project = next((s for s in (intro_subject(t) for t in texts[:6]) if s), "") or stated_project(texts)
+        intro = next((s for s in (intro_subject(t) for t in texts[:6]) if s), "")
+        if intro:  # "现将2022年西平县交通运输局…项目绩效自评总结报告如下": the unit may open it
+            unit, rest = _split_unit_prefix(intro, vocab)
+            out.unit, intro = out.unit or unit, rest or intro
+        out.project = intro or stated_project(texts) or named_project(texts)
     if not out.unit:
         out.unit = opening_unit(texts, vocab) or signature_unit(paragraphs, vocab)
     if not out.project:
@@ -268,6 +279,14 @@ def _report_identity(titles: list[str], paragraphs: list[Paragraph], vocab: Voca
 
 _FUNDING_WORDS_RE = re.compile(r"(?:预算|安排|下达|批复|到位|支出|执行|拨付|使用|投资|申请|资金)[^。；;]{0,20}?"
                                r"\d+(?:\.\d+)?\s*(?:万元|元|亿元)")
+
+
+def _split_unit_prefix(text: str, vocab: Vocabulary) -> tuple[str, str]:
+    """("西平县交通运输局", "财政衔接…项目") of a subject that names its unit first."""
+    found = title_identity(text + "绩效自评报告", vocab)
+    if found.unit and found.project:
+        return found.unit, found.project
+    return "", text
 
 
 def _states_funding(paragraphs: list[Paragraph]) -> bool:
@@ -300,8 +319,8 @@ def _is_title(text: str, vocab: Vocabulary) -> bool:
     """A short paragraph naming a self-evaluation form or report (not a line pointing to an attachment:
     "附件:2020年度养护类项目自评表(附后)")."""
     t = norm(text)
-    if re.search(r"[(（]?(?:附后|后附|见附件|详见附件|附表)[)）]?$", t):
-        return False
+    if re.search(r"[(（]?(?:附后|后附|见附件|详见附件|附表)[)）]?$", t) or re.search(r"现将|如下|为做好|根据《", t):
+        return False  # a line pointing to an attachment, or the opening sentence, is no title
     if len(t) > _MAX_TITLE or re.match(r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.])", t):
         return False
     return vocab.title_year(t) is not None or vocab.department_titles.search(t) is not None or \

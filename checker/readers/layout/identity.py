@@ -97,7 +97,8 @@ def title_identity(title: str, vocab: Vocabulary) -> Identity:
 
 
 def _is_unit(text: str, vocab: Vocabulary) -> bool:
-    return bool(vocab.unit_ends.search(text)) and not _SENTENCE_RE.search(text) and len(text) <= 40
+    return bool(vocab.unit_ends.search(text)) and not _SENTENCE_RE.search(text) and 3 <= len(text) <= 40 \
+        and not re.match(r"^(?:全|本|我|该|各|此)", text)
 
 
 def _split_unit(s: str, vocab: Vocabulary) -> tuple[str, str]:
@@ -166,3 +167,33 @@ def signature_unit(paragraphs: list[Paragraph], vocab: Vocabulary) -> str:
             return t
         break
     return ""
+
+
+_SUBJECT_START_RE = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十\d]{1,2}[、.．])?\s*"
+                               r"(?P<name>[\u4e00-\u9fff（）()\-—]{4,40}?(?:项目|工程(?:[(（][^)）]{1,6}[)）])?))"
+                               r"(?:是|为|位于|起于|于|由|共|主要|计划|总投资|建设|实施|包括)")
+_ALLOTTED_RE = re.compile(r"(?:下达|安排|拨付|分配)(?:我[区县市镇乡局])?(?:[^，。；,;]{0,12}?年度?)?"
+                          r"(?P<name>[\u4e00-\u9fff]{2,30}(?:转移支付|专项资金|补助资金|补助经费|专项经费|工作经费|资金|经费))")
+_APPROVAL_RE = re.compile(r"《关于(?P<name>[\u4e00-\u9fff（）()\-—]{4,40}?(?:项目|工程))(?:可行性|初步设计|实施方案|立项|建设)")
+
+
+def named_project(texts: list[str]) -> str:
+    """The project a report without a title is about, from its first paragraphs: the subject a sentence opens
+    with ("瓯海区排水管网工程(二期)是…"), the money allotted ("下达上级资金转移支付755.19万元"), or the project of
+    the approval it cites (《关于口岸幼儿园项目可行性研究报告的批复》)."""
+    for t in texts[:6]:
+        for sentence in re.split(r"[。；;]", norm(t)):
+            for pattern in (_SUBJECT_START_RE, _APPROVAL_RE, _ALLOTTED_RE):
+                m = pattern.match(sentence) if pattern is _SUBJECT_START_RE else pattern.search(sentence)
+                if m is None:
+                    continue
+                name = re.sub(r"^(?:(?:19|20)\d{2}年度?)", "", m.group("name"))
+                if len(name) >= 4 and not _GENERIC.match(name) and not _NOT_A_NAME_RE.search(name):
+                    return name
+    return ""
+
+
+_NOT_A_NAME_RE = re.compile(r"根据|按照|设置|通过|为了|以及|我[局单校院]|本[局单校院]|绩效|评价|情况")
+
+
+SELF_WORDS = ("本单位", "本局", "我单位", "我局", "同上", "本部门", "本校", "本院", "本中心")

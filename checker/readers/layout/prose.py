@@ -241,6 +241,9 @@ def read_prose(paragraphs: list[Paragraph], vocab: Vocabulary, min_sections: int
     if groups is None:
         ev = Evaluation(narrative=_narrative(whole))
         _identity(ev, whole)
+        named = [h for h in found if h.style == "project_num"]
+        if len(named) == 1 and not ev.project:  # "项目一:XX资金" above the report of its one project
+            ev.project = named[0].head
         _funding(ev, whole)
         _text_rows(ev, whole)
         evaluations.append(ev)

@@ -80,6 +80,8 @@ def split_code(text: str) -> tuple[str, str]:
     return "", text
 
 
+_LEVEL1_OF_LEVEL2 = ((("数量", "质量", "时效", "成本"), "产出指标"), (("经济效益", "社会效益", "生态效益", "可持续"), "效益指标"),
+                     (("满意度",), "满意度指标"))
 _LABEL_FIGURE_RE = re.compile(r"^(?P<label>[^:：\d]{2,20}?)[:：]\s*(?P<figure>-?\d[\d,]*(?:\.\d+)?\s*(?:万元|元)?)\s*$")
 
 
@@ -92,6 +94,9 @@ def _label_and_figure(text: str) -> tuple[str, str | None]:
 def _name_and_weight(text: str) -> tuple[str, float | None]:
     """"产出指标（50分）", "产出指标 40 分" → (产出指标, 50); a label without a weight → (label, None)."""
     t = norm(text)
+    only = re.fullmatch(r"[(（]?(\d+(?:\.\d+)?)分?[)）]?", t)
+    if only and ("分" in t or "(" in t or "（" in t):  # "(50分)": a 一级 cell holding only its weight
+        return t, float(only.group(1))
     m = LEVEL1_RE.match(t)
     if m and m.group("name") and (m.group(0).endswith(("分", "分)", "分）")) or re.search(r"[(（]\d", t)):
         return m.group("name").rstrip("(（"), float(m.group("w"))
@@ -100,7 +105,7 @@ def _name_and_weight(text: str) -> tuple[str, float | None]:
 
 def mark_slot(ind: Indicator, vocab: Vocabulary, level2_text: str = "") -> None:
     """A row of the template never filled in ("指标2:", "……", "指标1: / / /"): a slot, not an indicator."""
-    unscored = ind.weight.empty and ind.score.empty
+    unscored = all(is_blank(x) or x in vocab.placeholders for x in (ind.weight.raw, ind.score.raw))
     key_text = ind.name.text or level2_text
     if unscored and key_text and key_text in vocab.placeholders and \
             all(is_blank(x) or x in vocab.placeholders for x in (ind.target.raw, ind.actual.raw)):
@@ -554,6 +559,7 @@ class ScoreMapper:
             self._level1(row, l1_cell, first("level1_weight"))
         if l2_cell is not None and not is_blank(l2_cell.text) and l2_cell.text not in self.v.placeholders:
             self._level2(row, l2_cell, first("level2_weight"))
+            self._name_level1_by_level2()
         name_cell = first("name")
         ind = assemble(Indicator, level1=self.level1, level2=self.level2, name=text_of(row, name_cell),
                        target=value_of(row, first("target")), actual=value_of(row, first("actual")),
@@ -590,6 +596,15 @@ class ScoreMapper:
         if not any(lv.name == name for lv in self.ev.level1):
             self.ev.level1.append(Level1(name=name, declared_weight=weight, raw=cell.text,
                                          loc=loc_of(row.table, cell)))
+
+    def _name_level1_by_level2(self) -> None:
+        """A 一级 cell holding only its weight ("(50分)"): named by the 二级 under it (数量指标 → 产出指标)."""
+        current = next((lv for lv in self.ev.level1 if lv.name == self.level1), None)
+        if current is None or not re.fullmatch(r"[(（]?\d+(?:\.\d+)?分?[)）]?", self.level1):
+            return
+        name = next((l1 for words, l1 in _LEVEL1_OF_LEVEL2 if any(w in self.level2 for w in words)), None)
+        if name is not None and not any(lv.name == name for lv in self.ev.level1):
+            current.name = self.level1 = name
 
     def _level2(self, row: Row, cell: Cell, weight_cell: Cell | None = None) -> None:
         """A 二级指标; its weight, where it declares one, is kept at its level (never a 三级 row's)."""
