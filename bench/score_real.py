@@ -269,8 +269,13 @@ def _matches(f: Any, defect: dict) -> bool:
     shared = _common(where, text)
     if shared >= min(len(where), 6) or (shared >= 3 and shared >= 0.5 * len(where)):
         return True
+    note = squash(defect.get("note", ""))
     cell = squash(f.location.text or "")[:20]  # the auditor quoting the flagged cell in the note
-    return len(cell) >= 6 and cell in squash(defect.get("note", ""))
+    if len(cell) >= 6 and cell in note:
+        return True
+    # a free-form defect ("完成值 and 得分 blank") is about the part a finding names last
+    last = squash(f.location.path[-1]) if f.location.path else ""
+    return cls == "other" and len(last) >= 2 and last in note
 
 
 def _present(exp: dict) -> set[str]:
