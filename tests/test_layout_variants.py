@@ -227,3 +227,41 @@ def test_a_report_without_a_title_is_named_by_its_own_words(tmp_path, text, proj
     path.write_text(text, encoding="utf-8")
     [ev] = read_path(path)[0].evaluations
     assert ev.project == project and ev.department == unit
+
+
+def test_word_numbered_and_styled_headings_are_headings(tmp_path):
+    """A .docx whose headings carry Word's automatic numbering or a heading style: the number is not in the
+    text, the heading is still one."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    d.add_paragraph("某县水利局2022年度农村饮水安全项目绩效自评报告")
+
+    def numbered(text: str) -> None:
+        ppr = d.add_paragraph(text)._p.get_or_add_pPr()
+        num, ilvl, num_id = OxmlElement("w:numPr"), OxmlElement("w:ilvl"), OxmlElement("w:numId")
+        ilvl.set(qn("w:val"), "0")
+        num_id.set(qn("w:val"), "1")
+        num.append(ilvl)
+        num.append(num_id)
+        ppr.append(num)
+
+    numbered("项目基本情况")
+    d.add_paragraph("项目预算资金500万元，已支出320万元，执行率64%。")
+    d.add_heading("绩效目标完成情况", level=1)
+    d.add_paragraph("全年维修供水工程46处。")
+    numbered("存在的问题")
+    d.add_paragraph("资金拨付进度偏慢。")
+    numbered("改进措施")
+    d.add_paragraph("加快资金拨付。")
+    path = tmp_path / "report.docx"
+    d.save(str(path))
+    [ev] = read_path(path)[0].evaluations
+    n = ev.narrative
+    assert (ev.project, ev.department) == ("农村饮水安全项目", "某县水利局")
+    assert n.headings == ["purpose", "achievement", "problems", "measures"]
+    assert (n.problems.text, n.measures.text, [t.text for t in n.achievement]) == (
+        "资金拨付进度偏慢。", "加快资金拨付。", ["全年维修供水工程46处。"])
+    assert ev.text_funding.rate.raw == "执行率64%"

@@ -36,6 +36,9 @@ class Paragraph:
     index: int
     text: str
     line: int | None = None
+    # Word's own outline: a heading style (标题 1, Heading 2) or automatic numbering, whose number is not in the
+    # text — 1 for the top level, 2 below it …; None where the format has no such mark
+    outline: int | None = None
 
 
 Block = Table | Paragraph

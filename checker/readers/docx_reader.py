@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator
 
@@ -45,12 +46,40 @@ def read_docx(data: bytes, source: str) -> Document:
         if el.tag == _P:
             text = paragraph_text(el)
             if text.strip():
-                doc.blocks.append(Paragraph(index=n_par, text=text))
+                doc.blocks.append(Paragraph(index=n_par, text=text, outline=_outline_level(el)))
             n_par += 1
         elif el.tag == _TBL:
             doc.blocks.append(_table(el, n_tbl))
             n_tbl += 1
     return doc
+
+
+_PPR, _NUMPR, _ILVL, _NUMID, _PSTYLE, _OUTLINE = (W + x for x in ("pPr", "numPr", "ilvl", "numId", "pStyle",
+                                                                   "outlineLvl"))
+_HEADING_STYLE_RE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
+
+
+def _outline_level(p: etree._Element) -> int | None:
+    """The outline level Word gives a paragraph (1 at the top): a heading style, an outline level or automatic
+    numbering — a heading's number Word draws but the text does not hold."""
+    ppr = p.find(_PPR)
+    if ppr is None:
+        return None
+    style = ppr.find(_PSTYLE)
+    if style is not None:
+        m = _HEADING_STYLE_RE.match(style.get(_VAL, "").replace("-", " ").strip())
+        if m:
+            return int(m.group(1))
+    level = ppr.find(_OUTLINE)
+    if level is not None and (level.get(_VAL) or "").isdigit() and int(level.get(_VAL)) < 9:
+        return int(level.get(_VAL)) + 1
+    num = ppr.find(_NUMPR)
+    if num is not None:
+        num_id, ilvl = num.find(_NUMID), num.find(_ILVL)
+        if num_id is not None and num_id.get(_VAL) not in (None, "0"):
+            depth = ilvl.get(_VAL) if ilvl is not None else "0"
+            return int(depth) + 1 if (depth or "").isdigit() else 1
+    return None
 
 
 def _body(data: bytes, source: str) -> etree._Element:

@@ -194,6 +194,10 @@ def find_headings(paragraphs: list[Paragraph], vocab: Vocabulary) -> tuple[list[
             if kind_etc is not None:
                 kind, sections, exact = kind_etc
                 headings.append(Heading(k, style, head, rest, kind, sections, exact=exact))
+        elif p.outline is not None and (kind_etc := _numbered_heading(*split_head(text), vocab)) is not None:
+            # a heading Word numbers itself (or styles as one): its number is not in the text
+            head, rest = split_head(text)
+            headings.append(Heading(k, f"word{p.outline}", head, rest, *kind_etc[:2], exact=kind_etc[2]))
         elif _plain_heading(text, vocab):
             head, rest = split_head(text)
             kind, sections, exact = classify(head, vocab)
