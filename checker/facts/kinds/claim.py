@@ -8,6 +8,8 @@ in the same unit family. It is consistent when it equals a figure of those rows 
 
 from __future__ import annotations
 
+import re
+
 from checker.facts.base import FactBuilder, FactKind, f
 from checker.facts.figures import Figure, bigrams, figures
 from checker.facts.text import sentences
@@ -49,9 +51,20 @@ def _rows(ev_indicators: list[Indicator]) -> list[tuple[Indicator, list[Figure]]
     return out
 
 
+# the verbs and time words around a claim's subject ("全年发生事故117起": the subject is 事故)
+_FRAME_RE = re.compile(r"全年|年度|本年|今年|上年|全市|全县|全区|发生|完成|开展|实现|累计|共计|达到|新增|共有|组织|举办|"
+                       r"已经|已|共|计|约|为|达|有|了|的")
+
+
+def _words(claim: Figure) -> set[str]:
+    """The two-character words of what a claim counts, without the verbs and time words around them."""
+    parts = _FRAME_RE.split(claim.context) if claim.context else []
+    words = {w for part in parts for w in bigrams(part)} - STOP_BIGRAMS
+    return words or (bigrams(claim.context) or bigrams(claim.clause)) - STOP_BIGRAMS
+
+
 def _score(claim: Figure, ind: Indicator, fig: Figure) -> int:
-    words = (bigrams(claim.context) or bigrams(claim.clause)) - STOP_BIGRAMS
-    return len(words & (bigrams(ind.name.text + fig.context) - STOP_BIGRAMS))
+    return len(_words(claim) & (bigrams(ind.name.text + fig.context) - STOP_BIGRAMS))
 
 
 def _consistent(claim: Figure, values: list[float]) -> bool:
@@ -83,8 +96,7 @@ def _matched(claim: Figure, score: int, best: list[tuple[Indicator, Figure]]) ->
     no other row shares it ("培训1200人次" against 培训人次). "资助学生" never matches "辍学学生" on 学生 alone."""
     if score >= 2:
         return True
-    words = (bigrams(claim.context) or bigrams(claim.clause)) - STOP_BIGRAMS
-    return score == 1 and len({id(ind) for ind, _ in best}) == 1 and len(words) == 1
+    return score == 1 and len({id(ind) for ind, _ in best}) == 1 and len(_words(claim)) == 1
 
 
 def produce(b: FactBuilder) -> None:
