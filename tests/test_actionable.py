@@ -49,10 +49,14 @@ def test_scoring_findings_point_at_the_score_cell_unit_findings_at_the_target():
 
 
 def test_every_rule_with_a_computed_cell_value_says_what_to_write():
-    # budget, arithmetic and scoring rules whose evidence is a figure of a cell carry the value to write
-    for rid in ("BUD001", "BUD002", "BUD003", "BUD007", "ARI001", "ARI003", "ARI007", "ARI008", "ARI010",
-                "SCO001", "SCO002", "SCO003"):
+    # budget, arithmetic and scoring rules whose evidence is a figure of a cell carry the value to write —
+    # not where the fix is elsewhere: ARI001's is in the rows under the declared weight (its message says so),
+    # ARI010's in the total or one of the parts of a sentence (tests/test_suggested_values.py applies the rest)
+    for rid in ("BUD001", "BUD002", "BUD003", "BUD007", "ARI003", "ARI007", "ARI008", "SCO001", "SCO002", "SCO003"):
         assert RULES[rid].evidence.suggested, rid
+    for rid in ("ARI001", "ARI010"):
+        assert RULES[rid].evidence.suggested is None, rid
+    assert "应调整其下各行分值" in RULES["ARI001"].message.zh
 
 
 def test_evidence_labels_fit_the_kind():

@@ -20,7 +20,7 @@ from checker.results import Report, RunResult
 
 WORDS = {
     "zh": {**COMMON_WORDS["zh"], "title": "项目支出绩效自评检查报告", "findings": "问题", "table": "自评表",
-           "recomputed": "重算总分", "total": "填报总分", "rows": "各项得分合计", "filter": "筛选",
+           "recomputed": "按完成比例重算的总分", "total": "填报总分", "rows": "各项得分合计", "filter": "筛选",
            "funding": "项目资金（万元）", "indicators": "绩效指标", "report": "自评报告", "contents": "目录",
            "all_rules": "全部规则", "all_projects": "全部项目", "search": "搜索问题、指标或文字", "category": "类别",
            "filings": "个项目", "to_cell": "定位到单元格", "to_finding": "查看问题", "no_table": "未读到自评表",

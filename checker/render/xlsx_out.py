@@ -14,7 +14,7 @@ from checker.results import RunResult
 
 HEAD = {
     "zh": (["文件", "项目", "规则", "类别", "严重程度", "说明", "位置", "单元格", "填报值", "计算值", "应填", "指纹", "审核意见"],
-           ["文件", "项目", "年度", "主管部门", "错误", "警告", "提示", "总分（填报）", "得分合计", "总分（重算）"]),
+           ["文件", "项目", "年度", "主管部门", "错误", "警告", "提示", "总分（填报）", "得分合计", "总分（按完成比例重算）"]),
     "en": (["file", "project", "rule", "category", "severity", "message", "location", "cell", "reported", "computed",
             "should be", "fingerprint", "reviewer note"],
            ["file", "project", "year", "department", "errors", "warnings", "info", "total (reported)", "rows sum",

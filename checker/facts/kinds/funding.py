@@ -49,7 +49,7 @@ KIND = FactKind(
         "from_parts": f("bool", "budget and executed are the sums of the funding sources: the 年度资金总额 row "
                                 "holds zeros or blanks"),
     },
-    places=frozenset({'budget', 'executed', 'rate', 'score', 'weight'}),
+    places=frozenset({'budget', 'executed', 'rate', 'score', 'weight', 'received_score'}),
 )
 
 
@@ -100,6 +100,7 @@ def produce(b: FactBuilder) -> None:
         if executed > budget and not total.budget.empty:  # more than 年初预算 is what a budget adjustment allows
             fields["over_executed"] = rnd(executed - budget)
     received = money_num(total.received, scale)
+    received_score = None
     if received is not None and budget:
         fields["received"] = received
         fields["received_rate"] = rate_in = rnd(received / budget * 100, 2)
@@ -109,6 +110,7 @@ def produce(b: FactBuilder) -> None:
             w, s = num(row.weight), num(row.score)
             fields.update(received_row=row.name.text, received_row_full=s >= w - 1e-9, received_row_score=s,
                           received_row_implied=rnd(w * min(rate_in, 100) / 100, 2))
+            received_score = row.score
     costs = [i for i in ev.indicators if "成本" in i.level2 and not i.empty]
     money = [v for v in (_money(i) for i in costs) if v is not None]
     if money:
@@ -124,7 +126,7 @@ def produce(b: FactBuilder) -> None:
     cell = ex.score_cell if ex.score_cell is not None and not ex.score_cell.empty else total.executed
     b.add("funding", fields, cell.loc or total.loc, table_path(FUNDING, FUNDING_TOTAL), cell_text=cell.raw,
           places={"rate": total.rate, "score": ex.score_cell, "weight": ex.weight_cell, "executed": total.executed,
-                  "budget": total.budget},
+                  "budget": total.budget, "received_score": received_score},
           costs=[f"{i.name.text}: {i.actual.raw}" for i in costs])
 
 

@@ -14,6 +14,7 @@ KIND = FactKind(
         "column": f("string", "column label (年初预算数, 全年预算数, 全年执行数)"),
         "total": f("number", "年度资金总额 in that column"),
         "parts_sum": f("number", "当年财政拨款 + 上年结转资金 + 其他资金 in that column"),
+        "suggested_total": f("number", "the 年度资金总额 figure to write: the sum of the sources, where they hold money"),
         "parts_count": f("number", "how many of the three parts are filled in"),
         "gap": f("number", "total − parts_sum"),
         "gap_abs": f("number", "abs(gap)"),
@@ -37,8 +38,11 @@ def produce(b: FactBuilder) -> None:
         if t is None or not filled_parts:
             continue
         s = sum(v for _, v in filled_parts)
-        first = getattr(filled_parts[0][0], attr)
+        cell = getattr(total, attr)  # the 年度资金总额 cell of the column: what must equal the sum of the sources
+        # the total to write is the sum of its sources, unless the sources were left at 0: then they are what
+        # is missing, and no single figure is to be written
         b.add("funding_column", {"column": label, "total": t, "parts_sum": rnd(s), "parts_count": len(filled_parts),
-                                 "gap": rnd(t - s), "gap_abs": rnd(abs(t - s))},
-              first.loc, table_path(FUNDING, label), cell_text=first.raw,
+                                 "gap": rnd(t - s), "gap_abs": rnd(abs(t - s)),
+                                 "suggested_total": rnd(s) if s > 0 else None},
+              cell.loc or total.loc, table_path(FUNDING, label), cell_text=cell.raw,
               parts=[f"{r.label} {getattr(r, attr).raw.strip()}" for r, _ in filled_parts])
