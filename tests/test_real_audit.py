@@ -35,8 +35,6 @@ KNOWN_MISREAD: dict[str, str] = {
 # false alarms left, by filing, with their cause
 KNOWN_FALSE: dict[str, str] = {
     "hb_guangshui_jtj_2021_xiangcun": "ARI003 (ARI009 inside it): the copy is cut after the first 三级 row under the header's 95",
-    "js_taizhou_gaogang_2023_kouan": "CMP007 achievement: written inside 绩效目标",
-    "jx_nanchang_lsly_2022_xiangmu": "CMP007 achievement ×3: written in each project's item",
 }
 RECALL_FLOOR = 0.77
 
