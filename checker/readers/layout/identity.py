@@ -15,7 +15,7 @@ from checker.readers.layout.vocabulary import Vocabulary, norm
 
 _YEAR_RE = re.compile(r"[(（]?(?P<year>(?:19|20)\d{2})\s*年度?[)）]?")
 _ABOUT_RE = re.compile(r"^关于(?P<subject>.+?)(?:的|之)?(?:项目支出|部门整体支出|整体支出)?(?:绩效)?(?:自评价?|评价)"
-                       r"(?:情况|结果)?(?:的|总结)?(?:报告|说明)?$")
+                       r"(?:工作)?(?:情况|结果)?(?:的|总结)?(?:报告|说明)?$")
 _REPORT_END_RE = re.compile(r"(?:的)?(?:项目支出|部门整体支出|单位整体支出|整体支出|财政支出|支出)?(?:预算)?"
                             r"(?:部门|单位)?(?:绩效)?(?:单位|部门)?(?:自评价?|评价|自评估)(?:工作)?(?:总结)?(?:总)?(?:情况)?"
                             r"(?:的)?(?:报告|表|说明)?$"
@@ -26,7 +26,8 @@ _AGAINST_RE = re.compile(r"对(?:我[局委办校院单位中心站所馆]{1,2})
                          r"(?:的)?(?:支出)?(?:绩效)?(?:情况)?(?:进行|开展)了?(?:绩效)?(?:自评|自我评价|评价)")
 _PROJECT_IS_RE = re.compile(r"(?:本|该)项目(?:名称)?(?:为|是|系)[“\"《]?(?P<name>[^，。；,;“”\"》]{2,40}?(?:项目|工程|经费|资金))")
 _GENERIC = re.compile(r"^(?:年度)?(?:部门|单位)?(?:项目|项目支出|整体支出|部门整体支出|单位整体支出|财政支出|支出|预算|部门预算|财政)?"
-                      r"(?:项目)?$|^(?:[\u4e00-\u9fff]{2,8}(?:省|市|区|县))?(?:政府)?(?:专项)?债券(?:资金)?(?:项目)?$")
+                      r"(?:项目)?$|^(?:[\u4e00-\u9fff]{2,8}(?:省|市|区|县))?(?:政府)?(?:专项)?债券(?:资金)?(?:项目)?$"
+                      r"|^(?:中央|省级|省|市级|上级)?(?:对地方)?(?:财政)?转移支付(?:资金|项目)?$")
 _PAREN_SUBJECT_RE = re.compile(r"^(?P<title>.+?(?:报告|表))[(（](?P<subject>[^()（）]{2,60})[)）]$")
 _OPENING_UNIT_RE = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.]|\d{1,2}[、.])?"
                               r"(?P<unit>[^，。,;；:：\d()（）“”]{3,30}?)(?:\(以下简称|（以下简称|(?:19|20)\d{2}\s*年)")
@@ -65,6 +66,11 @@ def title_identity(title: str, vocab: Vocabulary) -> Identity:
     m = _ABOUT_RE.match(s)
     if m:
         s = m.group("subject")
+    elif "关于" in s:  # "承德市农业农村局关于2023年度项目绩效自评工作的报告": the unit, then what it reports on
+        unit, _, rest = s.partition("关于")
+        m = _ABOUT_RE.match("关于" + rest)
+        if m and _is_unit(unit, vocab):
+            out.unit, s = unit, m.group("subject")
     years = list(_YEAR_RE.finditer(s))
     if years:
         out.year = int(years[0].group("year"))
@@ -181,18 +187,27 @@ def named_project(texts: list[str]) -> str:
     """The project a report without a title is about, from its first paragraphs: the subject a sentence opens
     with ("瓯海区排水管网工程(二期)是…"), the money allotted ("下达上级资金转移支付755.19万元"), or the project of
     the approval it cites (《关于口岸幼儿园项目可行性研究报告的批复》)."""
+    found: list[str] = []
     for t in texts[:6]:
         for sentence in re.split(r"[。；;]", norm(t)):
             for pattern in (_SUBJECT_START_RE, _APPROVAL_RE, _ALLOTTED_RE):
                 m = pattern.match(sentence) if pattern is _SUBJECT_START_RE else pattern.search(sentence)
                 if m is None:
                     continue
-                name = re.sub(r"^(?:(?:19|20)\d{2}年度?)", "", m.group("name"))
+                name = _SCOPE_RE.sub("", re.sub(r"^(?:(?:19|20)\d{2}年度?)", "", m.group("name")))
                 if len(name) >= 4 and not _GENERIC.match(name) and not _NOT_A_NAME_RE.search(name):
-                    return name
-    return ""
+                    found.append(name)
+    if not found:
+        return ""
+    specific = [n for n in found if len(_FUND_WORDS_RE.sub("", n)) >= 2]  # 文物保护专项资金 over 预算资金
+    found = specific or found
+    # the name the report keeps using ("农业生产发展资金") over one it mentions once
+    whole = norm("".join(texts))
+    return max(found, key=lambda n: (whole.count(n), -found.index(n)))
 
 
+_FUND_WORDS_RE = re.compile(r"预算|专项|项目|补助|资金|经费|转移支付|财政|上级|中央|省级|市级|县级")
+_SCOPE_RE = re.compile(r"^(?:(?:中央|省级|上级)?(?:对地方)?转移支付)?(?:全区|全省|全市|全县|全州|全镇|全乡|我区|我省|我市|我县)")
 _NOT_A_NAME_RE = re.compile(r"根据|按照|设置|通过|为了|以及|我[局单校院]|本[局单校院]|绩效|评价|情况")
 
 

@@ -24,7 +24,7 @@ _STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cn_paren", re.compile(r"^[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]\s*[、.．]?\s*")),
     ("cn", re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.．]\s*")),
     ("num_paren", re.compile(r"^[(（]\s*\d{1,2}\s*[)）]\s*[、.．]?\s*")),
-    ("num", re.compile(r"^\d{1,2}\s*[、．]\s*|^\d{1,2}\.(?!\d)\s*")),
+    ("num", re.compile(r"^\d{1,2}\s*[、．]\s*|^\d{1,2}\.(?!\d)\s*|^\d{1,2}\.(?=(?:19|20)\d{2}年)")),
     ("num_half", re.compile(r"^\d{1,2}\s*[)）]\s*")),
     ("circled", re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]\s*")),
 )
