@@ -22,6 +22,7 @@ from typing import Any
 from checker import __version__
 from checker.cache import CacheUnavailable, dump_entry, entry_name, load_entry, load_key
 from checker.check import Checker
+from checker.engine import EngineError
 from checker.errors import JxError
 from checker.facts.cross.features import CrossFeatures
 from checker.facts.cross.index import CrossIndex
@@ -39,7 +40,8 @@ from checker.results import Report, Reports
 from checker.rulebook import Rule
 
 # Fault injection for the crash/timeout tests: "crash:NAME" kills, "hang:NAME" stalls the worker that
-# checks a file whose path contains NAME. Never set in normal use.
+# checks a file whose path contains NAME; "fail:PROJECT" makes the engine fail on that project's filing.
+# Never set in normal use.
 FAULT_ENV = "JXCHECK_FAULT_INJECT"
 
 
@@ -158,6 +160,8 @@ def evaluate_filings(filings: list[Filing], state: WorkerState, result: FileResu
         for ev in filing.evaluations:
             position += 1
             try:
+                if os.environ.get(FAULT_ENV) == f"fail:{ev.project}":
+                    raise EngineError("rule action failed: boom")
                 report, features = state.checker.evaluate(ev, filing.source, len(reports), state.spec.keep_models)
             except Exception as exc:  # one filing's failure is an error entry naming it, never a dead batch
                 if os.environ.get("JXCHECK_DEBUG") and not isinstance(exc, JxError):

@@ -37,9 +37,22 @@ class WorkerFailure:
     message: str
 
 
-def _context() -> Any:
+def start_context() -> Any:
+    """How workers start, chosen, not left to the platform's default (which Python 3.14 changes): a
+    single-threaded process (the command line) forks — the cheapest start, and safe without threads; a
+    process running threads (the page's batches) starts workers from a fork server, a clean single-threaded
+    copy with jxcheck imported, since forking a threaded process can deadlock (Python ≥ 3.12 warns).
+    Without either (Windows): spawn."""
+    import threading
+
     methods = mp.get_all_start_methods()
-    return mp.get_context("fork" if "fork" in methods else "spawn")
+    if "fork" in methods and threading.active_count() == 1:
+        return mp.get_context("fork")
+    if "forkserver" in methods:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["checker.batch"])
+        return ctx
+    return mp.get_context("spawn")
 
 
 def _die_with_parent(parent: int, inherited: list[int]) -> None:
@@ -58,14 +71,19 @@ def _die_with_parent(parent: int, inherited: list[int]) -> None:
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the parent died before prctl took effect
+    if parent and os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
 
 
 def _worker_main(conn: Connection, init: Callable[..., Any], init_args: tuple, task: Callable[[Any, Any], Any],
-                 parent: int = 0, inherited: tuple[int, ...] = ()) -> None:
-    if parent:
-        _die_with_parent(parent, list(inherited))
+                 parent: int = 0, inherited: tuple[int, ...] = (), settings: dict[str, str] | None = None) -> None:
+    _die_with_parent(parent, list(inherited))
+    if settings is not None:  # the run's JXCHECK_* settings as they are now, not as the fork server saw them
+        import os
+
+        for key in [k for k in os.environ if k.startswith("JXCHECK_") and k not in settings]:
+            del os.environ[key]
+        os.environ.update(settings)
     state = init(*init_args)
     while True:
         try:
@@ -84,8 +102,11 @@ class _Worker:
         import os
 
         self.conn, child = ctx.Pipe()
-        inherited = (*siblings, self.conn.fileno())
-        self.proc = ctx.Process(target=_worker_main, args=(child, init, init_args, task, os.getpid(), inherited),
+        forked = ctx.get_start_method() == "fork"  # a forked worker holds its siblings' pipe ends: close them
+        inherited = (*siblings, self.conn.fileno()) if forked else ()
+        settings = {k: v for k, v in os.environ.items() if k.startswith("JXCHECK_")}
+        self.proc = ctx.Process(target=_worker_main, args=(child, init, init_args, task,
+                                                           os.getpid() if forked else 0, inherited, settings),
                                 daemon=True)
         self.proc.start()
         child.close()
@@ -114,7 +135,7 @@ class _Worker:
 def run_pool(tasks: Iterable[Any], task: Callable[[Any, Any], Any], init: Callable[..., Any], init_args: tuple,
              jobs: int, timeout: float | None = None) -> Iterator[tuple[int, Any]]:
     """(index, result or WorkerFailure) for every task, in completion order."""
-    ctx = _context()
+    ctx = start_context()
     pending = enumerate(tasks)
     workers: list[_Worker] = []
     try:

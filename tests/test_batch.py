@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from bench.generate import generate
+from checker.batch import FAULT_ENV
 from checker.cli import main
 from tests.conftest import FIXTURES, SEED
 
@@ -106,17 +107,7 @@ def test_large_runs_spill_reports_to_disk(capsys, batch_dir, monkeypatch):
 def test_a_filing_the_engine_fails_on_is_an_error_entry_naming_it(capsys, monkeypatch, jobs):
     """Whatever the number of workers: the failing filing is named with its cause, the others are checked,
     and nothing says "worker exited" or shows a traceback."""
-    import checker.check
-    from checker.engine import EngineError
-
-    build = checker.check.build_facts
-
-    def failing(ev, *args, **kwargs):
-        if ev.project == "执法办案经费":
-            raise EngineError("rule action failed: boom")
-        return build(ev, *args, **kwargs)
-
-    monkeypatch.setattr(checker.check, "build_facts", failing)  # forked workers inherit it
+    monkeypatch.setenv(FAULT_ENV, "fail:执法办案经费")  # workers take the run's JXCHECK_* settings
     code, doc, err = _run(capsys, str(SEED), "--jobs", jobs, "--no-cache")
     assert code == 2
     assert doc["errors"] == [{"source": str(SEED), "where": "filing 执法办案经费",
@@ -143,3 +134,35 @@ def test_a_cross_filing_failure_is_an_error_entry_naming_the_filing(capsys, monk
                               "message": "could not be checked in the cross-filing stage: rule action failed: boom"}
                              for name in ("安全生产专项", "执法办案经费", "非税收入")]
     assert len(doc["reports"]) == 3 and not any(f["rule"] == "DUP004" for r in doc["reports"] for f in r["findings"])
+
+
+def test_the_pool_never_forks_a_process_that_runs_threads():
+    """Forked from a threaded process a worker may deadlock (Python ≥ 3.12 warns): the page runs batches in
+    threads, so workers started there come from a fork server; the command line, single-threaded, forks."""
+    import threading
+
+    from checker import pool
+
+    started: list[str] = []
+
+    def in_thread() -> None:
+        started.append(pool.start_context().get_start_method())
+        results = dict(pool.run_ordered([1, 2, 3], _double, _state, (), 2, None))
+        started.append(str(sorted(results.values())))
+
+    keep = threading.Event()
+    alive = threading.Thread(target=keep.wait, daemon=True)  # a second thread, as the page has
+    alive.start()
+    t = threading.Thread(target=in_thread)
+    t.start()
+    t.join(timeout=60)
+    keep.set()
+    assert started == ["forkserver", "[2, 4, 6]"]
+
+
+def _state() -> int:
+    return 2
+
+
+def _double(x: int, factor: int) -> int:
+    return x * factor

@@ -3,17 +3,17 @@ durable-rules is an error naming the pack, not a dead or stuck jxcheck."""
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import signal
 from collections.abc import Sequence
 
 from checker.engine.compiler import CompiledRule
 from checker.engine.host import Engine, EngineError
+from checker.pool import start_context
 
 
-def _probe_child(rules: Sequence[CompiledRule]) -> None:
-    if os.environ.get("JXCHECK_FAULT_INJECT") == "crash:probe":  # the crash test of probe_rules
+def _probe_child(rules: Sequence[CompiledRule], fault: str = "") -> None:
+    if fault == "crash:probe":  # the crash test of probe_rules
         os.kill(os.getpid(), signal.SIGSEGV)
     try:
         engine = Engine(rules, "jxcheck_probe")
@@ -26,8 +26,9 @@ def _probe_child(rules: Sequence[CompiledRule]) -> None:
 
 
 def probe_rules(rules: Sequence[CompiledRule], packs: list[str], timeout: float = 60.0) -> None:
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    child = ctx.Process(target=_probe_child, args=(list(rules),), daemon=True)
+    ctx = start_context()  # never a fork of a threaded process
+    child = ctx.Process(target=_probe_child, args=(list(rules), os.environ.get("JXCHECK_FAULT_INJECT", "")),
+                        daemon=True)
     child.start()
     child.join(timeout)
     names = ", ".join(packs)
