@@ -200,7 +200,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         app = create_app(ServeSettings(settings=settings, rule_dirs=args.rules or [], form_dirs=args.forms or [],
                                        jobs=max(1, args.jobs), timeout=args.timeout),
                          UploadLimits(file_bytes=int(args.max_file_mb * 2**20), files=args.max_files,
-                                      total_bytes=int(args.max_total_mb * 2**20)), token)
+                                      total_bytes=int(args.max_total_mb * 2**20)), token,
+                         allowed_hosts=[args.host, *(args.allowed_host or [])])
     except JxError as exc:
         _error(exc)
         return EXIT_INPUT
@@ -346,6 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("serve", help="the self-check page: drop files in a browser, see the findings, download "
                                      "annotated copies")
     v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    v.add_argument("--allowed-host", action="append", metavar="NAME",
+                   help="a host name the page is opened by besides localhost and --host (jxcheck.example.gov.cn); "
+                        "any other Host is refused")
     v.add_argument("--port", type=int, default=8000)
     v.add_argument("--token", help="required on every request (default $JXCHECK_TOKEN); needed beyond 127.0.0.1")
     v.add_argument("--config", metavar="FILE", help="settings file: fixes the settings for every upload")

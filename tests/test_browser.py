@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -182,3 +183,26 @@ def test_print_layout_one_filing_a_page_with_colours(server, browser, tmp_path):
     pdf = tmp_path / "report.pdf"
     page.pdf(path=str(pdf), print_background=True)
     assert pdf.read_bytes().count(b"/Type /Page") - pdf.read_bytes().count(b"/Type /Pages") >= 3
+
+
+def test_delete_button_deletes_the_batch(server, browser, tmp_path):
+    """删除本批结果 posts a form from the page itself: Chromium must send its real Origin (not "null") so the
+    same-origin check lets it through; after it the batch's address is 404."""
+    page = browser.new_page()
+    page.goto(server + "/")
+    page.set_input_files("#files", [str(SEED_XLSX)])
+    page.click("#submit")
+    page.wait_for_selector("section.filing", timeout=90_000)
+    batch_url = page.url
+    with page.expect_navigation():
+        page.click("#delete")
+    assert "another site" not in page.content() and "其他网站" not in page.content()
+    assert _status(batch_url) == 404
+    assert _status(batch_url.replace("/batches/", "/api/batches/")) == 404
+
+
+def _status(url: str) -> int:
+    try:
+        return urllib.request.urlopen(url, timeout=5).status
+    except urllib.error.HTTPError as exc:
+        return exc.code

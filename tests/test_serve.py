@@ -341,3 +341,30 @@ def test_a_declared_length_past_the_limit_is_refused_before_reading(make_client,
                                                             "accept": "application/json"})
     assert r.status_code == 413 and r.json()["error"] == "the upload is larger than 0.976562 KB in all"
     assert list((tmp_path / "serve").iterdir()) == []
+
+
+def test_a_host_name_the_server_was_not_given_is_refused(make_client, tmp_path):
+    """DNS rebinding: a page of evil.example whose name was made to resolve to 127.0.0.1 sends Host: evil.example
+    (and its own Origin, so the same-origin check alone would pass it): refused before anything is read."""
+    client = make_client()
+    for path in ("/", "/api/batches/nope"):
+        assert client.get(path, headers={"host": "evil.example"}).status_code == 421
+    r = client.post("/api/batches", files=_files(SEED),
+                    headers={"host": "evil.example:8000", "origin": "http://evil.example:8000"})
+    assert r.status_code == 421 and list((tmp_path / "serve").iterdir()) == []
+    for host in ("localhost:8000", "127.0.0.1:8000", "[::1]:8000"):
+        assert client.get("/", headers={"host": host}).status_code == 200
+    named = TestClient(create_app(ServeSettings(jobs=1), token="t", root=tmp_path / "named",
+                                  allowed_hosts=["jxcheck.example.gov.cn"]), base_url="http://jxcheck.example.gov.cn")
+    with named:
+        assert named.get("/?token=t").status_code == 200
+        assert named.get("/?token=t", headers={"host": "evil.example"}).status_code == 421
+
+
+def test_the_pages_own_form_post_carries_its_origin(make_client):
+    """Chromium sends Origin: null for a form post under Referrer-Policy: no-referrer, and the delete button's
+    post was refused: the page's policy keeps the origin on same-site requests."""
+    client = make_client()
+    assert client.get("/").headers["referrer-policy"] == "same-origin"
+    r = client.post("/api/batches", files=_files(SEED), headers={"origin": "null"})
+    assert r.status_code == 403 and "其他网站" in r.text

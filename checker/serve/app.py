@@ -14,7 +14,7 @@ import contextlib
 import hmac
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -36,12 +36,12 @@ TOKEN_COOKIE = "jxcheck_token"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 SECURITY_HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY"),
                     (b"cache-control", b"no-store"), (b"cross-origin-opener-policy", b"same-origin")]
 STATIC = {"report.css": "text/css; charset=utf-8", "report.js": "text/javascript; charset=utf-8",
           "page.js": "text/javascript; charset=utf-8"}
 def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None = None, token: str | None = None,
-               root: Path | None = None) -> Guard:
+               root: Path | None = None, allowed_hosts: Iterable[str] | None = None) -> Guard:
     serve = serve or ServeSettings()
     limits = limits or UploadLimits()
     own_root = root is None
@@ -142,7 +142,7 @@ def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None =
     ], lifespan=lifespan)
     app.state.workdir = workdir
     app.state.batches = batches
-    return Guard(app, token)
+    return Guard(app, token, allowed_hosts)
 
 
 def lang_of(request: Request) -> str:
@@ -175,15 +175,22 @@ class Guard:
     """Every response gets the security headers; with a token, every request must carry it; a POST from
     another site's page (its Origin is not this server) is refused."""
 
-    def __init__(self, app: ASGIApp, token: str | None) -> None:
+    def __init__(self, app: ASGIApp, token: str | None, allowed_hosts: Iterable[str] | None = None) -> None:
         self.app = app
         self.token = token.encode() if token else None
+        # the names this server answers to: a page of another site whose name was made to resolve here (DNS
+        # rebinding) sends its own name as Host, and is refused
+        self.hosts = {h.lower().strip("[]") for h in (allowed_hosts or ())} | LOCAL_HOSTS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request = Request(scope)
+        if not _host_allowed(request, self.hosts):
+            await _plain(send, 421, "该地址不是本服务的地址（this server does not answer to the host name "
+                                    f"{request.headers.get('host', '')!r}: give it with --allowed-host）")
+            return
         set_cookie = False
         if self.token is not None:
             given = _given_token(request)
@@ -193,7 +200,7 @@ class Guard:
                 return
             set_cookie = request.cookies.get(TOKEN_COOKIE) != given
         if scope["method"] == "POST" and not _same_origin(request):
-            await _plain(send, 403, "the upload came from another site's page")
+            await _plain(send, 403, "该请求来自其他网站的页面，已拒绝（the request came from another site's page）")
             return
 
         async def send_with_headers(message: Message) -> None:
@@ -216,6 +223,16 @@ def _given_token(request: Request) -> str | None:
         return auth[7:].strip()
     return (request.headers.get("x-jxcheck-token") or request.cookies.get(TOKEN_COOKIE)
             or request.query_params.get("token"))
+
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "testserver"})
+
+
+def _host_allowed(request: Request, hosts: set[str]) -> bool:
+    """The Host header names this server: localhost, the address it listens on, or a name it was given."""
+    host = request.headers.get("host", "").lower()
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 or host.startswith("[") else host
+    return name.strip("[]") in hosts
 
 
 def _same_origin(request: Request) -> bool:
