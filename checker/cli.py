@@ -52,8 +52,9 @@ def _error(exc: JxError) -> None:
     _err(f"{head}{exc.source}{place}: {both(exc.message, lang)}")
 
 
-def _warn(message: str) -> None:
-    _err(f"{'警告：' if _LANG['lang'] == 'zh' else 'warning: '}{both(message, _LANG['lang'])}")
+def _warn(message: str, where: str = "") -> None:
+    place = f"{where}: " if where else ""
+    _err(f"{'警告：' if _LANG['lang'] == 'zh' else 'warning: '}{place}{both(message, _LANG['lang'])}")
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -74,7 +75,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
             errors += 1
             _error(JxError(result.error.source, result.error.message, result.error.where))
         for where, w in result.warnings:
-            _warn(f"{where}: {both(w, _LANG['lang'])}")
+            _warn(w, where)
         for document in result.documents:
             sys.stdout.write(stream.add(document))
     sys.stdout.write(stream.close())

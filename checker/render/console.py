@@ -26,14 +26,39 @@ WORDS = {
 }
 
 
+def _separator(console: Console) -> str:
+    """› where the console can show it; > on a console whose encoding cannot (GBK, ASCII)."""
+    try:
+        "›".encode(console.encoding or "utf-8")
+        return " › "
+    except (UnicodeEncodeError, LookupError):
+        return " > "
+
+
 def render_console(result: RunResult, console: Console | None = None) -> None:
     console = console or Console()
+    # piped, redirected or written to a file: one finding a group of whole lines, never wrapped at 80 columns
+    # (a figure split across lines), no padding spaces at the ends of lines
+    plain = not console.is_terminal
+    if plain:
+        console.soft_wrap = True
+    sep = _separator(console)
     lang = result.lang
     w = WORDS[lang]
+
+    def indented(text: Text) -> None:
+        if plain:
+            console.print(Text("        ") + text)
+        else:
+            console.print(Padding(text, (0, 0, 0, 8)))
+
     for r in result.reports:
         head = Text.assemble((r.project or "?", "bold"), "  ", (" + ".join(r.files), "dim"),
                              (f"  {r.year or ''} {r.department}".rstrip(), "dim"))
-        console.rule(head, align="left")
+        if plain:
+            console.print(Text("── ") + head)
+        else:
+            console.rule(head, align="left")
         for warning in r.warnings:
             console.print(Text(f"  {w['warnings']}: {localise(warning, lang)}", style="dim yellow"))
         if not r.findings:
@@ -41,17 +66,20 @@ def render_console(result: RunResult, console: Console | None = None) -> None:
             continue
         for f in r.findings:
             line = Text.assemble("  ", (f"{w[f.severity]:<4}", STYLE[f.severity]), " ", (f.rule, "bold"), "  ",
-                                 (" › ".join(f.location.path), "blue"))
+                                 (sep.join(f.location.path), "blue"))
             place = f.location.source.describe(lang) if f.location.source else ""
             if place:
                 line.append(f"  ({place})", style="dim")
             console.print(line)
-            console.print(Padding(Text(f.message.get(lang)), (0, 0, 0, 8)))
+            indented(Text(f.message.get(lang)))
             ev = evidence_line(f.evidence, lang)
             if ev:
-                console.print(Padding(Text(ev, style="dim"), (0, 0, 0, 8)))
+                indented(Text(ev, style="dim"))
     if result.errors:
-        console.rule(Text(w["unreadable"], style="bold red"), align="left")
+        if plain:
+            console.print(Text("── ") + Text(w["unreadable"], style="bold red"))
+        else:
+            console.rule(Text(w["unreadable"], style="bold red"), align="left")
         for e in result.errors:
             place = f" ({e.where})" if e.where else ""
             console.print(Text(f"  {e.source}{place}: {localise(e.message, lang)}", style="red"))
