@@ -35,7 +35,7 @@ class Checker:
                         evaluation=ev if keep_model else None)
         records = build_facts(ev, key, self.profile)
         report.scores = recomputed_scores(records)
-        report.findings.extend(fold(sorted(self.findings(records, source), key=Finding.sort_key), self.rules))
+        report.findings.extend(fold(sorted(self.findings(records, source), key=Finding.position_key), self.rules))
         report.findings.sort(key=Finding.sort_key)  # here, in the worker: the main process only merges
         for f in report.findings:
             f.fingerprint  # noqa: B018 - computed once, here, and carried with the finding
@@ -141,7 +141,7 @@ def make_finding(rule: Rule, records: list[FactRecord], source: str) -> Finding:
     evidence = assemble(
         Evidence, kind=spec.kind, reported=_lookup(values, spec.reported), computed=_lookup(values, spec.computed),
         suggested=_lookup(values, spec.suggested), tolerance=_lookup(values, spec.tolerance),
-        group=_lookup(values, spec.group),
+        labels=spec.resolved_labels(), group=_lookup(values, spec.group),
         items=[_item(x) for x in items],
         others=[_other(r) for r in records[1:]] + [assemble(OtherPlace, **{k: v for k, v in x.items()
                                                                           if k in _OTHER_FIELDS})

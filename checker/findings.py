@@ -37,6 +37,31 @@ class Bilingual(BaseModel):
         return self.en if lang == "en" else self.zh
 
 
+class EvidenceLabel(Bilingual):
+    """What an evidence figure is called (声明分值, 相似度 …), and whether it reads as a percentage."""
+
+    percent: bool = False
+
+
+# the names of a finding's evidence figures where its rule names none: a reported figure and its
+# recomputation (填报/计算), a similarity and its threshold, a text's figure and the table's value
+DEFAULT_LABELS: dict[str, dict[str, EvidenceLabel]] = {
+    "figures": {"reported": EvidenceLabel(zh="填报", en="reported"), "computed": EvidenceLabel(zh="计算", en="computed")},
+    "similarity": {"reported": EvidenceLabel(zh="相似度", en="similarity", percent=True),
+                   "computed": EvidenceLabel(zh="对照", en="compared with", percent=True),
+                   "tolerance": EvidenceLabel(zh="阈值", en="threshold", percent=True)},
+    "table": {"reported": EvidenceLabel(zh="报告所述", en="in the report"),
+              "computed": EvidenceLabel(zh="表内值", en="table value")},
+}
+COMMON_LABELS = {"suggested": EvidenceLabel(zh="应填", en="should be"),
+                 "tolerance": EvidenceLabel(zh="容差", en="tolerance")}
+EVIDENCE_FIELDS = ("reported", "computed", "suggested", "tolerance")
+
+
+def default_label(kind: str, field: str) -> EvidenceLabel:
+    return DEFAULT_LABELS.get(kind, DEFAULT_LABELS["figures"]).get(field) or COMMON_LABELS[field]
+
+
 class FindingLocation(BaseModel):
     """Where a finding points: a readable path and, where known, the exact cell or paragraph."""
 
@@ -65,12 +90,17 @@ class Evidence(BaseModel):
     computed: Any = None
     suggested: Any = Field(None, description="the value that should stand in the cell (应填)")
     tolerance: Any = None
+    labels: dict[str, EvidenceLabel] = Field(default_factory=dict, description="the name of each figure above, as its "
+                                             "rule gives it (声明分值, 分值合计, 相似度 …)")
     items: list[str] = Field(default_factory=list, description="the figures or rows that produced `computed`")
     others: list[OtherPlace] = Field(default_factory=list)
     group: str | None = Field(None, description="findings of one group (one pasted paragraph, seen from each project "
                                                 "it stands in) are counted once")
     consequences: list[Bilingual] = Field(default_factory=list, description="what follows from this finding on the "
                                           "same row, listed here instead of as findings of their own")
+
+    def label(self, field: str) -> EvidenceLabel:
+        return self.labels.get(field) or default_label(self.kind, field)
 
 
 class Finding(BaseModel):
@@ -104,11 +134,16 @@ class Finding(BaseModel):
             self._fingerprint = hashlib.sha256(json.dumps(key, ensure_ascii=False).encode()).hexdigest()[:20]
         return self._fingerprint
 
-    def sort_key(self) -> tuple:
+    def position_key(self) -> tuple:
         """Document order: by cell or paragraph where known, then by fact order, then rule."""
         loc = self.location.source or Location()
         pos = tuple(-1 if v is None else v for v in (loc.table, loc.row, loc.col, loc.paragraph))
         return (loc.sheet or "", pos, self._order, self.rule, self.message.zh)
+
+    def sort_key(self) -> tuple:
+        """The order a reader works through a filing's findings: errors, then warnings, then notes, each in
+        document order."""
+        return (SEVERITY_ORDER[self.severity], *self.position_key())
 
 
 class FileError(BaseModel):

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from checker.findings import Bilingual, Evidence, Finding, FindingLocation, OtherPlace
+from checker.findings import Bilingual, Evidence, EvidenceLabel, Finding, FindingLocation, OtherPlace
 from checker.model import Location, assemble
 from checker.results import Report
 
@@ -120,19 +120,30 @@ def _plain(f: Finding) -> tuple:
     return (f.rule, f.category, f.severity, f.title.zh, f.title.en, f.message.zh, f.message.en, f.source,
             f.project, f.year, f.department, list(where.path), _loc(where.source), where.text, e.kind, e.reported,
             e.computed, e.suggested, e.tolerance, list(e.items), others, f._order, f.fingerprint, e.group,
-            [(c.zh, c.en) for c in e.consequences])
+            [(c.zh, c.en) for c in e.consequences], tuple((k, v.zh, v.en, v.percent) for k, v in e.labels.items()))
 
 
 def _location(d: dict | None) -> Location | None:
     return None if d is None else assemble(Location, **d)
 
 
+_LABELS: dict[tuple, dict[str, EvidenceLabel]] = {}
+
+
+def _labels(packed: tuple) -> dict[str, EvidenceLabel]:
+    """One shared labels dict per rule's labels (a run unpacks tens of thousands of findings of a few rules)."""
+    found = _LABELS.get(packed)
+    if found is None:
+        found = _LABELS[packed] = {k: assemble(EvidenceLabel, zh=zh, en=en, percent=pc) for k, zh, en, pc in packed}
+    return found
+
+
 def _finding(x: tuple) -> Finding:
     (rule, category, severity, title_zh, title_en, msg_zh, msg_en, source, project, year, department, path,
      loc, text, kind, reported, computed, suggested, tolerance, ev_items, others, order, fingerprint, group,
-     consequences) = x
+     consequences, labels) = x
     evidence = assemble(Evidence, kind=kind, reported=reported, computed=computed, suggested=suggested,
-                        tolerance=tolerance, items=ev_items, group=group,
+                        tolerance=tolerance, items=ev_items, group=group, labels=_labels(labels),
                         consequences=[assemble(Bilingual, zh=z, en=e) for z, e in consequences],
                         others=[assemble(OtherPlace, source=s, project=p, section=sec, text=t, location=_location(lo),
                                          detail=d) for s, p, sec, t, lo, d in others])

@@ -59,15 +59,43 @@ def test_every_rule_with_a_computed_cell_value_says_what_to_write():
     assert "应调整其下各行分值" in RULES["ARI001"].message.zh
 
 
-def test_evidence_labels_fit_the_kind():
+def test_every_rule_names_the_figures_it_shows():
+    """填报/计算 only where a reported figure meets its recomputation; every other figure says what it is."""
+    for rule in RULES.values():
+        spec = rule.evidence
+        for name in ("reported", "computed"):
+            assert getattr(spec, name) is None or name in spec.labels, (rule.id, name)
+    generic = {"填报", "计算"}
+    assert not generic & {x.zh for x in RULES["SCO004"].evidence.labels.values()}  # a sentence is not 计算
+    assert RULES["SCO005"].evidence.labels["reported"].zh == "指标值"  # 3月、10月 is the target, not 填报
+    assert RULES["IND004"].evidence.resolved_labels()["tolerance"].zh == "倍数阈值"
+
+
+def test_evidence_labels_in_the_findings():
     _, paste = next((ev, f) for ev, f in FOUND if f.rule == "DUP004")
-    labels = [label for label, _ in evidence_parts(paste.evidence, "zh")]
-    assert labels == ["相似度", "阈值"] and "填报" not in labels
+    assert evidence_parts(paste.evidence, "zh")[:2] == [("相同比例", "83%"), ("阈值", "60%")]
+    _, copy = _one("DUP001", "安全生产专项")
+    assert [label for label, _ in evidence_parts(copy.evidence, "zh")] == ["问题文字见于措施", "整体相似度", "阈值"]
+    assert all(value.endswith("%") for _, value in evidence_parts(copy.evidence, "zh"))  # no bare 0.891
     _, claim = _one("CON004", "安全生产专项")
-    assert [label for label, _ in evidence_parts(claim.evidence, "zh")][:2] == ["填报", "表内值"]
+    assert [label for label, _ in evidence_parts(claim.evidence, "zh")][:2] == ["报告所述", "表内值"]
     _, rate = _one("BUD001", "执法办案经费")
-    assert [label for label, _ in evidence_parts(rate.evidence, "en")] == ["reported", "computed", "should be",
-                                                                          "tolerance"]
+    assert [label for label, _ in evidence_parts(rate.evidence, "en")] == ["reported rate", "executed ÷ budget",
+                                                                          "should be", "tolerance"]
+
+
+def test_evidence_labels_the_same_in_every_output(capsys, tmp_path):
+    args = ["check", "--no-cache", "--jobs", "0", "--no-config", "--select", "ARI002,DUP001", str(SEED)]
+    main(args)
+    assert "问题文字见于措施 96% · 整体相似度 89% · 阈值 80%" in capsys.readouterr().out
+    main([*args, "--format", "json"])
+    found, *_ = [f for r in json.loads(capsys.readouterr().out)["reports"] for f in r["findings"]
+               if f["rule"] == "DUP001"]
+    assert found["evidence"]["labels"]["reported"] == {"zh": "问题文字见于措施", "en": "problems found in the measures",
+                                                       "percent": True}
+    out = tmp_path / "f.html"
+    main([*args, "--format", "html", "--output", str(out)])
+    assert "问题文字见于措施" in out.read_text(encoding="utf-8")
 
 
 def test_suggested_value_in_console_sarif_and_xlsx(capsys, tmp_path):
@@ -95,3 +123,13 @@ def test_real_filing_rate_cell_from_sources():
     assert (rate.location.source, rate.evidence.suggested) == (total.rate.loc, "100%")
     assert (score.location.source, score.evidence.suggested) == (total.score.loc, 10)
     assert "资金来源合计的全年执行数89.974万元" in rate.message.zh
+
+
+def test_a_filing_lists_errors_then_warnings_then_notes_each_in_document_order():
+    from checker.findings import SEVERITY_ORDER
+
+    for report in check_reports(read_path(SEED), RULES.values()):
+        ranks = [SEVERITY_ORDER[f.severity] for f in report.findings]
+        assert ranks == sorted(ranks) and ranks[0] == 0, report.project
+        errors = [f.position_key() for f in report.findings if f.severity == "error"]
+        assert errors == sorted(errors)

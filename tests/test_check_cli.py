@@ -155,7 +155,8 @@ def test_extra_rule_pack(capsys, tmp_path):
     code, doc = _json(capsys, str(filing), "--rules", str(tmp_path / "rules"), "--select", "HUN001")
     [finding] = [f for r in doc["reports"] for f in r["findings"]]
     assert finding["message"] == "“群众满意度”分值5分，低于10分"
-    assert finding["evidence"] == {"reported": 5, "computed": 10}
+    assert finding["evidence"] == {"reported": 5, "computed": 10, "labels": {  # a pack's rule may name none
+        "reported": {"zh": "填报", "en": "reported"}, "computed": {"zh": "计算", "en": "computed"}}}
     code, out, _ = _run(capsys, "explain", "HUN001", "--rules", str(tmp_path / "rules"))
     assert code == 0 and "本省规定满意度指标不低于10分" in out
 

@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from checker.findings import SEVERITY_ZH, Evidence
+from checker.findings import EVIDENCE_FIELDS, SEVERITY_ZH, Evidence
 from checker.packed import items, tally
 from checker.results import RunResult
 
@@ -21,25 +21,6 @@ WORDS: dict[str, dict[str, str]] = {
            "known": "in baseline", "fixed": "fixed", "severity": "severity"},
 }
 
-# label of each evidence field, by the evidence's kind: figures (填报/计算), a similarity and its threshold,
-# or a value read from the table itself (表内值)
-EVIDENCE_LABELS: dict[str, dict[str, dict[str, str]]] = {
-    "zh": {
-        "figures": {"reported": "填报", "computed": "计算", "suggested": "应填", "tolerance": "容差"},
-        "similarity": {"reported": "相似度", "computed": "对照", "suggested": "应填", "tolerance": "阈值"},
-        "table": {"reported": "填报", "computed": "表内值", "suggested": "应填", "tolerance": "容差"},
-    },
-    "en": {
-        "figures": {"reported": "reported", "computed": "computed", "suggested": "should be", "tolerance": "tolerance"},
-        "similarity": {"reported": "similarity", "computed": "compared with", "suggested": "should be",
-                       "tolerance": "threshold"},
-        "table": {"reported": "reported", "computed": "table value", "suggested": "should be",
-                  "tolerance": "tolerance"},
-    },
-}
-EVIDENCE_FIELDS = ("reported", "computed", "suggested", "tolerance")
-
-
 def fmt(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:g}"
@@ -47,16 +28,16 @@ def fmt(v: Any) -> str:
 
 
 def evidence_parts(e: Evidence, lang: str, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
-    """(label, value) of each evidence figure that is set, in a fixed order (`skip`: fields left out)."""
-    labels = EVIDENCE_LABELS["en" if lang == "en" else "zh"].get(e.kind) or EVIDENCE_LABELS["zh"]["figures"]
+    """(label, value) of each evidence figure that is set, in a fixed order (`skip`: fields left out), each
+    named as its rule names it."""
     out = []
     for k in EVIDENCE_FIELDS:
         v = getattr(e, k)
         if v is None or k in skip:
             continue
-        value = f"{v:.0%}" if e.kind == "similarity" and k in ("reported", "tolerance") and isinstance(v, float | int) \
-            and 0 <= v <= 1 else fmt(v)
-        out.append((labels[k], value))
+        label = e.label(k)
+        value = f"{v:.0%}" if label.percent and isinstance(v, float | int) and 0 <= v <= 1 else fmt(v)
+        out.append((label.get(lang), value))
     return out
 
 

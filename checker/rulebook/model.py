@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from checker.engine import CompiledRule
 from checker.errors import JxError
-from checker.findings import Bilingual, Category, Severity
+from checker.findings import EVIDENCE_FIELDS, Bilingual, Category, EvidenceLabel, Severity, default_label
 
 RULE_ID_RE = re.compile(r"^[A-Z]{2,6}\d{3}$")
 
@@ -30,6 +30,25 @@ class EvidenceSpec(BaseModel):
     items: str | None = Field(None, description="evidence list of the fact to show (costs, parts, table…)")
     group: str | None = Field(None, description="field naming the group a finding belongs to: the findings of one "
                                                 "group (a paragraph pasted into several projects) count once")
+    labels: dict[Literal["reported", "computed", "suggested", "tolerance"], EvidenceLabel] = Field(
+        default_factory=dict, description="what each figure is called ({zh, en, percent}): 声明分值/分值合计, "
+                                          "得分/按完成比例应得 …; a figure without one takes its kind's name")
+    _resolved: dict[str, EvidenceLabel] | None = PrivateAttr(default=None)
+
+    @field_validator("labels")
+    @classmethod
+    def _labels_name_figures(cls, labels: dict, info: Any) -> dict:
+        for name in labels:
+            if info.data.get(name) is None:
+                raise ValueError(f"labels.{name}: the evidence has no {name} figure to name")
+        return labels
+
+    def resolved_labels(self) -> dict[str, EvidenceLabel]:
+        """The name of every figure the evidence shows (one shared object per rule, not per finding)."""
+        if self._resolved is None:
+            self._resolved = {f: self.labels.get(f) or default_label(self.kind, f)  # type: ignore[call-overload]
+                              for f in EVIDENCE_FIELDS if getattr(self, f) is not None}
+        return self._resolved
 
 
 class Example(BaseModel):
