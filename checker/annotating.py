@@ -9,7 +9,7 @@ from checker.annotate import Annotated, annotate_file, output_path, reports_by_s
 from checker.errors import JxError
 from checker.findings import FileError
 from checker.results import RunResult
-from checker.run import Options, expand_paths, run
+from checker.run import Options, run
 
 
 @dataclass
@@ -25,9 +25,7 @@ def annotate_paths(opts: Options, out_dir: Path, force: bool = False) -> Annotat
     calls `outcome.result.cleanup()` when done."""
     opts.keep_models = True
     # the copies of an earlier run in DIR are never read as filings when a folder holding DIR is annotated
-    mine = out_dir.resolve()
-    opts.paths = [p for p in expand_paths(opts.paths, opts.exclude, opts.skip)
-                  if not Path(p).resolve().is_relative_to(mine)]
+    opts.skip = [*opts.skip, str(out_dir)]
     result = run(opts)
     outcome = AnnotateOutcome(result)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import json
 import os
+import re
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from checker import __version__
 from checker.config import (
@@ -116,7 +119,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             executor=args.executor, scheduler=args.scheduler, form_dirs=args.forms or [],
             skip=[p for p in (args.output, args.write_baseline, args.baseline, args.waivers) if p],
             json_lang=(args.lang or settings.lang or "zh") if args.format == "json" else None,
-            join=not args.no_join))
+            join=not args.no_join, skip_non_filings=args.skip_non_filings))
     except JxError as exc:
         _error(exc)
         return EXIT_INPUT
@@ -133,7 +136,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         for note in result.stats.get("notes", []):
             _warn(note)
         if args.write_baseline:
-            _err(f"baseline written to {args.write_baseline}")
+            _err(f"已写入基线 {args.write_baseline}" if _LANG["lang"] == "zh" else f"baseline written to {args.write_baseline}")
+        if args.format != "console":  # the report is in a file or a format for machines: say what failed here too
+            for e in result.errors:
+                _error(JxError(e.source, e.message, e.where))
+        if args.output and not args.quiet:
+            from checker.render.common import one_line
+
+            _err(one_line(result, args.output))
         if result.errors:
             return EXIT_INPUT
         fail_on = args.fail_on or settings.fail_on or "error"
@@ -172,9 +182,12 @@ def cmd_annotate(args: argparse.Namespace) -> int:
                 _warn(f"{copy.source}: {note}")
         for e in [*result.errors, *outcome.errors]:
             _error(JxError(e.source, e.message, e.where))
+        for x in result.skipped:
+            _warn(x.message, f"{x.source}（未检查）" if zh else f"{x.source} (not checked)")
         if result.errors or outcome.errors:
             return EXIT_INPUT
-        return EXIT_FINDINGS if fails(result.reports, settings.fail_on or "error") else EXIT_OK
+        # the copies are the product: findings fail the run only where asked (--fail-on error in a CI step)
+        return EXIT_FINDINGS if fails(result.reports, args.fail_on or "never") else EXIT_OK
     finally:
         if result.cleanup:
             result.cleanup()
@@ -280,8 +293,47 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors in the user's language and the nearest option for a mistyped one."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        wrong = re.findall(r"(--?[\w-]+)", message.split(":", 1)[1]) if message.startswith("unrecognized") else []
+        options = _all_options(self)
+        near = [m for w in wrong for m in difflib.get_close_matches(w.split("=")[0], options, n=1, cutoff=0.6)]
+        if near:
+            message += f"; did you mean {', '.join(dict.fromkeys(near))}?"
+        _err(f"{'错误：' if _LANG['lang'] == 'zh' else 'error: '}{both(message, _LANG['lang'])}")
+        sys.exit(EXIT_INPUT)
+
+
+def _all_options(parser: argparse.ArgumentParser) -> list[str]:
+    out = [o for a in parser._actions for o in a.option_strings]  # argparse keeps its actions only here
+    for a in parser._actions:
+        if isinstance(a, argparse._SubParsersAction):
+            for sub in a.choices.values():
+                out += _all_options(sub)
+    return list(dict.fromkeys(out))
+
+
+TOP_LEVEL_FLAGS = {"-h", "--help", "--version", "--debug"}
+
+
+def subcommand_first(argv: list[str], commands: Iterable[str]) -> list[str]:
+    """`jxcheck -f html check DIR` as `jxcheck check -f html DIR`: a subcommand's options given before it are
+    moved after it (the top-level parser knows only --help, --version and --debug)."""
+    names = set(commands)
+    at = next((i for i, a in enumerate(argv) if a in names), None)
+    if not at:
+        return argv
+    before = argv[:at]
+    top = [a for a in before if a in TOP_LEVEL_FLAGS]
+    rest = [a for a in before if a not in TOP_LEVEL_FLAGS]
+    return [*top, argv[at], *rest, *argv[at + 1:]]
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="jxcheck",
         description="项目支出绩效自评 audit checker / audit checker for performance self-evaluations",
     )
@@ -306,7 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="check filings against the rules and report findings")
     c.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    c.add_argument("--format", choices=list(FORMATS), default="console")
+    c.add_argument("--format", "-f", choices=list(FORMATS), default="console")
     c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically; a regular file only)")
     c.add_argument("--follow-symlinks", action="store_true", help="write --output through a symbolic link")
     _common(c)
@@ -325,6 +377,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
     c.add_argument("--no-join", action="store_true",
                    help="check a report and a table kept in two files as two filings (they are joined by project)")
+    c.add_argument("--skip-non-filings", action="store_true",
+                   help="a named file with no filing in it (a workflow, a settings YAML) is skipped with a note, as in "
+                        "a folder walk, not an error (pre-commit names every file its pattern matches)")
     c.add_argument("--cache-dir", metavar="DIR", help="result cache (default: $JXCHECK_CACHE_DIR or ~/.cache/jxcheck)")
     c.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     c.add_argument("--statistics", action="store_true", help="counts by rule, category, severity and 主管部门")
@@ -341,6 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
     _forms(a)
     a.add_argument("--select", action="append", metavar="IDS", help="only these rule ids, prefixes or categories")
     a.add_argument("--ignore", action="append", metavar="IDS", help="skip these rule ids, prefixes or categories")
+    a.add_argument("--fail-on", choices=("error", "warning", "info", "never"),
+                   help="exit 1 when a finding of this severity or worse is found (default never: the copies are "
+                        "the result)")
     a.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes")
     a.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="give up on a file after this long")
     a.set_defaults(func=cmd_annotate)
@@ -393,6 +451,19 @@ def _forms(p: argparse.ArgumentParser) -> None:
                    help="extra form vocabulary: a directory of *.yaml, or one file (repeatable)")
 
 
+COMMANDS = ("parse", "schema", "check", "annotate", "serve", "rules", "explain", "facts")
+
+
+def _lang_in(argv: list[str]) -> str:
+    """The language asked for, before the arguments are parsed: argparse's own errors are shown in it too."""
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            return "en" if argv[i + 1] == "en" else "zh"
+        if a.startswith("--lang="):
+            return "en" if a.endswith("=en") else "zh"
+    return "zh"
+
+
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 EXIT_BROKEN_PIPE = 141
@@ -418,7 +489,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     import signal
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    _LANG["lang"] = _lang_in(given)
+    args = parser.parse_args(subcommand_first(given, COMMANDS))
     tune_gc()
     _safe_streams()
     _LANG["lang"] = getattr(args, "lang", None) or "zh"

@@ -44,17 +44,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checker.engine import probe_rules
 from checker.errors import JxError
-from checker.findings import CATEGORIES, Finding
+from checker.findings import Finding
 from checker.readers.layout.vocabulary import Vocabulary, load_vocabulary
 from checker.rulebook import (
     Rule,
     RuleError,
     bundled_rules_dir,
+    category_named,
     check_rule,
     load_rules,
     select_rules,
     selects,
     severity_for,
+    unknown_name,
 )
 from checker.safefile import read_text
 
@@ -204,25 +206,25 @@ def load_settings(path: Path | None) -> Settings:
 
 
 def check_names(settings: Settings, rule_ids: set[str], params: dict[str, set[str]]) -> None:
-    """Every rule id, prefix or category the settings name must exist."""
+    """Every rule id, prefix or category the settings name must exist; every wrong name is reported at once."""
     source = settings.path or "settings"
 
     def known(name: str) -> bool:
         n = name.strip()
-        return n.lower() in CATEGORIES or n.upper() in rule_ids or any(r.startswith(n.upper()) for r in rule_ids)
+        return category_named(n) is not None or n.upper() in rule_ids or any(r.startswith(n.upper()) for r in rule_ids)
 
     names = [*settings.select, *settings.ignore, *settings.severity]
     for pp in settings.per_path:
         names += [*pp.select, *pp.ignore, *pp.severity]
-    for name in names:
-        if not known(name):
-            raise ConfigError(source, f"unknown rule id or category {name!r}")
+    problems = [unknown_name(name, rule_ids) for name in dict.fromkeys(names) if not known(name)]
     for rid, values in settings.parameters.items():
         if rid.upper() not in rule_ids:
-            raise ConfigError(source, f"parameters: unknown rule id {rid!r}")
-        for key in values:
-            if key not in params[rid.upper()]:
-                raise ConfigError(source, f"parameters.{rid}: rule {rid.upper()} has no parameter {key!r}")
+            problems.append(f"parameters: {unknown_name(rid, rule_ids)}")
+            continue
+        problems += [f"parameters.{rid}: rule {rid.upper()} has no parameter {key!r}"
+                     for key in values if key not in params[rid.upper()]]
+    if problems:
+        raise ConfigError(source, "; ".join(problems))
 
 
 # --- the settings applied ------------------------------------------------------------------------------

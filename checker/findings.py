@@ -153,6 +153,8 @@ class FileError(BaseModel):
     source: str
     where: str | None = None
     message: str
+    kind: Literal["unreadable", "not_a_filing"] = Field("unreadable", description="not_a_filing: readable, but "
+                                                         "nothing of a self-evaluation in it")
 
 
 _NOISE_RE = re.compile(r"[\s\u3000，,。．.、；;：:！!？?“”\"'‘’（）()]+")

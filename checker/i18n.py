@@ -20,12 +20,16 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
      r"一个文件含\1份填报，超过上限\2（JXCHECK_MAX_FILINGS），请拆分文件"),
     (r"^sheet (.+) has (.+) filled cells; the limit is (.+) \(JXCHECK_MAX_CELLS\)$",
      r"工作表\1有\2个非空单元格，超过上限\3（JXCHECK_MAX_CELLS）"),
-    (r"^Word 97-2003 \.doc is not supported: save it as \.docx/\.xlsx.*$",
-     "不支持 Word 97-2003 .doc 格式：请另存为 .docx（如 libreoffice --headless --convert-to docx 文件名）"),
-    (r"^Excel 97-2003 \.xls is not supported: save it as \.docx/\.xlsx.*$",
-     "不支持 Excel 97-2003 .xls 格式：请另存为 .xlsx（如 libreoffice --headless --convert-to xlsx 文件名）"),
+    (r"^Word 97-2003 \.doc is not supported: .*$", "不支持 Word 97-2003 .doc 格式：请用 WPS 或 Word 打开，另存为 .docx"),
+    (r"^Excel 97-2003 \.xls is not supported: .*$", "不支持 Excel 97-2003 .xls 格式：请用 WPS 或 Excel 打开，另存为 .xlsx"),
+    (r"^WPS \.wps is not supported: .*$", "不支持 WPS 文字 .wps 格式：请用 WPS 打开，另存为 .docx"),
+    (r"^WPS \.et is not supported: .*$", "不支持 WPS 表格 .et 格式：请用 WPS 打开，另存为 .xlsx"),
+    (r"^\.(rtf|odt) is not supported: .*$", r"不支持 .\1 格式：请用 WPS 或 Word 打开，另存为 .docx"),
+    (r"^\.(ods|csv) is not supported: .*$", r"不支持 .\1 格式：请用 WPS 或 Excel 打开，另存为 .xlsx"),
+    (r"^OFD is not supported: .*$", "不支持 OFD 版式文件：请使用生成它的 .docx/.xlsx 原文件"),
+    (r"^this run's settings, waivers, baseline, rules or output$", "本次运行的设置、豁免、基线、规则或输出文件"),
     (r"^legacy Office \(OLE\) file is not supported.*$", "不支持旧版 Office 文件：请另存为 .docx 或 .xlsx"),
-    (r"^PDF is not supported: .*$", "不支持 PDF：请从 Word 导出为 .docx 或文本"),
+    (r"^PDF is not supported: .*$", "不支持 PDF：请使用生成它的 .docx/.xlsx 原文件"),
     (r"^unknown format '(.+)': expected one of (.+)$", r"无法识别的格式“\1”，可读取：\2"),
     (r"^not a readable (.+?) \(truncated or corrupt.*$", r"无法读取的\1文件（不完整或已损坏）"),
     (r"^not a readable \.xlsx: .*$", "无法读取的 .xlsx 文件（内部 XML 损坏）"),
@@ -35,9 +39,13 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"^binary data, not a text export.*$", "二进制数据，不是导出的文本"),
     (r"^text is neither UTF-8 nor GB18030/GBK.*$", "文本既不是 UTF-8 也不是 GB18030/GBK 编码"),
     (r"^invalid (UTF-8|UTF-16) text$", r"\1 编码无效"),
+    (r"^no filing found: not the canonical form of a filing — no evaluations(?: \(it holds (.*)\))?$",
+     "不是填报文件：不是填报的 YAML/JSON 规范形式（没有 evaluations）"),
+    (r"^no filing found: nothing of a self-evaluation in it .*$",
+     "不是填报文件：文中没有“绩效”“自评”“预算”“资金”“指标”等字样"),
     (r"^no filing found: .*$", "未找到填报内容：文件中既没有自评报告也没有自评表"),
     (r"^no filing jxcheck can read in this directory \((.+)\); supported: (.+?) — .*$",
-     r"目录中没有可读取的填报（\1）；可读取：\2。.doc/.xls 请先用 LibreOffice 转换（soffice --headless --convert-to docx）"),
+     r"目录中没有可读取的填报（\1）；可读取：\2。.doc/.xls 请用 WPS 或 Word/Excel 打开，另存为 .docx/.xlsx"),
     (r"^internal error while reading: (.+)$", r"读取时内部错误：\1"),
     (r"^could not be checked: (.+)$", r"无法检查：\1"),
     (r"^could not be checked in the cross-filing stage: (.+)$", r"跨项目比对时无法检查：\1"),
@@ -104,13 +112,34 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"^(.+) \((.+)\) could belong to more than one table — (.+); not joined$",
      r"\1（\2）可能对应不止一份自评表：\3；未合并，请核对项目名称"),
     (r"^(.+) and (.+) not joined: (.+)$", r"\1与\2未能合并：\3"),
+    # the command line
+    (r"^unrecognized arguments: ([^;]+)$", r"无法识别的参数：\1"),
+    (r"^argument (.+?): invalid choice: '(.+?)' \(choose from (.+)\)$", r"参数 \1 的值“\2”无效，可选：\3"),
+    (r"^argument (.+?): invalid (\w+) value: '(.+?)'$", r"参数 \1 的值“\3”无效"),
+    (r"^argument (.+?): expected one argument$", r"参数 \1 需要一个值"),
+    (r"^the following arguments are required: (.+)$", r"缺少参数：\1"),
+    # settings and rule selection
+    (r"^unknown rule id or category '(.+)'$", r"未知的规则编号或类别“\1”"),
+    (r"^did you mean (.+)\?$", r"是否想用 \1？"),
+    (r"^parameters: unknown rule id or category '(.+)'$", r"parameters 中未知的规则编号“\1”"),
+    (r"^parameters\.(.+): rule (.+) has no parameter '(.+)'$", r"parameters.\1：规则\2没有参数“\3”"),
     (r"^interrupted$", "已中断"),
     (r"^terminated$", "已终止"),
 ]]
 
 
 def zh(message: str) -> str:
-    """The message in Chinese where a translation is known, else as it is."""
+    """The message in Chinese where a translation is known, else as it is. Several problems reported
+    together ("a; b; c") are translated one by one."""
+    whole = _zh_one(message)
+    if whole != message or "; " not in message:
+        return whole
+    parts = message.split("; ")
+    translated = [_zh_one(p) for p in parts]
+    return "；".join(translated) if translated != parts else message
+
+
+def _zh_one(message: str) -> str:
     for pattern, repl in _RULES:
         if pattern.search(message):
             return pattern.sub(repl, message, count=1)

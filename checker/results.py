@@ -9,13 +9,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.findings import FileError, Finding
 from checker.model import Evaluation
 from checker.rulebook import Rule
+
+SkipReason = Literal["unsupported", "own", "not_a_filing"]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file a folder walk passed over, and why: a format jxcheck cannot read, the run's own file, no filing."""
+
+    source: str
+    reason: SkipReason
+    message: str
 
 
 @dataclass
@@ -91,4 +102,6 @@ class RunResult:
     baseline: BaselineResult | None = None  # when a baseline was applied
     waivers: WaiverResult | None = None  # when waivers were applied
     stats: dict[str, Any] = field(default_factory=dict)  # evaluations, cross-stage seconds, cached files, notes
+    skipped: list[Skipped] = field(default_factory=list)  # files a folder walk passed over, each with its reason
+    other_files: int = 0  # files of no filing format a walk passed over (.md, .png …), counted only
     cleanup: Callable[[], None] | None = None  # removes the run's temporary files once rendered

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
-import glob
 import os
 import tempfile
 from collections.abc import Callable
@@ -26,8 +24,11 @@ from checker.gate import (
 )
 from checker.packed import ReportList, unpacked
 from checker.progress import Progress
-from checker.results import Report, RunResult
+from checker.results import Report, RunResult, Skipped
 from checker.store import ReportStore
+from checker.walk import Walk, expand_paths, walk
+
+__all__ = ["Options", "expand_paths", "run", "unsupported_dirs"]
 
 
 @dataclass
@@ -55,47 +56,7 @@ class Options:
     on_file: Callable[[FileResult], None] | None = None  # told of each file checked (the page's progress)
     json_lang: str | None = None  # the run is written as JSON in this language: workers render it
     join: bool = True  # a report and a table of one project in two files are one filing
-
-
-def expand_paths(paths: list[str], exclude: list[str] | None = None, skip: list[str] | None = None) -> list[str]:
-    """Files as given, directories walked and glob patterns expanded, minus --exclude globs; sorted per
-    argument, in argument order, each file once. Walking a directory leaves out this run's own output,
-    baseline and waivers files and any jxcheck report or baseline found there."""
-    from checker.readers import SUPPORTED_SUFFIXES
-
-    own = {Path(s).resolve() for s in skip or []}
-    out: list[str] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            found = [str(f) for f in sorted(path.rglob("*")) if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                     and not any(part.startswith(".") for part in f.relative_to(path).parts)
-                     and f.resolve() not in own and not is_jxcheck_output(f)]
-        elif any(c in p for c in "*?[") and not path.exists():
-            found = sorted(g for g in glob.glob(p, recursive=True) if Path(g).is_file())
-            if not found:
-                found = [p]  # reported as "file not found"
-        else:
-            found = [p]
-        out.extend(found)
-    if exclude:
-        # a pattern may match the whole path, the file name or any directory on the way
-        out = [f for f in out if not any(fnmatch.fnmatch(Path(f).as_posix(), pat)
-                                         or any(fnmatch.fnmatch(part, pat) for part in Path(f).parts)
-                                         for pat in exclude)]
-    return list(dict.fromkeys(out))
-
-
-def is_jxcheck_output(path: Path) -> bool:
-    """A JSON report or baseline jxcheck wrote (`"tool": {"name": "jxcheck"…` / `"tool": "jxcheck 0.1"`)."""
-    if path.suffix.lower() != ".json":
-        return False
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(512)
-    except OSError:
-        return False
-    return head.lstrip().startswith(b"{") and b'"tool"' in head and b"jxcheck" in head
+    skip_non_filings: bool = False  # a named file with no filing in it is skipped with a note, as in a walk
 
 
 def unsupported_dirs(paths: list[str]) -> list[FileError]:
@@ -114,8 +75,8 @@ def unsupported_dirs(paths: list[str]) -> list[FileError]:
         kinds = sorted({f.suffix.lower() or "(no extension)" for f in files})
         found = f"only {', '.join(kinds)} files" if files else "no files"
         errors.append(FileError(source=p, message=f"no filing jxcheck can read in this directory ({found}); "
-                                                  f"supported: {', '.join(sorted(SUPPORTED_SUFFIXES))} — convert "
-                                                  ".doc/.xls with LibreOffice (soffice --headless --convert-to docx)"))
+                                                  f"supported: {', '.join(sorted(SUPPORTED_SUFFIXES))} — open "
+                                                  ".doc/.xls in WPS or Word/Excel and save them as .docx/.xlsx"))
     return errors
 
 
@@ -127,7 +88,8 @@ def run(opts: Options) -> RunResult:
     rules = load_active_rules(settings, opts.rule_dirs, opts.select, opts.ignore)
     vocab = load_active_forms(settings, opts.form_dirs)
     profile = settings.weights_profile()
-    paths = expand_paths(opts.paths, opts.exclude, opts.skip)
+    found = walk(opts.paths, opts.exclude, own_files(opts, settings))
+    paths = found.files
     jobs = os.cpu_count() or 1 if opts.jobs is None else opts.jobs
     notes: list[str] = []
     if opts.cache_dir:
@@ -171,15 +133,37 @@ def run(opts: Options) -> RunResult:
         outcome.close()
         if isinstance(sink, ReportStore):
             sink.close()
-    result = RunResult(reports=final, errors=[*unsupported_dirs(opts.paths), *outcome.errors], files=len(paths),
-                       rules=rules,
-                       lang=opts.lang or settings.lang or "zh")
+    if opts.skip_non_filings:  # pre-commit names every file its pattern matches
+        found.walked.update(found.files)
+    errors, skipped = _skipped(found, [*unsupported_dirs(opts.paths), *outcome.errors])
+    result = RunResult(reports=final, errors=errors, files=len(paths) - len(skipped) + len(found.skipped),
+                       rules=rules, lang=opts.lang or settings.lang or "zh", skipped=skipped,
+                       other_files=sum(found.other.values()))
     result.stats = {"evaluations": outcome.evaluations, "cross_seconds": round(outcome.cross_seconds, 3),
                     "cached_files": outcome.cached_files, "notes": notes + outcome.notes,
-                    "settings_file": settings.path}
+                    "settings_file": settings.path, "other_kinds": sorted(found.other)}
     gate.finish(result)
     result.cleanup = work.cleanup
     return result
+
+
+def own_files(opts: Options, settings: Settings) -> list[str]:
+    """The run's own files and folders — settings, waivers, baseline, output, rule packs, form vocabularies —
+    which a folder walk passes over."""
+    named = [settings.path, settings.waivers, settings.baseline, *settings.rules, *settings.forms]
+    return [*opts.skip, *opts.rule_dirs, *opts.form_dirs, *(str(settings.resolve(p)) for p in named if p)]
+
+
+def _skipped(found: Walk, errors: list[FileError]) -> tuple[list[FileError], list[Skipped]]:
+    """A file a walk came across that holds no filing is skipped with a note, not an error; named, it is one."""
+    skipped = list(found.skipped)
+    kept = []
+    for e in errors:
+        if e.kind == "not_a_filing" and e.source in found.walked:
+            skipped.append(Skipped(e.source, "not_a_filing", e.message))
+        else:
+            kept.append(e)
+    return kept, skipped
 
 
 def _told(*listeners: Callable[[FileResult], None] | None) -> Callable[[FileResult], None] | None:

@@ -44,7 +44,8 @@ def _annotate(path: Path, out: Path, *extra: str) -> int:
 def test_xlsx_every_finding_on_its_cell(tmp_path):
     before = _sha(SEED_XLSX)
     findings = _findings(SEED_XLSX, tmp_path)
-    assert _annotate(SEED_XLSX, tmp_path / "out") == 1  # error findings, as `check`
+    assert _annotate(SEED_XLSX, tmp_path / "out") == 0  # every copy written: the copies are the result
+    assert _annotate(SEED_XLSX, tmp_path / "gate", "--fail-on", "error") == 1  # error findings, as `check`
     assert _sha(SEED_XLSX) == before
     wb = load_workbook(tmp_path / "out" / "seed_yongzhou_2021_检查批注.xlsx")
     original = load_workbook(SEED_XLSX)
@@ -88,7 +89,7 @@ def test_xlsx_keeps_formulas_merges_and_other_sheets(tmp_path):
     extra["B1"] = "合并单元格"
     wb.save(src)
     merged_before = {str(r) for r in ws.merged_cells.ranges}
-    assert _annotate(src, tmp_path / "out") == 1
+    assert _annotate(src, tmp_path / "out") == 0
     out = load_workbook(tmp_path / "out" / "with_extras_检查批注.xlsx")
     assert out["附表"]["A3"].value == "=SUM(A1:A2)"
     assert "B1:C2" in {str(r) for r in out["附表"].merged_cells.ranges}
@@ -126,7 +127,7 @@ def _docx_places(path: Path) -> dict[int, tuple]:
 def test_docx_every_finding_on_its_cell(tmp_path):
     before = _sha(SEED_DOCX)
     findings = _findings(SEED_DOCX, tmp_path)
-    assert _annotate(SEED_DOCX, tmp_path / "out") == 1
+    assert _annotate(SEED_DOCX, tmp_path / "out") == 0
     assert _sha(SEED_DOCX) == before
     copy = tmp_path / "out" / "seed_yongzhou_2021_检查批注.docx"
     document = docx.Document(str(copy))
@@ -150,7 +151,7 @@ def test_docx_every_finding_on_its_cell(tmp_path):
 
 def test_text_export_gets_an_html_page(tmp_path):
     findings = _findings(SEED_TXT, tmp_path)
-    assert _annotate(SEED_TXT, tmp_path / "out") == 1
+    assert _annotate(SEED_TXT, tmp_path / "out") == 0
     page = (tmp_path / "out" / "seed_yongzhou_2021_检查批注.html").read_text(encoding="utf-8")
     assert page.count('<li class="finding"') == len(findings)
     assert re.search(r'<td id="c1-3-3-6" class="flag sev-error" data-f="f1-\d+"', page)
@@ -159,13 +160,13 @@ def test_text_export_gets_an_html_page(tmp_path):
 
 def test_never_overwrites_without_force(tmp_path, capsys):
     out = tmp_path / "out"
-    assert _annotate(SEED_TXT, out) == 1
+    assert _annotate(SEED_TXT, out) == 0
     copy = out / "seed_yongzhou_2021_检查批注.html"
     copy.write_text("mine", encoding="utf-8")
     capsys.readouterr()
     assert _annotate(SEED_TXT, out) == 2
     assert "已存在" in capsys.readouterr().err and copy.read_text(encoding="utf-8") == "mine"
-    assert _annotate(SEED_TXT, out, "--force") == 1
+    assert _annotate(SEED_TXT, out, "--force") == 0
     assert copy.read_text(encoding="utf-8") != "mine"
 
 
@@ -219,7 +220,7 @@ def test_files_of_one_name_in_two_folders_get_two_copies(tmp_path):
         (tmp_path / d).mkdir()
         shutil.copy(SEED_TXT, tmp_path / d / "x.txt")
     out = tmp_path / "out"
-    assert main(["annotate", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "-j", "0"]) == 1
+    assert main(["annotate", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "-j", "0"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["x_检查批注(2).html", "x_检查批注.html"]
 
 
@@ -268,5 +269,5 @@ def test_copies_inside_the_annotated_folder_are_not_read_again(tmp_path):
     shutil.copy(SEED_DOCX, tmp_path / "seed.docx")
     out = tmp_path / "marked"
     for _ in range(2):  # the second run walks a folder that now holds the first run's copies
-        assert main(["annotate", str(tmp_path), "-o", str(out), "-j", "0", "--force"]) == 1
+        assert main(["annotate", str(tmp_path), "-o", str(out), "-j", "0", "--force"]) == 0
     assert [p.name for p in out.iterdir()] == ["seed_检查批注.docx"]

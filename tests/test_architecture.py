@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("check", ("checker.results", "checker.check")),
     ("results", ("checker.packed", "checker.gate", "checker.store", "checker.cache")),
     ("renderers", ("checker.render", "checker.annotate")),
-    ("orchestration", ("checker.batch", "checker.joining", "checker.dask_executor", "checker.config", "checker.run",
+    ("orchestration", ("checker.walk", "checker.batch", "checker.joining", "checker.dask_executor", "checker.config", "checker.run",
                        "checker.parsing",
                        "checker.annotating")),
     ("service", ("checker.serve",)),

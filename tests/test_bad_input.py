@@ -99,7 +99,7 @@ def test_docx_without_filing(tmp_path, capsys):
     path = tmp_path / "memo.docx"
     doc.save(str(path))
     code, _, err = _run(capsys, str(path))
-    assert code == 2 and "memo.docx: 未找到填报内容" in err and "no filing found" in err
+    assert code == 2 and "memo.docx: 不是填报文件" in err and "no filing found" in err  # named: an error
 
 
 def test_partly_readable_filing_warns(capsys):

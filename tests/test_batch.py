@@ -111,7 +111,7 @@ def test_a_filing_the_engine_fails_on_is_an_error_entry_naming_it(capsys, monkey
     code, doc, err = _run(capsys, str(SEED), "--jobs", jobs, "--no-cache")
     assert code == 2
     assert doc["errors"] == [{"source": str(SEED), "where": "filing 执法办案经费",
-                              "message": "could not be checked: rule action failed: boom"}]
+                              "message": "could not be checked: rule action failed: boom", "kind": "unreadable"}]
     assert [r["project"] for r in doc["reports"]] == ["安全生产专项", "非税收入"]
     assert "worker exited" not in err and "Traceback" not in err
 
@@ -131,7 +131,8 @@ def test_a_cross_filing_failure_is_an_error_entry_naming_the_filing(capsys, monk
     code, doc, _ = _run(capsys, str(SEED), "--jobs", "0", "--no-cache")
     assert code == 2
     assert doc["errors"] == [{"source": str(SEED), "where": f"filing {name}",
-                              "message": "could not be checked in the cross-filing stage: rule action failed: boom"}
+                              "message": "could not be checked in the cross-filing stage: rule action failed: boom",
+                              "kind": "unreadable"}
                              for name in ("安全生产专项", "执法办案经费", "非税收入")]
     assert len(doc["reports"]) == 3 and not any(f["rule"] == "DUP004" for r in doc["reports"] for f in r["findings"])
 

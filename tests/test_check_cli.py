@@ -72,7 +72,7 @@ def test_exit_codes(capsys, tmp_path):
     code, doc = _json(capsys, str(SEED), str(broken))
     assert code == 2  # unreadable input wins over findings
     assert doc["errors"] == [{"source": str(broken), "where": None,
-                              "message": "not a readable .docx (truncated or corrupt ZIP package)"}]
+                              "message": "not a readable .docx (truncated or corrupt ZIP package)", "kind": "unreadable"}]
     assert doc["summary"]["reports"] == 3  # the rest of the batch still ran
 
 

@@ -130,7 +130,7 @@ def test_rule_dirs_relative_to_the_file(tmp_path, monkeypatch, capsys):
         ("select = ['NOPE001']\n", "unknown rule id or category 'NOPE001'"),
         ("[severity]\nBUD001 = 'fatal'\n", "severity.BUD001: Input should be 'error', 'warning' or 'info'"),
         ("[parameters]\nBUD001 = { tolerence = 1 }\n", "rule BUD001 has no parameter 'tolerence'"),
-        ("[parameters]\nXYZ001 = { tolerance = 1 }\n", "parameters: unknown rule id 'XYZ001'"),
+        ("[parameters]\nXYZ001 = { tolerance = 1 }\n", "parameters: unknown rule id or category 'XYZ001'"),
         ("[parameters]\nBUD001 = { tolerance = 'big' }\n", "rate_gap_abs is a number field; 'big' can never match"),
         ("profile = 'lenient'\n", "unknown profile 'lenient'"),
         ("fail-on = 'sometimes'\n", "fail-on: Input should be"),

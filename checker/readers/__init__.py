@@ -69,8 +69,8 @@ def sniff(data: bytes, suffix: str, source: str) -> str:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         kind = "Excel 97-2003 .xls" if suffix == ".xls" else "Word 97-2003 .doc" if suffix == ".doc" else \
             "legacy Office (OLE) file"
-        raise InputError(source, f"{kind} is not supported: save it as .docx/.xlsx "
-                                 "(e.g. libreoffice --headless --convert-to docx FILE)")
+        target = ".xlsx" if suffix == ".xls" else ".docx" if suffix == ".doc" else ".docx/.xlsx"
+        raise InputError(source, f"{kind} is not supported: open it in WPS or Office and save it as {target}")
     if data.startswith(b"%PDF"):
         raise InputError(source, "PDF is not supported: export the filing from Word as .docx or text")
     if data.startswith(b"PK\x03\x04") or suffix in (".docx", ".xlsx", ".xlsm"):

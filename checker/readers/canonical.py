@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import yaml
 from pydantic import ValidationError
 
-from checker.errors import InputError
+from checker.errors import InputError, NotAFiling
 from checker.model import Filing
 from checker.readers.layout.completeness import find_gaps
 from checker.readers.layout.prose import narrative_funding
@@ -36,6 +36,11 @@ def read_canonical(data: bytes, source: str, fmt: str, vocab: Vocabulary | None 
     items = [x for d in docs for x in (d if isinstance(d, list) else [d])]
     if not items:
         raise InputError(source, "no filing in the document")
+    if not any(isinstance(x, dict) and "evaluations" in x for x in items):
+        # settings, waivers, a CI workflow, a rule pack: YAML, but not the canonical form of a filing
+        keys = [k for x in items if isinstance(x, dict) for k in x][:3]
+        found = f" (it holds {', '.join(map(str, keys))})" if keys else ""
+        raise NotAFiling(source, f"no filing found: not the canonical form of a filing — no evaluations{found}")
     filings = []
     for i, item in enumerate(items):
         if not isinstance(item, dict):

@@ -12,11 +12,14 @@ from checker.results import RunResult
 
 # words more than one format uses; each renderer adds its own to these
 WORDS: dict[str, dict[str, str]] = {
-    "zh": {**SEVERITY_ZH, "clean": "未发现问题", "unreadable": "无法读取的文件", "other": "另见", "reported": "填报",
+    "zh": {**SEVERITY_ZH, "clean": "未发现问题", "unreadable": "无法读取的文件", "unreadable_one": "无法读取", "skipped": "未检查的文件",
+           "unsupported": "格式不支持", "not_a_filing": "不是填报", "own": "本次运行的文件", "other": "另见", "reported": "填报",
            "computed": "计算", "tolerance": "容差", "rule": "规则", "where": "位置", "message": "说明",
            "new": "新增", "known": "已在基线", "fixed": "已消除", "severity": "严重程度"},
     "en": {"error": "error", "warning": "warning", "info": "info", "clean": "no findings",
-           "unreadable": "Unreadable files", "other": "see also", "reported": "reported", "computed": "computed",
+           "unreadable": "Unreadable files", "unreadable_one": "unreadable", "skipped": "Files not checked",
+           "unsupported": "format not supported", "not_a_filing": "not a filing", "own": "this run's own file",
+           "other": "see also", "reported": "reported", "computed": "computed",
            "tolerance": "tolerance", "rule": "rule", "where": "where", "message": "message", "new": "new",
            "known": "in baseline", "fixed": "fixed", "severity": "severity"},
 }
@@ -60,6 +63,7 @@ def summary(result: RunResult) -> dict[str, Any]:
     """Counts over all findings, in one streaming pass (an archive's findings never sit in one list)."""
     severity: Counter = Counter()
     category: Counter = Counter()
+    cells: Counter = Counter()  # (category, severity)
     rule: Counter = Counter()
     department: Counter = Counter()
     total = 0
@@ -73,6 +77,7 @@ def summary(result: RunResult) -> dict[str, Any]:
             total += 1
             severity[sev] += 1
             category[cat] += 1
+            cells[cat, sev] += 1
             rule[rule_id] += 1
             department[dept or "?"] += 1
     return {
@@ -80,8 +85,13 @@ def summary(result: RunResult) -> dict[str, Any]:
         "reports": len(result.reports),
         "findings": total,
         "errors": len(result.errors),
+        "skipped": len(result.skipped),
+        "skipped_by_reason": dict(Counter(x.reason for x in result.skipped)),
+        "other_files": result.other_files,
         "by_severity": {s: severity[s] for s in ("error", "warning", "info") if severity[s]},
         "by_category": dict(sorted(category.items())),
+        "by_category_severity": {c: {sv: cells[c, sv] for sv in ("error", "warning", "info") if cells[c, sv]}
+                                 for c in sorted(category)},
         "by_rule": dict(sorted(rule.items())),
         "by_department": dict(sorted(department.items())),
         "settings_file": result.stats.get("settings_file"),
@@ -92,3 +102,18 @@ def artifact_uri(source: str) -> str:
     """A filing's file as CI annotations name it: relative paths as they are, absolute ones as file: URIs."""
     p = Path(source)
     return p.resolve().as_uri() if p.is_absolute() else p.as_posix()
+
+
+def one_line(result: RunResult, written: str | None = None) -> str:
+    """The run in one line, for standard error when the report itself went to a file."""
+    s = summary(result)
+    sev = s["by_severity"]
+    if result.lang == "en":
+        parts = [f"{s['files']} files", f"{s['reports']} projects",
+                 f"{s['findings']} findings ({sev.get('error', 0)} errors, {sev.get('warning', 0)} warnings)",
+                 f"{s['errors']} unreadable"] + ([f"{s['skipped']} not checked"] if s["skipped"] else [])
+        return (f"wrote {written}: " if written else "") + " · ".join(parts)
+    parts = [f"文件 {s['files']}", f"项目 {s['reports']}",
+             f"问题 {s['findings']}（错误 {sev.get('error', 0)}，警告 {sev.get('warning', 0)}）",
+             f"无法读取 {s['errors']}"] + ([f"未检查 {s['skipped']}"] if s["skipped"] else [])
+    return (f"已写入 {written}：" if written else "") + " · ".join(parts)

@@ -18,10 +18,12 @@ from checker.results import RunResult
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 WORDS = {
     "zh": {**COMMON_WORDS["zh"], "summary": "汇总", "files": "文件", "reports": "项目", "findings": "问题",
-           "errors": "无法读取", "category": "类别", "count": "数量", "warnings": "读取提示", "baseline": "基线",
+           "errors": "无法读取", "not_checked": "未检查", "other_files": "另有{n}个其他格式的文件未检查（{kinds}）",
+           "category": "类别", "count": "数量", "warnings": "读取提示", "baseline": "基线",
            "waived": "已豁免", "expired": "豁免已过期", "unused": "豁免未使用"},
     "en": {**COMMON_WORDS["en"], "summary": "Summary", "files": "files", "reports": "projects", "findings": "findings",
-           "errors": "unreadable", "category": "category", "count": "count", "warnings": "reader warnings",
+           "errors": "unreadable", "not_checked": "not checked",
+           "other_files": "{n} more files of other formats not checked ({kinds})", "category": "category", "count": "count", "warnings": "reader warnings",
            "baseline": "Baseline", "waived": "waived", "expired": "expired waiver", "unused": "unused waiver"},
 }
 
@@ -75,16 +77,25 @@ def render_console(result: RunResult, console: Console | None = None) -> None:
             ev = evidence_line(f.evidence, lang)
             if ev:
                 indented(Text(ev, style="dim"))
-    if result.errors:
-        if plain:
-            console.print(Text("── ") + Text(w["unreadable"], style="bold red"))
-        else:
-            console.rule(Text(w["unreadable"], style="bold red"), align="left")
-        for e in result.errors:
-            place = f" ({e.where})" if e.where else ""
-            console.print(Text(f"  {e.source}{place}: {localise(e.message, lang)}", style="red"))
+    _listed(console, plain, w["unreadable"], "bold red",
+            [(f"{e.source}{f' ({e.where})' if e.where else ''}", localise(e.message, lang)) for e in result.errors])
+    _listed(console, plain, w["skipped"], "bold yellow",
+            [(x.source, localise(x.message, lang)) for x in result.skipped])
     _gate(result, console)
     _summary(result, console)
+
+
+def _listed(console: Console, plain: bool, title: str, style: str, lines: list[tuple[str, str]]) -> None:
+    """A section of files with what became of them (unreadable, not checked)."""
+    if not lines:
+        return
+    if plain:
+        console.print(Text("── ") + Text(title, style=style))
+    else:
+        console.rule(Text(title, style=style), align="left")
+    colour = style.split()[-1]
+    for source, why in lines:
+        console.print(Text(f"  {source}: {why}", style=colour))
 
 
 def _gate(result: RunResult, console: Console) -> None:
@@ -107,26 +118,31 @@ def _gate(result: RunResult, console: Console) -> None:
 
 def _summary(result: RunResult, console: Console) -> None:
     lang = result.lang
-    reports = result.reports
     w = WORDS[lang]
     s = summary(result)
     table = Table(title=w["summary"], show_header=True, header_style="bold")
     table.add_column(w["category"])
     for sev in ("error", "warning", "info"):
         table.add_column(w[sev], justify="right", style=STYLE[sev])
-    cats: dict[str, dict[str, int]] = {}
-    for r in reports:
-        for f in r.findings:
-            cats.setdefault(f.category, {}).setdefault(f.severity, 0)
-            cats[f.category][f.severity] += 1
+    cats = s["by_category_severity"]  # a paragraph pasted into several projects counts once, as in the total
     for cat in sorted(cats):
         label = f"{CATEGORY_ZH[cat]} {cat}" if lang == "zh" else cat
         table.add_row(label, *(str(cats[cat].get(sev, 0)) for sev in ("error", "warning", "info")))
-    console.print(table)
-    console.print(f"{w['files']} {s['files']} · {w['reports']} {s['reports']} · {w['findings']} {s['findings']}"
-                  f" · {w['errors']} {s['errors']}")
+    if cats:
+        console.print(table)
+    line = (f"{w['files']} {s['files']} · {w['reports']} {s['reports']} · {w['findings']} {s['findings']}"
+            f" · {w['errors']} {s['errors']}")
+    if s["skipped"]:
+        line += f" · {w['not_checked']} {s['skipped']}"
+    console.print(line)
+    if result.other_files:
+        console.print(Text(w["other_files"].format(n=result.other_files, kinds=_kinds(result)), style="dim"))
     if s.get("settings_file"):
-        console.print(f"{'设置文件' if lang == 'zh' else 'settings'}: {s['settings_file']}", style="dim")
+        console.print(f"{'设置文件：' if lang == 'zh' else 'settings: '}{s['settings_file']}", style="dim")
+
+
+def _kinds(result: RunResult) -> str:
+    return "、".join(sorted(result.stats.get("other_kinds", []))[:6]) or "?"
 
 
 def render_statistics(result: RunResult, to_stderr: bool = False) -> None:

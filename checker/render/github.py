@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from checker.i18n import localise
 from checker.render.common import WORDS as COMMON_WORDS
 from checker.render.common import artifact_uri
 from checker.results import RunResult
@@ -71,7 +72,9 @@ def render_markdown(result: RunResult) -> str:
         out += [f"| {w[f.severity]} | {f.rule} | {_cell(' › '.join(f.location.path[1:]))} | {_cell(f.message.get(lang))} |"
                 for f in r.findings]
         out += ["", "</details>", ""]
-    if result.errors:
-        out += [f"### {w['unreadable']}", ""] + [f"- `{_cell(e.source)}`: {_cell(e.message)}" for e in result.errors]
-        out.append("")
+    for title, listed in ((w["unreadable"], [(e.source, e.message) for e in result.errors]),
+                          (w["skipped"], [(x.source, x.message) for x in result.skipped])):
+        if listed:
+            out += [f"### {title}", ""] + [f"- `{_cell(src)}`: {_cell(localise(msg, lang))}" for src, msg in listed]
+            out.append("")
     return "\n".join(out)

@@ -132,6 +132,7 @@ def run_view(result: RunResult) -> dict[str, Any]:
         "rules": rules, "projects": sorted({f.project for f in filings if f.project}),
         "errors": [{"source": e.source, "where": e.where or "", "message": localise(e.message, lang)}
                    for e in result.errors],
+        "skipped": [{"source": x.source, "where": "", "message": localise(x.message, lang)} for x in result.skipped],
     }
 
 

@@ -40,6 +40,7 @@ def render_json(result: RunResult) -> Iterator[str]:
         "lang": lang,
         "reports": [_PLACEHOLDER],
         "errors": [e.model_dump() for e in result.errors],
+        "skipped": [{"source": x.source, "reason": x.reason, "message": x.message} for x in result.skipped],
         "summary": summary(result),
     }
     if result.baseline is not None:

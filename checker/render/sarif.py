@@ -79,6 +79,9 @@ def render_sarif(result: RunResult) -> str:
     notifications = [{"level": "error", "message": {"text": e.message},
                       "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(e.source)}}}]}
                      for e in result.errors]
+    notifications += [{"level": "note", "message": {"text": f"not checked ({x.reason}): {x.message}"},
+                       "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(x.source)}}}]}
+                      for x in result.skipped]
     doc = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

@@ -10,18 +10,25 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from checker.findings import CATEGORY_ZH, SEVERITY_ORDER
+from checker.i18n import localise
+from checker.render.common import WORDS, evidence_line
 from checker.results import RunResult
 
 HEAD = {
-    "zh": (["文件", "项目", "规则", "类别", "严重程度", "说明", "位置", "单元格", "填报值", "计算值", "应填", "指纹", "审核意见"],
-           ["文件", "项目", "年度", "主管部门", "错误", "警告", "提示", "总分（填报）", "得分合计", "总分（按完成比例重算）"]),
-    "en": (["file", "project", "rule", "category", "severity", "message", "location", "cell", "reported", "computed",
-            "should be", "fingerprint", "reviewer note"],
+    "zh": (["文件", "项目", "规则", "类别", "严重程度", "说明", "位置", "单元格", "证据", "填报值", "计算值", "应填", "指纹",
+            "审核意见"],
+           ["文件", "项目", "年度", "主管部门", "错误", "警告", "提示", "总分（填报）", "得分合计", "总分（按完成比例重算）"],
+           ["文件", "情况", "原因"]),
+    "en": (["file", "project", "rule", "category", "severity", "message", "location", "cell", "evidence", "reported",
+            "computed", "should be", "fingerprint", "reviewer note"],
            ["file", "project", "year", "department", "errors", "warnings", "info", "total (reported)", "rows sum",
-            "total (recomputed)"]),
+            "total (recomputed)"],
+           ["file", "status", "reason"]),
 }
+SHEETS = {"zh": ("问题清单", "汇总", "未检查的文件"), "en": ("Findings", "Summary", "Files not checked")}
 FILL = {"error": "F8D7DA", "warning": "FFF3CD", "info": "D1ECF1"}
-WIDTHS = [28, 16, 9, 12, 10, 70, 40, 22, 14, 14, 14, 22, 30]
+WIDTHS = [28, 16, 9, 10, 9, 70, 40, 22, 50, 14, 14, 14, 22, 30]
 
 
 def _value(v: object) -> object:
@@ -29,31 +36,51 @@ def _value(v: object) -> object:
 
 
 def render_xlsx(result: RunResult) -> bytes:
+    """Findings errors first (each filing in its own order within a severity), a summary per filing, and the
+    files that were not checked with the reason."""
     lang = result.lang
-    heads, sum_heads = HEAD[lang]
+    w = WORDS[lang]
+    heads, sum_heads, file_heads = HEAD[lang]
+    names = SHEETS[lang]
     wb = Workbook()
     ws = wb.active
-    ws.title = "问题清单" if lang == "zh" else "Findings"
+    ws.title = names[0]
     ws.append(heads)
+    rows = []
     for r in result.reports:
         for f in r.findings:
             loc = f.location.source
-            ws.append([r.source, f.project, f.rule, f.category, f.severity, f.message.get(lang),
-                       " › ".join(f.location.path), loc.describe(lang) if loc else "",
-                       _value(f.evidence.reported), _value(f.evidence.computed), _value(f.evidence.suggested),
-                       f.fingerprint, ""])
-            ws.cell(ws.max_row, 5).fill = PatternFill("solid", fgColor=FILL[f.severity])
+            rows.append((SEVERITY_ORDER[f.severity], f.severity, [
+                r.source, f.project, f.rule, CATEGORY_ZH[f.category] if lang == "zh" else f.category, w[f.severity],
+                f.message.get(lang), " › ".join(f.location.path), loc.describe(lang) if loc else "",
+                evidence_line(f.evidence, lang), _value(f.evidence.reported), _value(f.evidence.computed),
+                _value(f.evidence.suggested), f.fingerprint, ""]))
+    rows.sort(key=lambda x: x[0])  # stable: within a severity, the files' and findings' own order
+    for _, severity, row in rows:
+        ws.append(row)
+        ws.cell(ws.max_row, 5).fill = PatternFill("solid", fgColor=FILL[severity])
     _style(ws, WIDTHS)
-    summary = wb.create_sheet("汇总" if lang == "zh" else "Summary")
+    summary = wb.create_sheet(names[1])
     summary.append(sum_heads)
     for r in result.reports:
         c = Counter(f.severity for f in r.findings)
         summary.append([r.source, r.project, r.year, r.department, c["error"], c["warning"], c["info"],
                         r.scores.get("reported"), r.scores.get("rows"), r.scores.get("recomputed")])
     _style(summary, [28, 16, 8, 20, 8, 8, 8, 14, 12, 14])
+    files = wb.create_sheet(names[2])
+    files.append(file_heads)
+    for e in result.errors:
+        files.append([e.source, w["unreadable_one"], localise(e.message, lang) + _where(e.where, lang)])
+    for x in result.skipped:
+        files.append([x.source, w[x.reason], localise(x.message, lang)])
+    _style(files, [40, 14, 80])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _where(where: str | None, lang: str) -> str:
+    return "" if not where else f" ({where})" if lang == "en" else f"（{where}）"
 
 
 def _style(ws: Worksheet, widths: list[int]) -> None:

@@ -3,7 +3,7 @@ compiled once, and selected. See docs/rules.md for the bundled rules and README 
 
 from checker.rulebook.load import bundled_rules_dir, check_rule, load_rule_file, load_rules, template_names
 from checker.rulebook.model import EvidenceSpec, Example, Rule, RuleError, example_lines
-from checker.rulebook.select import select_rules, selects, severity_for
+from checker.rulebook.select import category_named, select_rules, selects, severity_for, unknown_name
 
-__all__ = ["EvidenceSpec", "Example", "Rule", "RuleError", "bundled_rules_dir", "check_rule", "example_lines",
+__all__ = ["category_named", "unknown_name", "EvidenceSpec", "Example", "Rule", "RuleError", "bundled_rules_dir", "check_rule", "example_lines",
            "load_rule_file", "load_rules", "select_rules", "selects", "severity_for", "template_names"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from checker.errors import InputError
+from checker.errors import InputError, NotAFiling
 from checker.model import Evaluation, Filing, Total, Value, is_blank
 from checker.readers.document import Document, Paragraph, Table
 from checker.readers.layout.completeness import find_gaps, missing_parts
@@ -227,6 +227,9 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
             filing.evaluations[-1].narrative = prose_report.evaluations[0].narrative
             warnings.extend(prose_report.warnings)
     if not filing.evaluations:
+        if not _mentions_filing(doc):
+            raise NotAFiling(doc.source, "no filing found: nothing of a self-evaluation in it "
+                                         "(no 绩效, 自评, 预算, 资金 or 指标)")
         raise InputError(doc.source, "no filing found: no 自评报告 or 自评表 (as a table or under headings) in the document")
     identity: Identity | None = None
     for ev in filing.evaluations:
@@ -244,6 +247,19 @@ def build_filing(doc: Document, file_year: int | None = None, vocab: Vocabulary 
                 ev.warnings.append(w)
         finish_evaluation(ev, vocab, doc.format)
     return filing
+
+
+_FILING_WORDS = ("绩效", "自评", "预算", "资金", "指标", "执行率")
+
+
+def _mentions_filing(doc: Document) -> bool:
+    """Whether a document that reads as no filing speaks of one at all: a 说明.txt does not, and is skipped in a
+    folder; a self-evaluation the reader could not follow does, and is an error."""
+    for block in doc.blocks:
+        texts = [block.text] if isinstance(block, Paragraph) else (c.text for row in block.rows for c in row)
+        if any(w in t for t in texts for w in _FILING_WORDS):
+            return True
+    return False
 
 
 def _title_head(text: str) -> bool:
