@@ -22,9 +22,9 @@ from checker.facts.cross.features import CrossFeatures, EvalMeta, MetricFeature,
 from checker.findings import FileError, Finding
 from checker.model import Evaluation
 from checker.output import write_atomic
-from checker.results import Report
+from checker.results import Coverage, Report
 
-FORMAT = 2  # 2: entries name the halves of filings kept in two files
+FORMAT = 3  # 2: entries name the halves of filings kept in two files; 3: each report's coverage
 KEY_ENV = "JXCHECK_CACHE_KEY_FILE"
 
 
@@ -131,7 +131,7 @@ def _report_data(r: Report) -> dict[str, Any]:
             "findings": [{**f.model_dump(mode="json"), "_order": f._order} for f in r.findings],
             "warnings": r.warnings, "scores": r.scores,
             "evaluation": r.evaluation.model_dump(mode="json") if r.evaluation is not None else None,
-            "sources": r.sources}
+            "sources": r.sources, "coverage": asdict(r.coverage) if r.coverage is not None else None}
 
 
 def _report_from(d: dict[str, Any]) -> Report:
@@ -146,7 +146,15 @@ def _report_from(d: dict[str, Any]) -> Report:
                   findings=findings, warnings=[str(w) for w in d["warnings"]],
                   scores={str(k): float(v) for k, v in d["scores"].items()},
                   evaluation=Evaluation.model_validate(ev) if ev is not None else None,
-                  sources=[str(s) for s in d.get("sources") or []])
+                  sources=[str(s) for s in d.get("sources") or []], coverage=_coverage_from(d.get("coverage")))
+
+
+def _coverage_from(d: dict[str, Any] | None) -> Coverage | None:
+    if d is None:
+        return None
+    return Coverage(ran=[str(r) for r in d["ran"]],
+                    not_run={str(k): [str(x) for x in v] for k, v in d["not_run"].items()},
+                    not_applicable={str(k): [str(x) for x in v] for k, v in d["not_applicable"].items()})
 
 
 def _features_from(d: dict[str, Any]) -> CrossFeatures:

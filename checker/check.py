@@ -18,8 +18,9 @@ from checker.facts.cross.features import CrossFeatures, extract_features
 from checker.facts.schema import fields_of
 from checker.facts.scoring import recomputed_scores
 from checker.findings import Bilingual, Evidence, Finding, FindingLocation, OtherPlace
+from checker.inputs import INPUTS, missing_inputs
 from checker.model import Evaluation, assemble
-from checker.results import Report
+from checker.results import Coverage, Report
 from checker.rulebook import Rule
 
 
@@ -37,9 +38,25 @@ class Checker:
         report.scores = recomputed_scores(records)
         report.findings.extend(fold(sorted(self.findings(records, source), key=Finding.position_key), self.rules))
         report.findings.sort(key=Finding.sort_key)  # here, in the worker: the main process only merges
+        report.coverage = self.coverage(ev)
         for f in report.findings:
             f.fingerprint  # noqa: B018 - computed once, here, and carried with the finding
         return report, extract_features(ev, key, source)
+
+    def coverage(self, ev: Evaluation) -> Coverage:
+        """Which rules have what they need of this evaluation (their `requires:`), and which do not."""
+        out = Coverage()
+        profile = self.profile or {}
+        for rule in self.rules.values():
+            missing = missing_inputs(ev, rule.requires, profile)
+            needed = [m for m in missing if not INPUTS[m].optional]
+            if needed:
+                out.not_run[rule.id] = needed
+            elif missing:
+                out.not_applicable[rule.id] = missing
+            else:
+                out.ran.append(rule.id)
+        return out
 
     def findings(self, records: list[FactRecord], source: str) -> list[Finding]:
         """The findings of the rules these facts match, in firing order."""

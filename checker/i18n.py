@@ -128,9 +128,27 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
 ]]
 
 
+# a place as `Location.describe("en")` writes it, inside a reader's message
+_PLACE = re.compile(r"(?:sheet (?P<sheet>\S+?), )?(?:cell (?P<cell>[A-Z]+\d+)|table (?P<table>\d+)(?:, row (?P<row>\d+))?"
+                    r"(?:, column (?P<col>\d+))?)(?:, paragraph (?P<para>\d+))?(?:, line (?P<line>\d+))?")
+
+
+def _place_zh(m: re.Match[str]) -> str:
+    g = m.groupdict()
+    parts = [f"工作表“{g['sheet']}”"] if g["sheet"] else []
+    if g["cell"]:
+        parts.append(f"单元格{g['cell']}")
+    else:
+        parts.append(f"表{g['table']}" + (f"第{g['row']}行" if g["row"] else "") + (f"第{g['col']}列" if g["col"] else ""))
+    parts += [f"第{g['para']}段"] if g["para"] else []
+    parts += [f"原文第{g['line']}行"] if g["line"] else []
+    return "，".join(parts)
+
+
 def zh(message: str) -> str:
     """The message in Chinese where a translation is known, else as it is. Several problems reported
     together ("a; b; c") are translated one by one."""
+    message = _PLACE.sub(_place_zh, message) if ("table " in message or "cell " in message) else message
     whole = _zh_one(message)
     if whole != message or "; " not in message:
         return whole

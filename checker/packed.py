@@ -17,7 +17,7 @@ from typing import Any
 
 from checker.findings import Bilingual, Evidence, EvidenceLabel, Finding, FindingLocation, OtherPlace
 from checker.model import Location, assemble
-from checker.results import Report
+from checker.results import Coverage, Report
 
 # a report's JSON item in three parts, so that findings can be spliced in: the text before its findings,
 # each finding's text, the text after them
@@ -32,13 +32,14 @@ class PackedReport:
     json_lang: str | None = None
     keys: list[tuple] = field(default_factory=list)  # with `json`: each finding's sort key, to splice by
     extra: list[Finding] = field(default_factory=list)  # findings added in the main process (cross-filing)
+    coverage: Coverage | None = None  # which checks ran (summaries read it without unpacking)
 
     def unpack(self) -> Report:
         source, project, year, department, warnings, scores, findings, evaluation, sources = pickle.loads(self.data)
         found = [_finding(x) for x in findings]
         if self.extra:
             found = sorted(found + self.extra, key=Finding.sort_key)
-        return Report(source, project, year, department, found, warnings, scores, evaluation, sources)
+        return Report(source, project, year, department, found, warnings, scores, evaluation, sources, self.coverage)
 
     def add(self, findings: list[Finding], render: Callable[[Finding, str], str]) -> None:
         """Findings of the cross-filing stage, in document order among the report's own, without unpacking:
@@ -64,7 +65,7 @@ def pack(report: Report, json: JsonParts | None = None, json_lang: str | None = 
             findings, report.evaluation, report.sources)
     return PackedReport(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL),
                         [_tally(f) for f in report.findings], json, json_lang,
-                        [f.sort_key() for f in report.findings] if json is not None else [])
+                        [f.sort_key() for f in report.findings] if json is not None else [], coverage=report.coverage)
 
 
 def unpacked(item: Item) -> Report:

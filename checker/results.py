@@ -7,7 +7,7 @@ all reach them without importing the code that makes them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -30,6 +30,31 @@ class Skipped:
 
 
 @dataclass
+class Coverage:
+    """Which of the run's checks ran on one evaluation, and why the others did not."""
+
+    ran: list[str] = field(default_factory=list)  # rule ids whose inputs the filing has
+    not_run: dict[str, list[str]] = field(default_factory=dict)  # rule → inputs missing (see checker.inputs)
+    not_applicable: dict[str, list[str]] = field(default_factory=dict)  # rule → optional parts the form lacks
+
+    def counts(self, found_rules: Iterable[str]) -> dict[str, int]:
+        """checks: all; ran; passed (ran, no finding); not_run; not_applicable."""
+        found = set(found_rules)
+        ran = set(self.ran) | (found - set(self.not_applicable))  # a rule that found something ran
+        return {"checks": len(ran) + len(set(self.not_run) - ran) + len(self.not_applicable),
+                "ran": len(ran), "passed": len(ran - found), "not_run": len(set(self.not_run) - ran),
+                "not_applicable": len(self.not_applicable)}
+
+    def reasons(self) -> dict[str, list[str]]:
+        """Missing input → the rules it kept from running (each rule under the first input it lacks), the
+        inputs keeping most rules first."""
+        by: dict[str, list[str]] = {}
+        for rule, missing in self.not_run.items():
+            by.setdefault(missing[0], []).append(rule)
+        return dict(sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+
+@dataclass
 class Report:
     """The findings of one evaluation (one project of one filing)."""
 
@@ -42,6 +67,7 @@ class Report:
     scores: dict[str, float] = field(default_factory=dict)  # reported, rows, recomputed
     evaluation: Evaluation | None = None  # kept for renderers that show the table (HTML)
     sources: list[str] = field(default_factory=list)  # report and table joined from two files: both, report first
+    coverage: Coverage | None = None  # which checks ran on it
 
     @property
     def files(self) -> list[str]:

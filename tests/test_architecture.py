@@ -18,7 +18,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("checker", "checker.errors", "checker.safefile", "checker.yamlio", "checker.quantity", "checker.stated",
               "checker.i18n", "checker.memo",
               "checker.output", "checker.pool", "checker.progress")),
-    ("model", ("checker.model", "checker.findings", "checker.sections")),
+    ("model", ("checker.model", "checker.findings", "checker.sections", "checker.inputs")),
     ("readers", ("checker.readers",)),
     ("facts", ("checker.facts",)),
     ("engine", ("checker.engine",)),

@@ -47,7 +47,7 @@ def test_entries_are_signed_json_and_the_key_lives_outside_the_cache(capsys, fil
     [entry] = _entries(cache)
     assert entry.suffix == ".json"
     sig, _, body = entry.read_bytes().partition(b"\n")
-    assert len(sig) == 64 and json.loads(body)["format"] == 2
+    assert len(sig) == 64 and json.loads(body)["format"] == 3
     key = key_file()
     assert cache not in key.parents and stat.S_IMODE(key.stat().st_mode) == 0o600
 

@@ -13,6 +13,7 @@ from checker.packed import ReportList, items, pack, tally, unpacked
 from checker.readers import read_path
 from checker.render.json_out import (
     _dumps,
+    coverage_json,
     finding_dict,
     finding_json,
     join_parts,
@@ -53,7 +54,7 @@ def test_worker_json_is_the_document_json(reports):
         for r in reports:
             item = {"source": r.source, "sources": r.files, "project": r.project, "year": r.year,
                     "department": r.department, "warnings": r.warnings,
-                    "findings": [finding_dict(f, lang) for f in r.findings]}
+                    "findings": [finding_dict(f, lang) for f in r.findings], "coverage": coverage_json(r.coverage, lang)}
             assert join_parts(report_json_parts(r, lang)) == _dumps(item).replace("\n", "\n    ")
     empty = next(r for r in reports if r.findings)
     empty = type(empty)(empty.source, empty.project, empty.year, empty.department, [])

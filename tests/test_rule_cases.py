@@ -60,6 +60,9 @@ def test_rule_case(rule_id, name, case):
         assert expected == []
     else:
         assert expected, "a failing case lists the findings it expects"
+    for r in reports:  # a rule that finds something had what it `requires:` — or its requires are wrong
+        if any(f.rule == rule_id for f in r.findings):
+            assert rule_id in r.coverage.ran, (rule_id, r.coverage.not_run, r.coverage.not_applicable)
 
 
 def test_every_rule_has_pass_and_fail_cases():

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from checker.findings import EVIDENCE_FIELDS, SEVERITY_ZH, Evidence
+from checker.inputs import INPUTS
 from checker.packed import items, tally
-from checker.results import RunResult
+from checker.results import Coverage, RunResult
 
 # words more than one format uses; each renderer adds its own to these
 WORDS: dict[str, dict[str, str]] = {
-    "zh": {**SEVERITY_ZH, "clean": "未发现问题", "unreadable": "无法读取的文件", "unreadable_one": "无法读取", "skipped": "未检查的文件",
+    "zh": {**SEVERITY_ZH, "clean": "未发现问题", "clean_partly": "已运行的检查未发现问题（部分检查无法运行，见上）",
+           "unnamed": "（未读到项目名称）", "unreadable": "无法读取的文件", "unreadable_one": "无法读取", "skipped": "未检查的文件",
            "unsupported": "格式不支持", "not_a_filing": "不是填报", "own": "本次运行的文件", "other": "另见", "reported": "填报",
            "computed": "计算", "tolerance": "容差", "rule": "规则", "where": "位置", "message": "说明",
            "new": "新增", "known": "已在基线", "fixed": "已消除", "severity": "严重程度"},
     "en": {"error": "error", "warning": "warning", "info": "info", "clean": "no findings",
+           "clean_partly": "no findings from the checks that ran (some could not run, above)",
+           "unnamed": "(no project name)",
            "unreadable": "Unreadable files", "unreadable_one": "unreadable", "skipped": "Files not checked",
            "unsupported": "format not supported", "not_a_filing": "not a filing", "own": "this run's own file",
            "other": "see also", "reported": "reported", "computed": "computed",
@@ -64,11 +69,17 @@ def summary(result: RunResult) -> dict[str, Any]:
     severity: Counter = Counter()
     category: Counter = Counter()
     cells: Counter = Counter()  # (category, severity)
+    partly = 0  # reports on which some checks could not run
+    not_run = 0
     rule: Counter = Counter()
     department: Counter = Counter()
     total = 0
     groups: set[tuple[str, str]] = set()
     for item in items(result.reports):
+        if item.coverage is not None:
+            missed = item.coverage.counts(rule_id for _, _, rule_id, _, _ in tally(item))["not_run"]
+            partly += bool(missed)
+            not_run += missed
         for sev, cat, rule_id, dept, group in tally(item):  # packed reports are counted without being opened
             if group:  # one pasted paragraph seen from each project it stands in counts once
                 if (rule_id, group) in groups:
@@ -85,6 +96,8 @@ def summary(result: RunResult) -> dict[str, Any]:
         "reports": len(result.reports),
         "findings": total,
         "errors": len(result.errors),
+        "partly_checked": partly,
+        "checks_not_run": not_run,
         "skipped": len(result.skipped),
         "skipped_by_reason": dict(Counter(x.reason for x in result.skipped)),
         "other_files": result.other_files,
@@ -104,6 +117,24 @@ def artifact_uri(source: str) -> str:
     return p.resolve().as_uri() if p.is_absolute() else p.as_posix()
 
 
+def coverage_line(cov: Coverage | None, found_rules: Iterable[str], lang: str) -> str | None:
+    """"检查61项：已运行40项（通过33项），无法运行15项（缺少：自评表12项、偏差原因分析列1项），不适用6项"."""
+    if cov is None:
+        return None
+    c = cov.counts(found_rules)
+    missing = "、".join(f"{INPUTS[name].zh}{len(rules)}项" for name, rules in cov.reasons().items()) if lang != "en" \
+        else ", ".join(f"{INPUTS[name].en} ({len(rules)})" for name, rules in cov.reasons().items())
+    if lang == "en":
+        line = f"{c['checks']} checks: {c['ran']} ran ({c['passed']} passed)"
+        if c["not_run"]:
+            line += f", {c['not_run']} could not run (missing: {missing})"
+        return line + (f", {c['not_applicable']} do not apply" if c["not_applicable"] else "")
+    line = f"检查{c['checks']}项：已运行{c['ran']}项（通过{c['passed']}项）"
+    if c["not_run"]:
+        line += f"，无法运行{c['not_run']}项（缺少：{missing}）"
+    return line + (f"，不适用{c['not_applicable']}项" if c["not_applicable"] else "")
+
+
 def one_line(result: RunResult, written: str | None = None) -> str:
     """The run in one line, for standard error when the report itself went to a file."""
     s = summary(result)
@@ -111,9 +142,11 @@ def one_line(result: RunResult, written: str | None = None) -> str:
     if result.lang == "en":
         parts = [f"{s['files']} files", f"{s['reports']} projects",
                  f"{s['findings']} findings ({sev.get('error', 0)} errors, {sev.get('warning', 0)} warnings)",
-                 f"{s['errors']} unreadable"] + ([f"{s['skipped']} not checked"] if s["skipped"] else [])
+                 f"{s['errors']} unreadable"] + ([f"{s['skipped']} not checked"] if s["skipped"] else []) + \
+            ([f"{s['partly_checked']} projects with checks that could not run"] if s["partly_checked"] else [])
         return (f"wrote {written}: " if written else "") + " · ".join(parts)
     parts = [f"文件 {s['files']}", f"项目 {s['reports']}",
              f"问题 {s['findings']}（错误 {sev.get('error', 0)}，警告 {sev.get('warning', 0)}）",
-             f"无法读取 {s['errors']}"] + ([f"未检查 {s['skipped']}"] if s["skipped"] else [])
+             f"无法读取 {s['errors']}"] + ([f"未检查 {s['skipped']}"] if s["skipped"] else []) + \
+        ([f"有检查无法运行的项目 {s['partly_checked']}"] if s["partly_checked"] else [])
     return (f"已写入 {written}：" if written else "") + " · ".join(parts)

@@ -12,17 +12,17 @@ from rich.text import Text
 from checker.findings import CATEGORY_ZH
 from checker.i18n import localise
 from checker.render.common import WORDS as COMMON_WORDS
-from checker.render.common import evidence_line, summary
+from checker.render.common import coverage_line, evidence_line, summary
 from checker.results import RunResult
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 WORDS = {
     "zh": {**COMMON_WORDS["zh"], "summary": "汇总", "files": "文件", "reports": "项目", "findings": "问题",
-           "errors": "无法读取", "not_checked": "未检查", "other_files": "另有{n}个其他格式的文件未检查（{kinds}）",
+           "errors": "无法读取", "not_checked": "未检查", "partly": "有检查无法运行的项目", "other_files": "另有{n}个其他格式的文件未检查（{kinds}）",
            "category": "类别", "count": "数量", "warnings": "读取提示", "baseline": "基线",
            "waived": "已豁免", "expired": "豁免已过期", "unused": "豁免未使用"},
     "en": {**COMMON_WORDS["en"], "summary": "Summary", "files": "files", "reports": "projects", "findings": "findings",
-           "errors": "unreadable", "not_checked": "not checked",
+           "errors": "unreadable", "not_checked": "not checked", "partly": "projects with checks that could not run",
            "other_files": "{n} more files of other formats not checked ({kinds})", "category": "category", "count": "count", "warnings": "reader warnings",
            "baseline": "Baseline", "waived": "waived", "expired": "expired waiver", "unused": "unused waiver"},
 }
@@ -55,16 +55,22 @@ def render_console(result: RunResult, console: Console | None = None) -> None:
             console.print(Padding(text, (0, 0, 0, 8)))
 
     for r in result.reports:
-        head = Text.assemble((r.project or "?", "bold"), "  ", (" + ".join(r.files), "dim"),
+        head = Text.assemble((r.project or w["unnamed"], "bold"), "  ", (" + ".join(r.files), "dim"),
                              (f"  {r.year or ''} {r.department}".rstrip(), "dim"))
         if plain:
             console.print(Text("── ") + head)
         else:
             console.rule(head, align="left")
+        colon = ": " if lang == "en" else "："
         for warning in r.warnings:
-            console.print(Text(f"  {w['warnings']}: {localise(warning, lang)}", style="dim yellow"))
+            console.print(Text(f"  {w['warnings']}{colon}{localise(warning, lang)}", style="dim yellow"))
+        found = [f.rule for f in r.findings]
+        checked = coverage_line(r.coverage, found, lang)
+        if checked:
+            console.print(Text(f"  {checked}", style="dim"))
         if not r.findings:
-            console.print(Text(f"  {w['clean']}", style="green"))
+            partly = r.coverage is not None and r.coverage.counts(found)["not_run"]
+            console.print(Text(f"  {w['clean_partly'] if partly else w['clean']}", style="yellow" if partly else "green"))
             continue
         for f in r.findings:
             line = Text.assemble("  ", (f"{w[f.severity]:<4}", STYLE[f.severity]), " ", (f.rule, "bold"), "  ",
@@ -134,6 +140,8 @@ def _summary(result: RunResult, console: Console) -> None:
             f" · {w['errors']} {s['errors']}")
     if s["skipped"]:
         line += f" · {w['not_checked']} {s['skipped']}"
+    if s["partly_checked"]:
+        line += f" · {w['partly']} {s['partly_checked']}"
     console.print(line)
     if result.other_files:
         console.print(Text(w["other_files"].format(n=result.other_files, kinds=_kinds(result)), style="dim"))

@@ -5,12 +5,19 @@ from __future__ import annotations
 import yaml
 
 from checker.facts.schema import fields_of
+from checker.inputs import INPUTS
 from checker.rulebook import Rule, example_lines
 
 HEAD = {"zh": ("规则", "类别", "严重程度", "匹配事实", "条件", "参数", "提示信息", "依据", "说明", "示例", "不合规", "合规",
-               "可用字段"),
+               "可用字段", "运行所需"),
         "en": ("rule", "category", "severity", "fact", "condition", "parameters", "message", "reference",
-               "rationale", "examples", "bad", "good", "fields")}
+               "rationale", "examples", "bad", "good", "fields", "needs")}
+
+
+def needs(rule: Rule, lang: str) -> str:
+    """What the rule needs of a filing to run, as a reader names it (自评表、偏差原因分析列 …)."""
+    return ("、" if lang == "zh" else ", ").join(INPUTS[n].label(lang) for n in rule.requires) or \
+        ("（任何填报）" if lang == "zh" else "(any filing)")
 
 
 def explain(rule: Rule, lang: str) -> str:
@@ -19,7 +26,8 @@ def explain(rule: Rule, lang: str) -> str:
     lines = [f"{rule.id}  {rule.title.get(lang)}", f"      {rule.title.get(other)}", "",
              f"{h[1]}: {rule.category}    {h[2]}: {rule.severity}",
              f"{h[3]}: " + ", ".join(f"{a}={k}" if rule.facts else k for a, k in rule.aliases.items()),
-             f"{rule.file}, line {rule.line}", "",
+             f"{h[13]}: {needs(rule, lang)}",
+             f"{rule.file}, {'第' + str(rule.line) + '行' if lang == 'zh' else 'line ' + str(rule.line)}", "",
              f"{h[8]}:", f"  {rule.rationale.get(lang)}", f"  {rule.rationale.get(other)}", ""]
     if rule.reference:
         lines += [f"{h[7]}: {rule.reference}", ""]
@@ -45,6 +53,7 @@ def rules_markdown(rules: list[Rule]) -> str:
     for r in rules:
         lines += ["", f"## {r.id} {r.title.zh}", "", f"*{r.title.en}* — {r.category}, {r.severity}", "",
                   r.rationale.zh, "", r.rationale.en]
+        lines += ["", f"运行所需 / needs: {needs(r, 'zh')} / {needs(r, 'en')}"]
         if r.reference:
             lines += ["", f"依据 / reference: {r.reference}"]
         examples = example_lines(r.examples, "- ", "不合规 ", "合规 ")

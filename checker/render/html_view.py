@@ -15,7 +15,7 @@ from checker.findings import CATEGORIES, CATEGORY_ZH, SEVERITY_ORDER, Finding, w
 from checker.i18n import localise
 from checker.model import FUNDING_VALUE_FIELDS, Evaluation, Location, Text
 from checker.render.common import WORDS as COMMON_WORDS
-from checker.render.common import evidence_line, fmt
+from checker.render.common import coverage_line, evidence_line, fmt
 from checker.results import Report, RunResult
 
 WORDS = {
@@ -115,6 +115,8 @@ class FilingView:
     narrative: list[tuple[str, list[CellView]]] = field(default_factory=list)  # (section label, paragraphs)
     has_model: bool = False
     has_table: bool = False
+    coverage: str | None = None  # which checks ran, passed, could not run and why
+    partly: bool = False  # some checks could not run: a clean result is not a clean filing
 
 
 def run_view(result: RunResult) -> dict[str, Any]:
@@ -153,8 +155,11 @@ def filing_view(r: Report, i: int, lang: str) -> FilingView:
     scores: dict[str, Any] = {k: fmt(s[k]) if k in s else "—" for k in ("reported", "rows", "recomputed")}
     scores["shown"] = bool(s)
     scores["differs"] = "reported" in s and "recomputed" in s and abs(s["reported"] - s["recomputed"]) > 0.005
-    view = FilingView(i, r.project or "?", " + ".join(r.files), r.year, r.department, dict(sev),
+    view = FilingView(i, r.project or w["unnamed"], " + ".join(r.files), r.year, r.department, dict(sev),
                       [(c, CATEGORY_ZH[c] if lang == "zh" else c, n) for c, n in sorted(cat.items())], scores, findings)
+    found = [f.rule for f in r.findings]
+    view.coverage = coverage_line(r.coverage, found, lang)
+    view.partly = r.coverage is not None and bool(r.coverage.counts(found)["not_run"])
     ev = r.evaluation
     if ev is not None:
         cells = _CellMaker(i, by_key)

@@ -9,9 +9,10 @@ import orjson
 
 from checker import __version__
 from checker.findings import Finding
+from checker.inputs import INPUTS
 from checker.packed import PackedReport, items, unpacked
 from checker.render.common import summary
-from checker.results import Report, RunResult
+from checker.results import Coverage, Report, RunResult
 
 FORMAT_VERSION = "1"
 
@@ -73,8 +74,17 @@ def report_json_parts(r: Report, lang: str) -> tuple[str, list[str], str]:
     can splice in the cross-filing findings without rendering the rest again."""
     item = {"source": r.source, "sources": r.files, "project": r.project, "year": r.year,
             "department": r.department, "warnings": r.warnings, "findings": [_PLACEHOLDER]}
+    if r.coverage is not None:
+        item["coverage"] = coverage_json(r.coverage, lang)
     head, tail = _dumps(item).replace("\n", "\n    ").split(f'"{_PLACEHOLDER}"', 1)
     return head, [finding_json(f, lang) for f in r.findings], tail
+
+
+def coverage_json(c: Coverage, lang: str) -> dict[str, Any]:
+    """Which checks ran, raw: a count of those that passed is the findings' to make, spliced in or not."""
+    return {"ran": c.ran, "not_run": c.not_run, "not_applicable": c.not_applicable,
+            "missing": [{"input": name, "label": INPUTS[name].label(lang), "rules": rules}
+                        for name, rules in c.reasons().items()]}
 
 
 def finding_json(f: Finding, lang: str) -> str:

@@ -12,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from checker.findings import CATEGORY_ZH, SEVERITY_ORDER
 from checker.i18n import localise
+from checker.inputs import INPUTS
 from checker.render.common import WORDS, evidence_line
 from checker.results import RunResult
 
@@ -19,14 +20,18 @@ HEAD = {
     "zh": (["文件", "项目", "规则", "类别", "严重程度", "说明", "位置", "单元格", "证据", "填报值", "计算值", "应填", "指纹",
             "审核意见"],
            ["文件", "项目", "年度", "主管部门", "错误", "警告", "提示", "总分（填报）", "得分合计", "总分（按完成比例重算）"],
-           ["文件", "情况", "原因"]),
+           ["文件", "情况", "原因"],
+           ["文件", "项目", "检查项", "已运行", "通过", "无法运行", "不适用", "无法运行的原因", "无法运行的规则"]),
     "en": (["file", "project", "rule", "category", "severity", "message", "location", "cell", "evidence", "reported",
             "computed", "should be", "fingerprint", "reviewer note"],
            ["file", "project", "year", "department", "errors", "warnings", "info", "total (reported)", "rows sum",
             "total (recomputed)"],
-           ["file", "status", "reason"]),
+           ["file", "status", "reason"],
+           ["file", "project", "checks", "ran", "passed", "could not run", "do not apply", "missing",
+            "rules that could not run"]),
 }
-SHEETS = {"zh": ("问题清单", "汇总", "未检查的文件"), "en": ("Findings", "Summary", "Files not checked")}
+SHEETS = {"zh": ("问题清单", "汇总", "未检查的文件", "检查覆盖"),
+          "en": ("Findings", "Summary", "Files not checked", "Coverage")}
 FILL = {"error": "F8D7DA", "warning": "FFF3CD", "info": "D1ECF1"}
 WIDTHS = [28, 16, 9, 10, 9, 70, 40, 22, 50, 14, 14, 14, 22, 30]
 
@@ -40,7 +45,7 @@ def render_xlsx(result: RunResult) -> bytes:
     files that were not checked with the reason."""
     lang = result.lang
     w = WORDS[lang]
-    heads, sum_heads, file_heads = HEAD[lang]
+    heads, sum_heads, file_heads, cover_heads = HEAD[lang]
     names = SHEETS[lang]
     wb = Workbook()
     ws = wb.active
@@ -74,6 +79,17 @@ def render_xlsx(result: RunResult) -> bytes:
     for x in result.skipped:
         files.append([x.source, w[x.reason], localise(x.message, lang)])
     _style(files, [40, 14, 80])
+    cover = wb.create_sheet(names[3])
+    cover.append(cover_heads)
+    for r in result.reports:
+        if r.coverage is None:
+            continue
+        c = r.coverage.counts(f.rule for f in r.findings)
+        reasons = r.coverage.reasons()
+        missing = "、".join(f"{INPUTS[n].label(lang)}（{len(rules)}）" for n, rules in reasons.items())
+        cover.append([r.source, r.project, c["checks"], c["ran"], c["passed"], c["not_run"], c["not_applicable"],
+                      missing, ", ".join(sorted(r.coverage.not_run))])
+    _style(cover, [28, 16, 8, 8, 8, 10, 8, 60, 40])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

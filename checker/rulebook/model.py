@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 from checker.engine import CompiledRule
 from checker.errors import JxError
 from checker.findings import EVIDENCE_FIELDS, Bilingual, Category, EvidenceLabel, Severity, default_label
+from checker.inputs import INPUTS
 
 RULE_ID_RE = re.compile(r"^[A-Z]{2,6}\d{3}$")
 
@@ -71,6 +72,13 @@ def example_lines(examples: list[Example], prefix: str, bad: str = "", good: str
     return out
 
 
+def _known_inputs(names: list[str]) -> list[str]:
+    unknown = [n for n in names if n not in INPUTS]
+    if unknown:
+        raise ValueError(f"unknown input {unknown[0]!r}; known: {', '.join(INPUTS)}")
+    return names
+
+
 class Rule(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
@@ -93,6 +101,9 @@ class Rule(BaseModel):
                                                          "row of zeros)")
     one_per_row: bool = Field(False, description="several findings of the rule on one row are one defect: the first "
                                                  "lists the others")
+    requires: list[str] = Field(default_factory=list, description="what the rule needs of a filing to run at all "
+                                "(table, report, deviation_column …: checker/inputs.py); a filing without them "
+                                "lists the rule as not run, with the reason")
     examples: list[Example] = Field(default_factory=list)
     # where it was loaded from (set by the loader, not written in YAML)
     file: str = ""
@@ -106,6 +117,11 @@ class Rule(BaseModel):
         if not RULE_ID_RE.match(v):
             raise ValueError("rule id must be 2–6 capital letters and 3 digits, e.g. BUD001")
         return v
+
+    @field_validator("requires")
+    @classmethod
+    def _requires(cls, v: list[str]) -> list[str]:
+        return _known_inputs(v)
 
     @property
     def aliases(self) -> dict[str, str]:
