@@ -253,11 +253,15 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
         sys.stdout.write(rules_markdown(rules))
         return EXIT_OK
+    from checker.findings import CATEGORY_ZH, SEVERITY_ZH
+
+    zh = (args.lang or "zh") == "zh"
     table = Table(show_header=True, header_style="bold", box=None)
-    for col in ("id", "category", "severity", "title"):
+    for col in (("规则", "类别", "严重程度", "标题") if zh else ("id", "category", "severity", "title")):
         table.add_column(col)
     for r in rules:
-        table.add_row(r.id, r.category, r.severity, r.title.get(args.lang or "zh"))
+        table.add_row(r.id, CATEGORY_ZH[r.category] if zh else r.category, SEVERITY_ZH[r.severity] if zh else r.severity,
+                      r.title.get(args.lang or "zh"))
     Console().print(table)
     return EXIT_OK
 

@@ -147,6 +147,22 @@ class Settings(BaseModel):
         return dict(PROFILES[self.profile])
 
 
+    def problems(self, writing_baseline: bool = False) -> list[str]:
+        """Every problem of the settings that needs no rule pack to see — a scheme set twice, an unknown profile,
+        a path that is not there — so that one run reports them all, not one a run."""
+        out: list[str] = []
+        try:
+            self.weights_profile()
+        except ConfigError as exc:
+            out.append(exc.message)
+        named = [("rules", d) for d in self.rules] + [("forms", d) for d in self.forms]
+        named += [("waivers", self.waivers)] if self.waivers else []
+        named += [("baseline", self.baseline)] if self.baseline and not writing_baseline else []
+        out += [f"{key} = {value!r}: {self.resolve(value)} does not exist" for key, value in named
+                if not self.resolve(value).exists()]
+        return out
+
+
 def _toml(text: str, path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
@@ -187,21 +203,21 @@ def load_settings(path: Path | None) -> Settings:
     source = str(path)
     data = _toml(read_text(path, "settings", ConfigError), path)
     section: Any = data.get("tool", {}).get("jxcheck", {}) if path.name == "pyproject.toml" else data
-    if path.name == "jxcheck.toml" and "tool" in data:  # also accept [tool.jxcheck] in jxcheck.toml
-        section = data["tool"].get("jxcheck", {})
+    if path.name != "pyproject.toml" and isinstance(data.get("tool"), dict) and "jxcheck" in data["tool"]:
+        section = data["tool"]["jxcheck"]  # [tool.jxcheck] in jxcheck.toml or a file given by --config
     try:
         settings = Settings.model_validate(section)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(source, f"{where}: {err['msg']}", "[tool.jxcheck]" if path.name == "pyproject.toml"
+    except ValidationError as exc:  # every wrong key at once
+        problems = [f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise ConfigError(source, "; ".join(problems), "[tool.jxcheck]" if path.name == "pyproject.toml"
                           else None) from None
     settings.path = source
-    settings.weights_profile()
-    for rid, values in settings.parameters.items():
-        for key, value in values.items():
-            if isinstance(value, float) and not math.isfinite(value):
-                raise ConfigError(source, f"parameters.{rid}.{key}: {value!r} is not a finite number")
+    # the scheme and the paths are checked where the run starts (Settings.problems), with the rest
+    infinite = [f"parameters.{rid}.{key}: {value!r} is not a finite number" for rid, values in
+                settings.parameters.items() for key, value in values.items()
+                if isinstance(value, float) and not math.isfinite(value)]
+    if infinite:
+        raise ConfigError(source, "; ".join(infinite))
     return settings
 
 

@@ -119,6 +119,13 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"^argument (.+?): expected one argument$", r"参数 \1 需要一个值"),
     (r"^the following arguments are required: (.+)$", r"缺少参数：\1"),
     # settings and rule selection
+    (r"^both profile = '(.+?)' and \[weights\] are set: keep the one that should apply$", r"同时设置了 profile = “\1” 和 [weights]：请只保留要采用的一个"),
+    (r"^unknown profile '(.+)'; use one of (.+) or \[weights\]$", r"未知的评分方案“\1”：可选 \2，或用 [weights] 自定义"),
+    (r"^(\w+) = '(.+)': (.+) does not exist$", r"\1 = “\2”：\3 不存在"),
+    (r"^(.+): Extra inputs are not permitted$", r"\1：不认识的设置项"),
+    (r"^(.+): Field required$", r"\1：缺少必填项"),
+    (r"^(.+): Input should be a valid (\w+).*$", r"\1：值的类型不对（应为 \2）"),
+    (r"^(.+): Input should be (.+)$", r"\1：值应为 \2"),
     (r"^unknown rule id or category '(.+)'$", r"未知的规则编号或类别“\1”"),
     (r"^did you mean (.+)\?$", r"是否想用 \1？"),
     (r"^parameters: unknown rule id or category '(.+)'$", r"parameters 中未知的规则编号“\1”"),
@@ -149,12 +156,12 @@ def zh(message: str) -> str:
     """The message in Chinese where a translation is known, else as it is. Several problems reported
     together ("a; b; c") are translated one by one."""
     message = _PLACE.sub(_place_zh, message) if ("table " in message or "cell " in message) else message
-    whole = _zh_one(message)
-    if whole != message or "; " not in message:
-        return whole
-    parts = message.split("; ")
-    translated = [_zh_one(p) for p in parts]
-    return "；".join(translated) if translated != parts else message
+    if "; " in message:  # several problems: each its own translation, where each has one
+        parts = message.split("; ")
+        translated = [_zh_one(p) for p in parts]
+        if all(t != p for t, p in zip(translated, parts, strict=True)):
+            return "；".join(translated)
+    return _zh_one(message)
 
 
 def _zh_one(message: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from checker.batch import BatchSpec, FileResult, consume, local_results
 from checker.cache import CacheUnavailable, probe
-from checker.config import Settings, load_active_forms, load_active_rules, per_path
+from checker.config import ConfigError, Settings, load_active_forms, load_active_rules, per_path
 from checker.findings import FileError
 from checker.gate import (
     BaselineEntry,
@@ -85,7 +85,13 @@ SPILL_AFTER = 2000  # files: beyond this, reports are spilled to disk instead of
 
 def run(opts: Options) -> RunResult:
     settings = opts.settings
-    rules = load_active_rules(settings, opts.rule_dirs, opts.select, opts.ignore)
+    problems = settings.problems(writing_baseline=bool(opts.write_baseline))
+    try:
+        rules = load_active_rules(settings, opts.rule_dirs, opts.select, opts.ignore) if not problems else []
+    except ConfigError as exc:  # unknown rule ids or parameters: reported with the rest
+        problems.append(exc.message)
+    if problems:
+        raise ConfigError(settings.path or "settings", "; ".join(problems))
     vocab = load_active_forms(settings, opts.form_dirs)
     profile = settings.weights_profile()
     found = walk(opts.paths, opts.exclude, own_files(opts, settings))

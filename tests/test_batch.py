@@ -69,13 +69,13 @@ def test_timeout_becomes_an_error_entry(capsys, batch_dir, monkeypatch):
 def test_cache_reuses_results(capsys, batch_dir, tmp_path):
     cache = tmp_path / "cache"
     first = _run(capsys, str(batch_dir / "generated"), "--cache-dir", str(cache), "--statistics")
-    assert "cached files 0" in first[2]
+    assert "取自缓存的文件 0" in first[2]
     second = _run(capsys, str(batch_dir / "generated"), "--cache-dir", str(cache), "--statistics")
-    assert "cached files 40" in second[2]
+    assert "取自缓存的文件 40" in second[2]
     assert first[1] == second[1]
     # another rule selection is another cache key
     third = _run(capsys, str(batch_dir / "generated"), "--cache-dir", str(cache), "--statistics", "--ignore", "IND004")
-    assert "cached files 0" in third[2]
+    assert "取自缓存的文件 0" in third[2]
 
 
 def test_globs_and_excludes(capsys, batch_dir):

@@ -62,7 +62,7 @@ def test_a_pickle_planted_in_the_cache_is_never_loaded(capsys, filings, tmp_path
         os.unlink(marker)
     _, again, err = _run(capsys, str(filings), "--cache-dir", str(cache), "--statistics")
     assert not os.path.exists(marker)
-    assert "1 cache entry failed the integrity check" in err and "cached files 0" in err
+    assert "1 cache entry failed the integrity check" in err and "取自缓存的文件 0" in err
     assert again["reports"] == first["reports"]
 
 

@@ -136,4 +136,4 @@ def test_console_shows_baseline(tmp_path, capsys):
     _json(capsys, str(SEED), "--write-baseline", str(baseline))
     code = main(["check", str(SEED), "--no-config", "--baseline", str(baseline)])
     out = capsys.readouterr().out
-    assert code == 0 and "基线: 新增 0" in out
+    assert code == 0 and "基线：新增 0" in out

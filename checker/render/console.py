@@ -106,20 +106,23 @@ def _listed(console: Console, plain: bool, title: str, style: str, lines: list[t
 
 def _gate(result: RunResult, console: Console) -> None:
     w = WORDS[result.lang]
+    zh = result.lang != "en"
+    colon, opened, closed = ("：", "（", "）") if zh else (": ", "(", ")")
     b = result.baseline
     if b is not None:
-        console.print(Text(f"{w['baseline']}: {w['new']} {b.new} · {w['known']} {b.known} · {w['fixed']} {len(b.fixed)}",
-                           style="bold"))
+        console.print(Text(f"{w['baseline']}{colon}{w['new']} {b.new} · {w['known']} {b.known} · {w['fixed']} "
+                           f"{len(b.fixed)}", style="bold"))
         for e in b.fixed:
-            console.print(Text(f"  {w['fixed']}: {e.rule} {e.project} › {e.path}", style="green"))
+            console.print(Text(f"  {w['fixed']}{colon}{e.rule} {e.project} › {e.path}", style="green"))
     v = result.waivers
     if v is not None:
         console.print(Text(f"{w['waived']} {v.waived}", style="bold"))
         for x in v.expired:
-            console.print(Text(f"  {w['expired']}: {x.fingerprint} {x.rule or ''} ({x.expires}, {x.approver})",
-                               style="yellow"))
+            console.print(Text(f"  {w['expired']}{colon}{x.fingerprint} {x.rule or ''} {opened}{x.expires}, "
+                               f"{x.approver}{closed}", style="yellow"))
         for x in v.unused:
-            console.print(Text(f"  {w['unused']}: {x.fingerprint} {x.rule or ''} ({x.approver})", style="yellow"))
+            console.print(Text(f"  {w['unused']}{colon}{x.fingerprint} {x.rule or ''} {opened}{x.approver}{closed}",
+                               style="yellow"))
 
 
 def _summary(result: RunResult, console: Console) -> None:
@@ -164,12 +167,18 @@ def render_statistics(result: RunResult, to_stderr: bool = False) -> None:
         table.add_column()
         table.add_column(justify="right")
         for name, n in sorted(s[key].items(), key=lambda x: (-x[1], x[0])):
-            table.add_row(name, str(n))
+            label = name
+            if result.lang == "zh" and key == "by_category":
+                label = f"{CATEGORY_ZH.get(name, name)} {name}"
+            elif result.lang == "zh" and key == "by_severity":
+                label = w.get(name, name)
+            table.add_row(label, str(n))
         console.print(table)
     stats = result.stats
     if stats:
-        console.print(f"{stats.get('evaluations', 0)} filings · cross-filing stage {stats.get('cross_seconds', 0):.2f} s"
-                      f" · cached files {stats.get('cached_files', 0)}")
+        n, secs, cached = stats.get("evaluations", 0), stats.get("cross_seconds", 0), stats.get("cached_files", 0)
+        console.print(f"{n} filings · cross-filing stage {secs:.2f} s · cached files {cached}" if result.lang == "en"
+                      else f"项目 {n} · 跨项目比对 {secs:.2f} 秒 · 取自缓存的文件 {cached}")
 
 
 def console_text(result: RunResult, width: int = 100) -> str:
