@@ -6,6 +6,7 @@ Findings are deterministic: the same filings and rules give the same findings in
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from functools import lru_cache
@@ -97,8 +98,15 @@ def _template(template: str) -> tuple[tuple[str, str | None, str], ...]:
     return tuple((lit, name, spec or "") for lit, name, spec, _ in string.Formatter().parse(template))
 
 
+_OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.S)
+
+
 def fill(template: str, values: Mapping[str, Any]) -> str:
-    """Fill a message template; a missing value shows as "?", a float without a spec as %g."""
+    """Fill a message template; a missing value shows as "?", a float without a spec as %g. A part written
+    [[…]] is shown only where every value in it is known (；改后总分应为{total_after:g}分)."""
+    if "[[" in template:
+        template = _OPTIONAL.sub(lambda m: m.group(1) if all(_lookup(values, name) is not None for _, name, _ in
+                                                             _template(m.group(1)) if name) else "", template)
     out: list[str] = []
     for lit, name, spec in _template(template):
         out.append(lit)

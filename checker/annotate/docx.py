@@ -51,7 +51,6 @@ def annotate_docx(source: str, reports: list[Report], target: Path, lang: str) -
             key = _place(f.location.source, tables, paragraphs)
             (places[key] if key is not None else loose).append(f)
     for key, hits in places.items():
-        text = "\n\n".join(note_text(f, lang) for f in hits)
         severity = worst_severity(f.severity for f in hits)
         if key[0] == "cell":
             cell = _Cell(key[1], document)
@@ -63,12 +62,13 @@ def annotate_docx(source: str, reports: list[Report], target: Path, lang: str) -
             runs = _runs_of([paragraph])
             for run in runs:
                 run.font.highlight_color = HIGHLIGHT[severity]
-        document.add_comment(runs, text=text, author=AUTHOR, initials="JX")
+        for f in hits:  # one comment a finding: two findings on one cell are two notes, each to resolve
+            document.add_comment(runs, text=note_text(f, lang), author=AUTHOR, initials="JX")
     if loose:  # a whole filing's findings: on the document's first paragraph with text
         texts = [p for p in document.paragraphs if p.text.strip()]
         first = texts[0] if texts else document.paragraphs[0] if document.paragraphs else document.add_paragraph()
-        document.add_comment(_runs_of([first]), text="\n\n".join(note_text(f, lang) for f in loose),
-                             author=AUTHOR, initials="JX")
+        for f in loose:
+            document.add_comment(_runs_of([first]), text=note_text(f, lang), author=AUTHOR, initials="JX")
     buf = io.BytesIO()
     document.save(buf)
     write_atomic(target, buf.getvalue())

@@ -45,7 +45,9 @@ def annotate_xlsx(source: str, reports: list[Report], target: Path, lang: str) -
             by_cell[place].append(f)
     for (sheet, ref), hits in by_cell.items():
         cell = wb[sheet][ref]
-        text = "\n\n".join(note_text(f, lang) for f in hits)
+        # Excel keeps one comment a cell: several findings are numbered notes in it, each whole
+        text = note_text(hits[0], lang) if len(hits) == 1 else "\n\n".join(
+            f"（{n}/{len(hits)}）{note_text(f, lang)}" for n, f in enumerate(hits, 1))
         if cell.comment is not None:  # the filer's own comment stays, ours follows it
             text = f"{cell.comment.text}\n\n{text}"
         comment = Comment(text, AUTHOR)

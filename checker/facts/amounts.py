@@ -56,6 +56,25 @@ def execution_of(ev: Evaluation) -> Execution:
     return out
 
 
+def score_sum(ev: Evaluation) -> float | None:
+    """The execution 得分 plus every indicator 得分 as reported (None where no score is given)."""
+    ex = execution_of(ev)
+    scores = [s for s in (num(i.score) for i in ev.indicators if i.counted) if s is not None]
+    exec_score = 0 if ex.in_indicators else ex.score
+    if not scores and exec_score is None:
+        return None
+    return rnd(sum(scores) + (exec_score or 0))
+
+
+def consistent_total(ev: Evaluation) -> float | None:
+    """The reported 总分 where it is the sum of the scores: a row's score corrected then moves it too."""
+    reported = num(ev.total.score) if ev.total is not None else None
+    total = score_sum(ev)
+    if reported is None or total is None or abs(reported - total) > 0.01:
+        return None
+    return reported
+
+
 def money_scale(ev: Evaluation) -> float:
     """Funding figures in 万元 whatever unit the form states (项目资金（元）)."""
     return MONEY_FACTORS.get(ev.money_unit, 1.0)

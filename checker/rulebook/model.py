@@ -99,6 +99,8 @@ class Rule(BaseModel):
     consequence_if: str | None = Field(None, description="a bool field of the fact: only where it holds is this finding "
                                                          "a consequence (a rate measured on the sources of a 年度资金总额 "
                                                          "row of zeros)")
+    fix_also: list[str] = Field(default_factory=list, description="rules whose cells the 应填 moves too (a corrected "
+                                "row moves the 总分): the message gives their new values, so the fix is whole")
     one_per_row: bool = Field(False, description="several findings of the rule on one row are one defect: the first "
                                                  "lists the others")
     requires: list[str] = Field(default_factory=list, description="what the rule needs of a filing to run at all "

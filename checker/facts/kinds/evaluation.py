@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checker.facts.amounts import execution_of, num, rnd
+from checker.facts.amounts import execution_of, num, rnd, score_sum
 from checker.facts.base import FactBuilder, FactKind, f
 from checker.facts.grades import grade_fields
 from checker.sections import REPORT, TOTAL, table_path
@@ -62,7 +62,7 @@ def produce(b: FactBuilder) -> None:
             if expected_total is not None:
                 fields["weight_gap_abs"] = rnd(abs(fields["weight_sum"] - expected_total))
         if scores or exec_score is not None:
-            fields["score_sum"] = rnd(sum(scores) + (exec_score or 0))
+            fields["score_sum"] = score_sum(ev)
         reported = num(ev.total.score) if ev.total else None
         if reported is not None and "score_sum" in fields:
             fields["total_reported"] = reported

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from checker.facts.amounts import num, rnd
+from checker.facts.amounts import consistent_total, num, rnd
 from checker.facts.base import FactBuilder, FactKind, f
 from checker.facts.scoring import actual_is_count, compare, months_in, target_is_time, time_met, time_missed
 from checker.facts.text import filled, similarity
@@ -62,6 +62,10 @@ KIND = FactKind(
         "restate_similarity": f("number", "0–1 similarity of the actual to indicator name + target (or the target text)"),
         "qualitative": f("bool", "the target is words, not a figure (定性指标)"),
         "score_share": f("number", "得分 / 分值"),
+        "total_after": f("number", "the 总分 once this row scores implied_score (where the total is now the sum "
+                                   "of the scores)"),
+        "total_if_full": f("number", "the 总分 once this row scores its full weight (where the total is now the "
+                                     "sum of the scores)"),
     },
     places=frozenset({'actual', 'deviation', 'name', 'score', 'target', 'weight'}),
 )
@@ -105,6 +109,12 @@ def _indicator(b: FactBuilder, ind: Indicator, index: int) -> None:
             fields["implied_score"] = rnd(implied, 2)
             if score is not None:
                 fields["score_excess"] = rnd(score - implied, 3)
+    total = consistent_total(b.ev) if ind.counted else None
+    if total is not None and score is not None:  # a row corrected moves the total with it: the finding says so
+        if "implied_score" in fields:
+            fields["total_after"] = rnd(total - score + fields["implied_score"], 2)
+        if weight is not None:
+            fields["total_if_full"] = rnd(total - score + weight, 2)
     timed = fields["is_time"] or fields["target_is_time"]
     on_time = time_met(ind.target.raw, ind.actual.raw) if timed and not ind.actual.empty else None
     missed = time_missed(t, ind.actual.raw)
