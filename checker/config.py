@@ -68,6 +68,8 @@ PROFILES: dict[str, dict[str, float]] = {
     "execution-20": {"execution": 20, "产出指标": 40, "效益指标": 30, "满意度指标": 10},
     "no-satisfaction": {"execution": 10, "产出指标": 60, "效益指标": 30},
 }
+# what a Chinese reader calls each profile
+PROFILE_ZH = {"default": "标准口径", "execution-20": "执行率20分口径", "no-satisfaction": "无满意度指标口径"}
 
 
 class ConfigError(JxError):

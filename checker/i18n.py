@@ -121,6 +121,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     # settings and rule selection
     (r"^both profile = '(.+?)' and \[weights\] are set: keep the one that should apply$", r"同时设置了 profile = “\1” 和 [weights]：请只保留要采用的一个"),
     (r"^unknown profile '(.+)'; use one of (.+) or \[weights\]$", r"未知的评分方案“\1”：可选 \2，或用 [weights] 自定义"),
+    (r"^unknown profile '(.+)'; use one of (.+)$", r"未知的评分方案“\1”：可选 \2"),
     (r"^(\w+) = '(.+)': (.+) does not exist$", r"\1 = “\2”：\3 不存在"),
     (r"^(.+): Extra inputs are not permitted$", r"\1：不认识的设置项"),
     (r"^(.+): Field required$", r"\1：缺少必填项"),

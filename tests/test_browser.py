@@ -194,11 +194,14 @@ def test_delete_button_deletes_the_batch(server, browser, tmp_path):
     page.click("#submit")
     page.wait_for_selector("section.filing", timeout=90_000)
     batch_url = page.url
+    downloads = page.locator("#downloads a[data-kind]").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert downloads and all(_status(server + href) == 200 for href in downloads)
     with page.expect_navigation():
         page.click("#delete")
     assert "another site" not in page.content() and "其他网站" not in page.content()
     assert _status(batch_url) == 404
     assert _status(batch_url.replace("/batches/", "/api/batches/")) == 404
+    assert all(_status(server + href) == 404 for href in downloads)  # the files are gone from the server
 
 
 def _status(url: str) -> int:
@@ -206,3 +209,82 @@ def _status(url: str) -> int:
         return urllib.request.urlopen(url, timeout=5).status
     except urllib.error.HTTPError as exc:
         return exc.code
+
+
+def _checked(browser, server, width: int, path: Path = SEED_DOCX):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(server + "/")
+    page.set_input_files("#files", [str(path)])
+    page.click("#submit")
+    page.wait_for_selector("section.filing", timeout=90_000)
+    return page
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_jump_lands_below_the_filter_bar_with_the_focus(server, browser, width):
+    page = _checked(browser, server, width)
+    for link, kind in ((page.locator("li.finding a.cellref").nth(3), "TD"), (page.locator("td.flag a.ref").nth(3), "LI")):
+        href = link.get_attribute("href")
+        link.click()
+        page.wait_for_timeout(100)
+        place = page.evaluate("""(id) => { const t = document.getElementById(id.slice(1));
+            return {top: t.getBoundingClientRect().top, bar: document.querySelector('.filters').getBoundingClientRect().bottom,
+                    focus: document.activeElement === t, tag: t.tagName}; }""", href)
+        assert place["tag"] == kind and place["focus"], place
+        assert place["top"] >= place["bar"] - 1, place  # not under the sticky bar
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_nothing_is_wider_than_the_window(server, browser, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(server + "/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page = _checked(browser, server, width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    boxes = page.locator("nav.toc li").evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())")
+    for a, b in zip(boxes, boxes[1:], strict=False):  # the contents list does not overlap itself
+        assert a["bottom"] <= b["top"] + 1 or a["right"] <= b["left"] + 1, (a, b)
+    # 偏差原因分析 is read as text, not one character a line
+    widths = page.locator("section.filing table.form tr td:last-child").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().width)")
+    assert widths and min(widths) >= 100
+
+
+def test_printed_tables_repeat_their_header_row(server, browser):
+    page = _checked(browser, server, 1280)
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('table.form thead')).display") == "table-header-group"
+
+
+def test_the_page_says_what_is_wrong_before_uploading(server, browser, tmp_path):
+    page = browser.new_page()
+    page.goto(server + "/")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if r.method == "POST" else None)
+    page.click("#submit")
+    assert page.inner_text("#problem") == "请先选择或拖入要检查的文件。"
+    big = tmp_path / "大文件.docx"
+    big.write_bytes(b"PK\x03\x04" + b"0" * (21 * 1024 * 1024))
+    page.set_input_files("#files", [str(big)])
+    page.click("#submit")
+    assert page.inner_text("#problem") == "大文件.docx 有 21.0 MB，超过单个文件上限 20.0 MB，未上传。"
+    assert requests == []  # refused in the browser: nothing was sent
+
+
+def test_a_batch_with_nothing_read_offers_no_empty_downloads(server, browser, tmp_path):
+    bad = tmp_path / "损坏.docx"
+    bad.write_bytes(b"PK\x03\x04 broken")
+    page = browser.new_page()
+    page.goto(server + "/")
+    page.set_input_files("#files", [str(bad)])
+    page.click("#submit")
+    page.wait_for_selector("#unreadable", timeout=90_000)
+    assert page.locator("#downloads a[data-kind]").count() == 0
+    assert "没有可下载的结果" in page.inner_text("#downloads")
+
+
+def test_the_rule_filter_lists_rules_by_their_titles(server, browser):
+    page = _checked(browser, server, 1280)
+    options = page.locator("#flt-rule option").all_inner_texts()
+    assert any(o.startswith("BUD001 执行率与全年执行数÷全年预算数不符") for o in options)
+    assert page.get_attribute("#flt-project", "aria-label") == "项目"

@@ -330,7 +330,7 @@ def test_a_port_in_use_is_said_before_serving(capsys):
 def test_scoring_profiles_are_shown_with_their_weights(make_client):
     client = make_client()
     html = client.get("/").text
-    assert '<option value="default">default（预算执行率10 · 产出指标50 · 效益指标30 · 满意度指标10）</option>' in html
+    assert '<option value="default">标准口径（预算执行率10 · 产出指标50 · 效益指标30 · 满意度指标10）</option>' in html
     assert '<option value="execution-20">execution-20 (execution rate 20 · 产出指标40' in client.get("/?lang=en").text
 
 

@@ -22,7 +22,8 @@ WORDS = {
     "zh": {**COMMON_WORDS["zh"], "title": "项目支出绩效自评检查报告", "findings": "问题", "table": "自评表",
            "recomputed": "按完成比例重算的总分", "total": "填报总分", "rows": "各项得分合计", "filter": "筛选",
            "funding": "项目资金（万元）", "indicators": "绩效指标", "report": "自评报告", "contents": "目录",
-           "all_rules": "全部规则", "all_projects": "全部项目", "search": "搜索问题、指标或文字", "category": "类别",
+           "all_rules": "全部规则", "all_projects": "全部项目", "project": "项目",
+           "nothing_to_download": "没有可下载的结果（文件均未能读取，见下）", "search": "搜索问题、指标或文字", "category": "类别",
            "filings": "个项目", "to_cell": "定位到单元格", "to_finding": "查看问题", "no_table": "未读到自评表",
            "cols": ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析"],
            "fcols": ["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
@@ -33,7 +34,8 @@ WORDS = {
     "en": {**COMMON_WORDS["en"], "title": "Performance self-evaluation check", "findings": "findings",
            "table": "scored table", "recomputed": "recomputed total", "total": "reported total", "rows": "rows sum",
            "filter": "Filter", "funding": "Funding (万元)", "indicators": "Indicators", "report": "Narrative report",
-           "contents": "Contents", "all_rules": "all rules", "all_projects": "all projects",
+           "contents": "Contents", "all_rules": "all rules", "all_projects": "all projects", "project": "project",
+           "nothing_to_download": "Nothing to download (no file could be read, below)",
            "search": "search findings, indicators or text", "category": "category", "filings": "filings",
            "to_cell": "go to the cell", "to_finding": "see the finding", "no_table": "no scored table read",
            "cols": ["一级", "二级", "三级", "target", "actual", "weight", "score", "deviation reason"],
@@ -128,10 +130,11 @@ def run_view(result: RunResult) -> dict[str, Any]:
     for f in filings:
         counts.update(f.severity)
     rules = sorted({fv.rule for f in filings for fv in f.findings})
+    titles = {r.id: r.title.get(lang) for r in result.rules}
     return {
         "lang": lang, "w": w, "filings": filings, "counts": dict(counts),
         "categories": [(c, CATEGORY_ZH[c] if lang == "zh" else c) for c in CATEGORIES],
-        "rules": rules, "projects": sorted({f.project for f in filings if f.project}),
+        "rules": rules, "rule_titles": [(r, titles.get(r, "")) for r in rules], "projects": sorted({f.project for f in filings if f.project}),
         "errors": [{"source": e.source, "where": e.where or "", "message": localise(e.message, lang)}
                    for e in result.errors],
         "skipped": [{"source": x.source, "where": "", "message": localise(x.message, lang)} for x in result.skipped],

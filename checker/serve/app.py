@@ -25,7 +25,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from checker import __version__
-from checker.config import PROFILES
+from checker.config import PROFILE_ZH, PROFILES
 from checker.i18n import localise
 from checker.render.html_out import asset
 from checker.serve.batches import Batches, ServeSettings
@@ -55,7 +55,8 @@ def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None =
         w = words(lang)
         return page("page.html.j2", lang, profiles=[("", FORM_PROFILE[lang])] + [(name, profile_label(name, lang))
                                                                                  for name in PROFILES],
-                    fixed=serve.settings is not None,
+                    fixed=serve.settings is not None, max_file=limits.file_bytes, max_files=limits.files,
+                    max_total=limits.total_bytes,
                     limits=w["limits"].format(file=size_text(limits.file_bytes), files=limits.files,
                                               total=size_text(limits.total_bytes)))
 
@@ -168,7 +169,7 @@ def profile_label(name: str, lang: str) -> str:
     """default（预算执行率10 · 产出指标50 · 效益指标30 · 满意度指标10）: a profile as its weights."""
     parts = [f"{('预算执行率' if lang == 'zh' else 'execution rate ') if k == 'execution' else k}{v:g}"
              for k, v in PROFILES[name].items()]
-    return f"{name}（{' · '.join(parts)}）" if lang == "zh" else f"{name} ({' · '.join(parts)})"
+    return f"{PROFILE_ZH.get(name, name)}（{' · '.join(parts)}）" if lang == "zh" else f"{name} ({' · '.join(parts)})"
 
 
 class Guard:

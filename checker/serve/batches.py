@@ -172,7 +172,7 @@ class Batches:
         for copy in annotated.copies:
             batch.downloads[copy.output.name] = (copy.output, MEDIA[copy.output.suffix])
             batch.copies.append((copy.source, copy.output.name))
-        for fmt, name, media in DOWNLOADS:
+        for fmt, name, media in DOWNLOADS if result.reports else ():  # no filing read: no empty reports
             target = out / name
             emit(FORMATS[fmt].render(result), str(target))
             batch.downloads[name] = (target, media)

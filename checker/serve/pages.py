@@ -19,6 +19,9 @@ PAGE_WORDS = {
            "checking": "正在检查", "checked": "已检查", "files": "个文件", "failed": "检查失败",
            "downloads": "下载", "annotated": "批注副本", "again": "再检查一批", "uploading": "正在上传",
            "delete": "删除本批结果（服务器上的报告和批注副本）",
+           "nofile": "请先选择或拖入要检查的文件。", "too_large": "{name} 有 {size}，超过单个文件上限 {limit}，未上传。",
+           "too_many": "一次最多 {limit} 个文件，现选了 {n} 个。", "too_much": "合计 {size}，超过每次上传上限 {limit}。",
+           "network": "网络中断，未能上传，请重试。",
            "lang_switch": "English"},
     "en": {"page_title": "Self-check", "intro": "Drop the self-evaluation reports or tables (.docx, .xlsx, text "
                                                "export .txt, .yaml/.json) here, or choose them. Files are checked "
@@ -30,6 +33,11 @@ PAGE_WORDS = {
            "checking": "Checking", "checked": "checked", "files": "files", "failed": "the check failed",
            "downloads": "Downloads", "annotated": "annotated copy", "again": "Check more files",
            "delete": "Delete these results (the reports and annotated copies on the server)",
+           "nofile": "Choose or drop the files to check first.",
+           "too_large": "{name} is {size}, over the limit of {limit} a file; nothing was uploaded.",
+           "too_many": "At most {limit} files an upload; {n} are chosen.",
+           "too_much": "{size} in all, over the limit of {limit} an upload.",
+           "network": "The network failed; nothing was uploaded. Try again.",
            "uploading": "Uploading", "lang_switch": "中文"},
 }
 

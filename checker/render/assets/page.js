@@ -74,10 +74,24 @@
         list();
       });
     });
+    const size = (n) => (n >= 1048576 ? (n / 1048576).toFixed(1) + " MB" : Math.ceil(n / 1024) + " KB");
+    const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => values[k]);
+    // the limits the server enforces, checked here first: a file too large is refused before it is sent
+    const refusal = (files) => {
+      const d = form.dataset, maxFile = Number(d.maxFile), maxFiles = Number(d.maxFiles), maxTotal = Number(d.maxTotal);
+      if (!files.length) return d.nofile;
+      if (maxFiles && files.length > maxFiles) return fill(d.tooMany, { limit: maxFiles, n: files.length });
+      const big = files.find((f) => maxFile && f.size > maxFile);
+      if (big) return fill(d.tooLarge, { name: big.name, size: size(big.size), limit: size(maxFile) });
+      const total = files.reduce((a, f) => a + f.size, 0);
+      if (maxTotal && total > maxTotal) return fill(d.tooMuch, { size: size(total), limit: size(maxTotal) });
+      return "";
+    };
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
-      if (!input.files.length) { input.click(); return; }
-      problem.textContent = "";
+      const refused = refusal(Array.from(input.files));
+      problem.textContent = refused;
+      if (refused) { problem.scrollIntoView({ block: "center" }); return; }
       const xhr = new XMLHttpRequest();
       xhr.open("POST", form.action);
       xhr.setRequestHeader("Accept", "application/json");
@@ -98,7 +112,7 @@
           status.classList.add("hidden");
         }
       };
-      xhr.onerror = () => { problem.textContent = "network error"; button.disabled = false; };
+      xhr.onerror = () => { problem.textContent = form.dataset.network; button.disabled = false; status.classList.add("hidden"); };
       button.disabled = true;
       xhr.send(new FormData(form));
     });

@@ -42,6 +42,20 @@
     SEVERITIES.forEach((s) => { const e = byId("total-" + s); if (e) e.textContent = total[s]; });
   }
 
+  // the sticky filter bar's height, for where a jump lands (it wraps to more lines on a narrow screen)
+  const bar = document.querySelector(".filters");
+  const measure = () => { if (bar) document.documentElement.style.setProperty("--bar", bar.offsetHeight + "px"); };
+  measure();
+  window.addEventListener("resize", measure);
+  // a jump link (a finding's cell, a cell's finding, the contents) moves the keyboard focus with the view
+  document.addEventListener("click", (ev) => {
+    const a = ev.target.closest ? ev.target.closest('a[href^="#"]') : null;
+    if (!a) return;
+    const target = byId(decodeURIComponent(a.getAttribute("href").slice(1)));
+    if (!target) return;
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    setTimeout(() => target.focus({ preventScroll: true }), 0);
+  });
   all(".filters input, .filters select").forEach((x) => x.addEventListener("input", apply));
   all(".filters input[type=checkbox]").forEach((x) => x.addEventListener("change", apply));
   window.jxApplyFilters = apply;
