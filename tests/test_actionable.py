@@ -133,3 +133,12 @@ def test_a_filing_lists_errors_then_warnings_then_notes_each_in_document_order()
         assert ranks == sorted(ranks) and ranks[0] == 0, report.project
         errors = [f.position_key() for f in report.findings if f.severity == "error"]
         assert errors == sorted(errors)
+
+
+def test_a_pasted_group_is_listed_whole_once_and_pointed_to_after(capsys):
+    main(["check", "--no-cache", "--jobs", "0", "--no-config", "--select", "DUP004", str(SEED)])
+    out = capsys.readouterr().out
+    sections = out.split("── ")[1:]
+    first, later = sections[0], "".join(sections[1:])
+    assert first.count("相同比例") == first.count("DUP004") > 0 and "已在“" not in first
+    assert later.count("同一段雷同文字，已在“安全生产专项”列出") >= 3 and later.count("相同比例") < later.count("DUP004")

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from checker.findings import EVIDENCE_FIELDS, SEVERITY_ZH, Evidence
+from checker.findings import EVIDENCE_FIELDS, SEVERITY_ZH, Evidence, Finding
 from checker.inputs import INPUTS
 from checker.packed import items, tally
 from checker.results import Coverage, RunResult
@@ -115,6 +115,29 @@ def artifact_uri(source: str) -> str:
     """A filing's file as CI annotations name it: relative paths as they are, absolute ones as file: URIs."""
     p = Path(source)
     return p.resolve().as_uri() if p.is_absolute() else p.as_posix()
+
+
+class Groups:
+    """Findings of one group (a paragraph pasted into several projects, seen from each): the first is shown
+    whole, the others point back to it — the noise of one paste is one finding's worth."""
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[str, str], str] = {}
+
+    def shown_in(self, f: Finding) -> str | None:
+        """The project that already lists this finding's group, or None (and remembers this one as the first)."""
+        if not f.evidence.group:
+            return None
+        key = (f.rule, f.evidence.group)
+        if key in self.first:
+            return self.first[key]
+        self.first[key] = f.project
+        return None
+
+
+def repeat_line(project: str, lang: str) -> str:
+    return f"same pasted text as listed under {project or '?'}" if lang == "en" else \
+        f"同一段雷同文字，已在“{project or '（未读到项目名称）'}”列出"
 
 
 def coverage_line(cov: Coverage | None, found_rules: Iterable[str], lang: str) -> str | None:

@@ -12,7 +12,7 @@ from rich.text import Text
 from checker.findings import CATEGORY_ZH
 from checker.i18n import localise
 from checker.render.common import WORDS as COMMON_WORDS
-from checker.render.common import coverage_line, evidence_line, summary
+from checker.render.common import Groups, coverage_line, evidence_line, repeat_line, summary
 from checker.results import RunResult
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -54,6 +54,7 @@ def render_console(result: RunResult, console: Console | None = None) -> None:
         else:
             console.print(Padding(text, (0, 0, 0, 8)))
 
+    groups = Groups()
     for r in result.reports:
         head = Text.assemble((r.project or w["unnamed"], "bold"), "  ", (" + ".join(r.files), "dim"),
                              (f"  {r.year or ''} {r.department}".rstrip(), "dim"))
@@ -80,7 +81,8 @@ def render_console(result: RunResult, console: Console | None = None) -> None:
                 line.append(f"  ({place})", style="dim")
             console.print(line)
             indented(Text(f.message.get(lang)))
-            ev = evidence_line(f.evidence, lang)
+            listed = groups.shown_in(f)
+            ev = repeat_line(listed, lang) if listed is not None else evidence_line(f.evidence, lang)
             if ev:
                 indented(Text(ev, style="dim"))
     _listed(console, plain, w["unreadable"], "bold red",

@@ -15,7 +15,7 @@ from checker.findings import CATEGORIES, CATEGORY_ZH, SEVERITY_ORDER, Finding, w
 from checker.i18n import localise
 from checker.model import FUNDING_VALUE_FIELDS, Evaluation, Location, Text
 from checker.render.common import WORDS as COMMON_WORDS
-from checker.render.common import coverage_line, evidence_line, fmt
+from checker.render.common import Groups, coverage_line, evidence_line, fmt, repeat_line
 from checker.results import Report, RunResult
 
 WORDS = {
@@ -72,6 +72,7 @@ class FindingView:
     path: str
     evidence: str
     cell: str | None = None  # the id of the shown cell it points to
+    repeat: bool = False  # its pasted group is listed whole under an earlier project
 
 
 @dataclass
@@ -125,7 +126,8 @@ def run_view(result: RunResult) -> dict[str, Any]:
     """Everything the report template needs of a run."""
     lang = result.lang
     w = WORDS[lang]
-    filings = [filing_view(r, i, lang) for i, r in enumerate(result.reports)]
+    groups = Groups()
+    filings = [filing_view(r, i, lang, groups) for i, r in enumerate(result.reports)]
     counts = Counter({s: 0 for s in SEVERITY_ORDER})
     for f in filings:
         counts.update(f.severity)
@@ -141,13 +143,16 @@ def run_view(result: RunResult) -> dict[str, Any]:
     }
 
 
-def filing_view(r: Report, i: int, lang: str) -> FilingView:
+def filing_view(r: Report, i: int, lang: str, groups: Groups | None = None) -> FilingView:
     w = WORDS[lang]
     findings: list[FindingView] = []
     by_key: dict[tuple, list[FindingView]] = defaultdict(list)
     for n, f in enumerate(r.findings, 1):
         k = anchor_key(f.location.source)
         fv = _finding_view(f, i, n, lang, k)
+        listed = groups.shown_in(f) if groups is not None else None
+        if listed is not None:
+            fv.evidence, fv.repeat = repeat_line(listed, lang), True
         findings.append(fv)
         if k is not None:
             by_key[k].append(fv)
