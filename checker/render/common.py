@@ -129,10 +129,8 @@ class Groups:
         if not f.evidence.group:
             return None
         key = (f.rule, f.evidence.group)
-        if key in self.first:
-            return self.first[key]
-        self.first[key] = f.project
-        return None
+        first = self.first.setdefault(key, f.project)
+        return None if first == f.project else first  # another paragraph of the same project is shown whole
 
 
 def repeat_line(project: str, lang: str) -> str:
