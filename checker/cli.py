@@ -28,7 +28,7 @@ from checker.config import (
     split_ids,
 )
 from checker.errors import JxError
-from checker.i18n import both
+from checker.i18n import both, localise
 from checker.model import Filing
 from checker.output import check_output_path
 from checker.pool import tune_gc
@@ -50,7 +50,7 @@ def _err(message: str) -> None:
 def _error(exc: JxError) -> None:
     """A read, settings, rule or output error: Chinese first, the English after it."""
     lang = _LANG["lang"]
-    place = f" ({exc.where})" if exc.where else ""
+    place = "" if not exc.where else f" ({exc.where})" if lang == "en" else f"（{localise(exc.where, lang)}）"
     head = "错误：" if lang == "zh" else "error: "
     _err(f"{head}{exc.source}{place}: {both(exc.message, lang)}")
 

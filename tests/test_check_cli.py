@@ -190,7 +190,7 @@ def test_broken_rule_file(capsys, tmp_path, change, message):
     code, out, err = _run(capsys, "check", str(SEED), "--rules", str(tmp_path))
     assert code == 2 and out == ""
     assert str(tmp_path / "p.yaml") in err and message in err
-    assert "line 3" in err
+    assert "第3行" in err
 
 
 def test_duplicate_rule_id(capsys, tmp_path):
@@ -202,7 +202,7 @@ def test_duplicate_rule_id(capsys, tmp_path):
 def test_invalid_yaml_rule_file(capsys, tmp_path):
     _pack(tmp_path, "rules:\n  - id: [\n")
     code, _, err = _run(capsys, "rules", "--rules", str(tmp_path))
-    assert code == 2 and "invalid YAML" in err and "line 3" in err
+    assert code == 2 and "invalid YAML" in err and "第3行" in err
 
 
 def test_missing_rule_dir(capsys, tmp_path):
