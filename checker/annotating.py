@@ -29,7 +29,7 @@ def annotate_paths(opts: Options, out_dir: Path, force: bool = False) -> Annotat
     result = run(opts)
     outcome = AnnotateOutcome(result)
     out_dir.mkdir(parents=True, exist_ok=True)
-    annotate_reports(result, out_dir, outcome, force)
+    annotate_reports(result, out_dir, outcome, force, paths=result.paths)
     return outcome
 
 

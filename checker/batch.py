@@ -22,6 +22,7 @@ from typing import Any
 from checker import __version__
 from checker.cache import CacheUnavailable, dump_entry, entry_name, load_entry, load_key
 from checker.check import Checker
+from checker.display import decoded
 from checker.engine import EngineError
 from checker.errors import JxError
 from checker.facts.cross.features import CrossFeatures
@@ -116,30 +117,32 @@ def init_worker(spec: BatchSpec) -> WorkerState:
 
 def check_file(path: str, state: WorkerState) -> FileResult:
     _fault(path)
-    result = FileResult(path)
+    # the file is read by its name on disk and named by what it shows: a name in GBK bytes is decoded
+    label = decoded(path)
+    result = FileResult(label)
     try:
         data = file_bytes(path)
     except JxError as exc:
-        result.errors.append(FileError(**exc.to_dict()))
+        result.errors.append(FileError(**{**exc.to_dict(), "source": label}))
         return result
-    cache_file = _cache_file(state, path, data)
+    cache_file = _cache_file(state, label, data)
     if cache_file is not None and cache_file.is_file():
-        hit = _from_cache(cache_file, state, path)
+        hit = _from_cache(cache_file, state, label)
         if hit is not None:
             return hit
         result.cache_rejected = True
     try:
-        filings = read_bytes(data, path, state.vocab)
+        filings = read_bytes(data, label, state.vocab)
     except JxError as exc:
         result.errors.append(FileError(**exc.to_dict()))
         filings = []
     except RecursionError:
-        result.errors.append(FileError(source=path, message="nested too deeply to read"))
+        result.errors.append(FileError(source=label, message="nested too deeply to read"))
         filings = []
     except Exception as exc:  # a reader bug is this file's error entry, never a dead batch
         if os.environ.get("JXCHECK_DEBUG"):
             raise
-        result.errors.append(FileError(source=path, message=f"internal error while reading: "
+        result.errors.append(FileError(source=label, message=f"internal error while reading: "
                                                             f"{type(exc).__name__}: {exc}"))
         filings = []
     reports = evaluate_filings(filings, state, result)

@@ -27,6 +27,7 @@ from checker.config import (
     load_settings,
     split_ids,
 )
+from checker.display import printable
 from checker.errors import JxError
 from checker.i18n import both, localise
 from checker.model import Filing
@@ -44,7 +45,7 @@ _LANG = {"lang": "zh"}  # the language of standard error: zh unless --lang en
 
 
 def _err(message: str) -> None:
-    print(f"jxcheck: {message}", file=sys.stderr)
+    print(f"jxcheck: {printable(message)}", file=sys.stderr)  # a name's control characters shown, not acted on
 
 
 def _error(exc: JxError) -> None:
@@ -176,8 +177,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         zh = result.lang == "zh"
         for copy in outcome.copies:
             placed = f"其中{copy.placed}条在其单元格或段落上" if zh else f"{copy.placed} on their cell or paragraph"
-            print(f"{copy.source} → {copy.output}（{copy.findings}条问题，{placed}）" if zh else
-                  f"{copy.source} → {copy.output} ({copy.findings} findings, {placed})")
+            print(printable(f"{copy.source} → {copy.output}（{copy.findings}条问题，{placed}）" if zh else
+                            f"{copy.source} → {copy.output} ({copy.findings} findings, {placed})"))
             for note in copy.notes:
                 _warn(f"{copy.source}: {note}")
         for e in [*result.errors, *outcome.errors]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from checker.display import decoded
 from checker.errors import JxError
 from checker.findings import FileError
 from checker.pool import WorkerFailure, run_ordered, tune_gc
@@ -36,14 +37,16 @@ def _init(spec: ParseSpec) -> ParseSpec:
 
 def parse_file(path: str, spec: ParseSpec) -> ParsedFile:
     """One file read and dumped where it is read: only text crosses to the main process."""
-    out = ParsedFile(path)
+    label = decoded(path)  # a name in GBK bytes, as it is shown
+    out = ParsedFile(label)
     try:
         filings = read_path(path, spec.vocab)
     except JxError as exc:
-        out.error = FileError(**exc.to_dict())
+        out.error = FileError(**{**exc.to_dict(), "source": label})
         return out
     dump = filings_to_json if spec.fmt == "json" else filings_to_yaml
     for filing in filings:
+        filing.source = label
         out.documents.append(dump([filing], spec.parsed))
         out.warnings += [(f"{filing.source} › {ev.project or '?'}", w) for ev in filing.evaluations for w in ev.warnings]
     return out

@@ -130,4 +130,6 @@ class RunResult:
     stats: dict[str, Any] = field(default_factory=dict)  # evaluations, cross-stage seconds, cached files, notes
     skipped: list[Skipped] = field(default_factory=list)  # files a folder walk passed over, each with its reason
     other_files: int = 0  # files of no filing format a walk passed over (.md, .png …), counted only
+    paths: dict[str, str] = field(default_factory=dict)  # a file's name in results → its name on disk, where
+    # they differ (a name in GBK bytes is shown decoded)
     cleanup: Callable[[], None] | None = None  # removes the run's temporary files once rendered

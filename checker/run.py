@@ -12,6 +12,7 @@ from pathlib import Path
 from checker.batch import BatchSpec, FileResult, consume, local_results
 from checker.cache import CacheUnavailable, probe
 from checker.config import ConfigError, Settings, load_active_forms, load_active_rules, per_path
+from checker.display import decoded
 from checker.findings import FileError
 from checker.gate import (
     BaselineEntry,
@@ -140,11 +141,12 @@ def run(opts: Options) -> RunResult:
         if isinstance(sink, ReportStore):
             sink.close()
     if opts.skip_non_filings:  # pre-commit names every file its pattern matches
-        found.walked.update(found.files)
+        found.walked.update(decoded(p) for p in found.files)
     errors, skipped = _skipped(found, [*unsupported_dirs(opts.paths), *outcome.errors])
     result = RunResult(reports=final, errors=errors, files=len(paths) - len(skipped) + len(found.skipped),
                        rules=rules, lang=opts.lang or settings.lang or "zh", skipped=skipped,
-                       other_files=sum(found.other.values()))
+                       other_files=sum(found.other.values()),
+                       paths={decoded(p): p for p in paths if decoded(p) != p})
     result.stats = {"evaluations": outcome.evaluations, "cross_seconds": round(outcome.cross_seconds, 3),
                     "cached_files": outcome.cached_files, "notes": notes + outcome.notes,
                     "settings_file": settings.path, "other_kinds": sorted(found.other)}

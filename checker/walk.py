@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checker.display import decoded
 from checker.results import Skipped
 
 # formats a self-evaluation is published in that jxcheck does not read: each with what a clerk can do
@@ -56,19 +57,20 @@ def walk(paths: list[str], exclude: list[str] | None = None, own: list[str] | No
                     continue
                 suffix = f.suffix.lower()
                 if suffix in UNSUPPORTED:
-                    out.skipped.append(Skipped(str(f), "unsupported", UNSUPPORTED[suffix]))
+                    out.skipped.append(Skipped(decoded(str(f)), "unsupported", UNSUPPORTED[suffix]))
                 elif suffix not in SUPPORTED_SUFFIXES:
                     out.other[suffix or "(none)"] += 1
                 elif _is_own(f.resolve(), mine) or is_jxcheck_output(f):
-                    out.skipped.append(Skipped(str(f), "own", "this run's settings, waivers, baseline, rules or output"))
+                    out.skipped.append(Skipped(decoded(str(f)), "own",
+                                               "this run's settings, waivers, baseline, rules or output"))
                 else:
                     out.files.append(str(f))
-                    out.walked.add(str(f))
+                    out.walked.add(decoded(str(f)))  # as the file is named in results
         elif any(c in p for c in "*?[") and not path.exists():
             found = sorted(g for g in glob.glob(p, recursive=True) if Path(g).is_file())
             out.files.extend(found or [p])  # none: reported as "file not found"
         elif path.is_file() and _is_own(path.resolve(), mine):
-            out.skipped.append(Skipped(p, "own", "this run's settings, waivers, baseline, rules or output"))
+            out.skipped.append(Skipped(decoded(p), "own", "this run's settings, waivers, baseline, rules or output"))
         else:
             out.files.append(p)
     if exclude:

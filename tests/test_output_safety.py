@@ -95,3 +95,58 @@ def test_json_carries_any_figure(capsys, tmp_path):
     doc = json.loads(out)  # valid JSON, whole
     assert code in (0, 1) and doc["reports"][0]["project"] == "巨额"
     assert "NaN" not in out and "Infinity" not in out
+
+
+FORMATS = ["console", "json", "sarif", "junit", "github", "markdown", "html", "xlsx"]
+
+
+def _names_folder(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "good.txt")
+    gbk = os.fsencode(folder) + b"/" + "自评".encode("gbk") + b".txt"  # what unzipping a Windows archive gives
+    with open(gbk, "wb") as fh:
+        fh.write(SEED.read_bytes())
+    (folder / "\x1b[2J\x1b[8mevil.txt").write_text("会议通知\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_file_name_in_gbk_bytes_or_with_escapes_loses_nothing(capsys, tmp_path, fmt):
+    """A name in GBK bytes is shown decoded, a name with terminal escapes shows them as text; every format
+    is written and every filing is in it."""
+    folder = _names_folder(tmp_path)
+    out = tmp_path / f"r.{fmt}"
+    code, _, err = _check(capsys, "--format", fmt, "--output", str(out), str(folder))
+    assert code == 1, err  # the seed's findings; nothing unreadable
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        text = "\n".join(str(c.value) for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row)
+    else:
+        text = out.read_text(encoding="utf-8")
+    named = "%25E8%2587%25AA%25E8%25AF%2584.txt" if fmt == "github" else "自评.txt"  # github: as a file URI
+    assert named in text and "\x1b" not in text and "\x1b" not in err
+    if fmt == "json":
+        doc = json.loads(text)
+        assert sorted(r["source"].rsplit("/", 1)[1] for r in doc["reports"])[::3] == ["good.txt", "自评.txt"]
+        assert doc["skipped"][0]["source"].endswith("\x1b[2J\x1b[8mevil.txt")  # JSON escapes it itself
+
+
+def test_the_console_shows_escapes_as_text(capsys, tmp_path):
+    folder = _names_folder(tmp_path)
+    code, out, err = _check(capsys, str(folder))
+    assert code == 1 and "\x1b" not in out + err and "\\x1b[2J\\x1b[8mevil.txt" in out and "自评.txt" in out
+
+
+def test_markdown_keeps_names_out_of_its_html(capsys, tmp_path):
+    filing = tmp_path / "f.yaml"
+    filing.write_text(textwrap.dedent("""\
+        evaluations:
+          - project: "</summary></details><h2>x</h2>"
+            has_table: true
+            indicators:
+              - {level1: 产出指标, level2: 数量指标, name: 培训人次, target: ≥500人次, actual: 400人次, weight: 50, score: 50}
+        """), encoding="utf-8")
+    _, out, _ = _check(capsys, "--format", "markdown", str(filing))
+    assert "<h2>" not in out and "&lt;/summary&gt;&lt;/details&gt;&lt;h2&gt;x" in out

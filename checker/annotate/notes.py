@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checker.display import printable
 from checker.findings import SEVERITY_ZH, Finding
 from checker.render.common import evidence_parts
 
@@ -19,7 +20,7 @@ def note_text(f: Finding, lang: str = "zh") -> str:
     evidence = " · ".join(f"{label} {value}" for label, value in evidence_parts(f.evidence, lang))
     if evidence:
         lines.append(evidence)
-    return "\n".join(lines)
+    return printable("\n".join(lines))  # a control character in a name is not allowed in a comment
 
 
 @dataclass

@@ -19,6 +19,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from checker.annotate.notes import AUTHOR, FILLS, Annotated, note_text
+from checker.display import printable
 from checker.errors import InputError
 from checker.findings import CATEGORY_ZH, SEVERITY_ZH, Finding, worst_severity
 from checker.output import write_atomic
@@ -96,7 +97,8 @@ def _result_sheet(wb: Workbook, findings: list[Finding], placed: dict[int, tuple
         evidence = " · ".join(f"{label} {value}" for label, value in evidence_parts(f.evidence, lang,
                                                                                       skip=("suggested",)))
         suggested = fmt(f.evidence.suggested) if f.evidence.suggested is not None else ""
-        ws.append([i, sev, f.rule, cat, f.project, where, f.message.get(lang), suggested, evidence])
+        ws.append([i, sev, f.rule, cat, printable(f.project), printable(where), printable(f.message.get(lang)),
+                   suggested, printable(evidence)])
         row = ws.max_row
         ws.cell(row=row, column=2).fill = _fill(f.severity)
         if id(f) in placed:

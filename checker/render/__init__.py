@@ -15,6 +15,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from checker.display import printable
 from checker.errors import JxError
 from checker.output import emit
 from checker.results import RunResult
@@ -31,7 +32,13 @@ class Format:
     terminal: str | None = None  # "module:function" printing to the terminal when there is no --output
 
     def render(self, result: RunResult) -> Rendered:
-        return _load(self.renderer)(result)
+        """The report, with every name from outside made safe to show (`checker.display.printable`)."""
+        out = _load(self.renderer)(result)
+        if isinstance(out, bytes):
+            return out
+        if isinstance(out, str):
+            return printable(out)
+        return (printable(chunk) for chunk in out)
 
     def check_output(self, output: str | None) -> None:
         """Refuse a request this format cannot serve, before any work is done."""

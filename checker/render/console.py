@@ -9,6 +9,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from checker.display import printable
 from checker.findings import CATEGORY_ZH
 from checker.i18n import localise
 from checker.render.common import WORDS as COMMON_WORDS
@@ -56,15 +57,15 @@ def render_console(result: RunResult, console: Console | None = None) -> None:
 
     groups = Groups()
     for r in result.reports:
-        head = Text.assemble((r.project or w["unnamed"], "bold"), "  ", (" + ".join(r.files), "dim"),
-                             (f"  {r.year or ''} {r.department}".rstrip(), "dim"))
+        head = Text.assemble((printable(r.project) or w["unnamed"], "bold"), "  ", (printable(" + ".join(r.files)), "dim"),
+                             (printable(f"  {r.year or ''} {r.department}".rstrip()), "dim"))
         if plain:
             console.print(Text("── ") + head)
         else:
             console.rule(head, align="left")
         colon = ": " if lang == "en" else "："
         for warning in r.warnings:
-            console.print(Text(f"  {w['warnings']}{colon}{localise(warning, lang)}", style="dim yellow"))
+            console.print(Text(printable(f"  {w['warnings']}{colon}{localise(warning, lang)}"), style="dim yellow"))
         found = [f.rule for f in r.findings]
         checked = coverage_line(r.coverage, found, lang)
         if checked:
@@ -75,16 +76,16 @@ def render_console(result: RunResult, console: Console | None = None) -> None:
             continue
         for f in r.findings:
             line = Text.assemble("  ", (f"{w[f.severity]:<4}", STYLE[f.severity]), " ", (f.rule, "bold"), "  ",
-                                 (sep.join(f.location.path), "blue"))
+                                 (printable(sep.join(f.location.path)), "blue"))
             place = f.location.source.describe(lang) if f.location.source else ""
             if place:
                 line.append(f"  ({place})", style="dim")
             console.print(line)
-            indented(Text(f.message.get(lang)))
+            indented(Text(printable(f.message.get(lang))))
             listed = groups.shown_in(f)
             ev = repeat_line(listed, lang) if listed is not None else evidence_line(f.evidence, lang)
             if ev:
-                indented(Text(ev, style="dim"))
+                indented(Text(printable(ev), style="dim"))
     _listed(console, plain, w["unreadable"], "bold red",
             [(f"{e.source}{f' ({e.where})' if e.where else ''}", localise(e.message, lang)) for e in result.errors])
     _listed(console, plain, w["skipped"], "bold yellow",
@@ -103,7 +104,7 @@ def _listed(console: Console, plain: bool, title: str, style: str, lines: list[t
         console.rule(Text(title, style=style), align="left")
     colour = style.split()[-1]
     for source, why in lines:
-        console.print(Text(f"  {source}: {why}", style=colour))
+        console.print(Text(printable(f"  {source}: {why}"), style=colour))
 
 
 def _gate(result: RunResult, console: Console) -> None:
@@ -115,16 +116,16 @@ def _gate(result: RunResult, console: Console) -> None:
         console.print(Text(f"{w['baseline']}{colon}{w['new']} {b.new} · {w['known']} {b.known} · {w['fixed']} "
                            f"{len(b.fixed)}", style="bold"))
         for e in b.fixed:
-            console.print(Text(f"  {w['fixed']}{colon}{e.rule} {e.project} › {e.path}", style="green"))
+            console.print(Text(printable(f"  {w['fixed']}{colon}{e.rule} {e.project} › {e.path}"), style="green"))
     v = result.waivers
     if v is not None:
         console.print(Text(f"{w['waived']} {v.waived}", style="bold"))
         for x in v.expired:
-            console.print(Text(f"  {w['expired']}{colon}{x.fingerprint} {x.rule or ''} {opened}{x.expires}, "
-                               f"{x.approver}{closed}", style="yellow"))
+            console.print(Text(printable(f"  {w['expired']}{colon}{x.fingerprint} {x.rule or ''} {opened}{x.expires}, "
+                                         f"{x.approver}{closed}"), style="yellow"))
         for x in v.unused:
-            console.print(Text(f"  {w['unused']}{colon}{x.fingerprint} {x.rule or ''} {opened}{x.approver}{closed}",
-                               style="yellow"))
+            console.print(Text(printable(f"  {w['unused']}{colon}{x.fingerprint} {x.rule or ''} {opened}{x.approver}"
+                                         f"{closed}"), style="yellow"))
 
 
 def _summary(result: RunResult, console: Console) -> None:
@@ -151,7 +152,7 @@ def _summary(result: RunResult, console: Console) -> None:
     if result.other_files:
         console.print(Text(w["other_files"].format(n=result.other_files, kinds=_kinds(result)), style="dim"))
     if s.get("settings_file"):
-        console.print(f"{'设置文件：' if lang == 'zh' else 'settings: '}{s['settings_file']}", style="dim")
+        console.print(Text(printable(f"{'设置文件：' if lang == 'zh' else 'settings: '}{s['settings_file']}"), style="dim"))
 
 
 def _kinds(result: RunResult) -> str:

@@ -45,7 +45,8 @@ WORDS = {
 
 
 def _cell(s: str) -> str:
-    return s.replace("|", "\\|").replace("\n", " ")
+    """A table cell or list item of text from outside: no column break, no line break, no HTML."""
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown(result: RunResult) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 
 from checker import __version__
+from checker.display import decoded
 from checker.findings import Finding
 from checker.inputs import INPUTS
 from checker.packed import PackedReport, items, unpacked
@@ -116,7 +117,9 @@ def json_safe(obj: Any) -> Any:
         return {str(k): json_safe(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
         return [json_safe(v) for v in obj]
-    if isinstance(obj, bool) or obj is None or isinstance(obj, str):
+    if isinstance(obj, str):
+        return decoded(obj)  # a file name in GBK bytes
+    if isinstance(obj, bool) or obj is None:
         return obj
     if isinstance(obj, int):
         return obj if -(2 ** 63) <= obj < 2 ** 63 else str(obj)

@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from checker.display import printable
 from checker.findings import CATEGORY_ZH, SEVERITY_ORDER
 from checker.i18n import localise
 from checker.inputs import INPUTS
@@ -37,7 +38,13 @@ WIDTHS = [28, 16, 9, 10, 9, 70, 40, 22, 50, 14, 14, 14, 22, 30]
 
 
 def _value(v: object) -> object:
-    return v if isinstance(v, int | float | str) or v is None else str(v)
+    if isinstance(v, str):
+        return printable(v)  # a control character in a name is not allowed in a worksheet
+    return v if isinstance(v, int | float) or v is None else printable(str(v))
+
+
+def _append(ws: Worksheet, row: list) -> None:
+    ws.append([_value(v) for v in row])
 
 
 def render_xlsx(result: RunResult) -> bytes:
@@ -62,22 +69,22 @@ def render_xlsx(result: RunResult) -> bytes:
                 _value(f.evidence.suggested), f.fingerprint, ""]))
     rows.sort(key=lambda x: x[0])  # stable: within a severity, the files' and findings' own order
     for _, severity, row in rows:
-        ws.append(row)
+        _append(ws, row)
         ws.cell(ws.max_row, 5).fill = PatternFill("solid", fgColor=FILL[severity])
     _style(ws, WIDTHS)
     summary = wb.create_sheet(names[1])
     summary.append(sum_heads)
     for r in result.reports:
         c = Counter(f.severity for f in r.findings)
-        summary.append([r.source, r.project, r.year, r.department, c["error"], c["warning"], c["info"],
+        _append(summary, [r.source, r.project, r.year, r.department, c["error"], c["warning"], c["info"],
                         r.scores.get("reported"), r.scores.get("rows"), r.scores.get("recomputed")])
     _style(summary, [28, 16, 8, 20, 8, 8, 8, 14, 12, 14])
     files = wb.create_sheet(names[2])
     files.append(file_heads)
     for e in result.errors:
-        files.append([e.source, w["unreadable_one"], localise(e.message, lang) + _where(e.where, lang)])
+        _append(files, [e.source, w["unreadable_one"], localise(e.message, lang) + _where(e.where, lang)])
     for x in result.skipped:
-        files.append([x.source, w[x.reason], localise(x.message, lang)])
+        _append(files, [x.source, w[x.reason], localise(x.message, lang)])
     _style(files, [40, 14, 80])
     cover = wb.create_sheet(names[3])
     cover.append(cover_heads)
@@ -87,7 +94,7 @@ def render_xlsx(result: RunResult) -> bytes:
         c = r.coverage.counts(f.rule for f in r.findings)
         reasons = r.coverage.reasons()
         missing = "、".join(f"{INPUTS[n].label(lang)}（{len(rules)}）" for n, rules in reasons.items())
-        cover.append([r.source, r.project, c["checks"], c["ran"], c["passed"], c["not_run"], c["not_applicable"],
+        _append(cover, [r.source, r.project, c["checks"], c["ran"], c["passed"], c["not_run"], c["not_applicable"],
                       missing, ", ".join(sorted(r.coverage.not_run))])
     _style(cover, [28, 16, 8, 8, 8, 10, 8, 60, 40])
     buf = io.BytesIO()
