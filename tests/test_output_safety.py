@@ -107,6 +107,9 @@ def _names_folder(tmp_path):
     gbk = os.fsencode(folder) + b"/" + "自评".encode("gbk") + b".txt"  # what unzipping a Windows archive gives
     with open(gbk, "wb") as fh:
         fh.write(SEED.read_bytes())
+    for raw in ("自評".encode("shift_jis") + b".txt", b"\xff\xfe.txt", b"\xfe\xff.txt"):  # Japanese Windows, no encoding
+        with open(os.fsencode(folder) + b"/" + raw, "wb") as fh:
+            fh.write(SEED.read_bytes())
     (folder / "\x1b[2J\x1b[8mevil.txt").write_text("会议通知\n", encoding="utf-8")
     return folder
 
@@ -129,7 +132,9 @@ def test_a_file_name_in_gbk_bytes_or_with_escapes_loses_nothing(capsys, tmp_path
     assert named in text and "\x1b" not in text and "\x1b" not in err
     if fmt == "json":
         doc = json.loads(text)
-        assert sorted(r["source"].rsplit("/", 1)[1] for r in doc["reports"])[::3] == ["good.txt", "自评.txt"]
+        names = {r["source"].rsplit("/", 1)[1] for r in doc["reports"]}
+        assert names == {"good.txt", "帺\\x95].txt", "自评.txt", "\\xfe\\xff.txt", "\\xff\\xfe.txt"}
+        assert len(doc["reports"]) == 15 and not doc["errors"]
         assert doc["skipped"][0]["source"].endswith("\x1b[2J\x1b[8mevil.txt")  # JSON escapes it itself
 
 
