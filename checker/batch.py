@@ -140,7 +140,7 @@ def check_file(path: str, state: WorkerState) -> FileResult:
         result.errors.append(FileError(source=label, message="nested too deeply to read"))
         filings = []
     except Exception as exc:  # a reader bug is this file's error entry, never a dead batch
-        if os.environ.get("JXCHECK_DEBUG"):
+        if os.environ.get("JXCHECK_DEBUG") or isinstance(exc, MemoryError):  # the worker ends, the file is named
             raise
         result.errors.append(FileError(source=label, message=f"internal error while reading: "
                                                             f"{type(exc).__name__}: {exc}"))
@@ -167,7 +167,7 @@ def evaluate_filings(filings: list[Filing], state: WorkerState, result: FileResu
                     raise EngineError("rule action failed: boom")
                 report, features = state.checker.evaluate(ev, filing.source, len(reports), state.spec.keep_models)
             except Exception as exc:  # one filing's failure is an error entry naming it, never a dead batch
-                if os.environ.get("JXCHECK_DEBUG") and not isinstance(exc, JxError):
+                if (os.environ.get("JXCHECK_DEBUG") and not isinstance(exc, JxError)) or isinstance(exc, MemoryError):
                     raise
                 result.errors.append(_failure(filing.source, ev.project, exc))
                 continue

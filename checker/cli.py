@@ -230,6 +230,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     shown = "localhost" if args.host in ("127.0.0.1", "::1") else args.host
     address = f"http://{shown}:{args.port}/" + ("?token=…" if token else "")
     _err(f"jxcheck 自查页面 / self-check page: {address}  (Ctrl+C 停止 / to stop)")
+    # the readers' limit (and so the unzip limit, 8 ×) is the upload limit the page states, not the command line's
+    os.environ["JXCHECK_MAX_FILE_MB"] = f"{args.max_file_mb:g}"
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
     return EXIT_OK
 

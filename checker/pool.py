@@ -16,6 +16,41 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 GC_THRESHOLDS = (10_000, 50, 100)
+MEMORY_ENV = "JXCHECK_MAX_MEMORY_MB"
+DEFAULT_MEMORY_BYTES = 1024 * 2**20
+MEMORY_EXIT = 86  # a worker that ran out of its memory budget exits with this, so its file's error says so
+
+
+def memory_budget() -> int:
+    """What checking one file may take, in bytes (JXCHECK_MAX_MEMORY_MB, 1 GB by default)."""
+    import os
+
+    try:
+        value = int(float(os.environ[MEMORY_ENV]) * 2**20)
+    except (KeyError, ValueError):
+        return DEFAULT_MEMORY_BYTES
+    return value if value > 0 else DEFAULT_MEMORY_BYTES
+
+
+def _bound_memory() -> None:
+    """The last resort behind the readers' limits: a worker may map what it holds once started (Python, the
+    rules, the engine) plus one file's budget, no more; past that an allocation fails with MemoryError and
+    the worker ends with MEMORY_EXIT instead of taking the machine's memory."""
+    import os
+
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        want = mapped + memory_budget()
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        if soft == resource.RLIM_INFINITY or soft > want:
+            resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (ImportError, OSError, ValueError):  # not Linux: the readers' limits stand alone
+        pass
 
 
 def tune_gc(freeze: bool = False) -> None:
@@ -85,6 +120,7 @@ def _worker_main(conn: Connection, init: Callable[..., Any], init_args: tuple, t
             del os.environ[key]
         os.environ.update(settings)
     state = init(*init_args)
+    _bound_memory()
     while True:
         try:
             item = conn.recv()
@@ -93,7 +129,13 @@ def _worker_main(conn: Connection, init: Callable[..., Any], init_args: tuple, t
         if item is None:
             return
         index, payload = item
-        conn.send((index, task(payload, state)))
+        try:
+            result = task(payload, state)
+        except MemoryError:
+            import os
+
+            os._exit(MEMORY_EXIT)
+        conn.send((index, result))
 
 
 class _Worker:
@@ -218,4 +260,6 @@ def _death(code: int | None) -> str:
         except ValueError:
             name = f"signal {-code}"
         return f"the worker checking this file crashed ({name})"
+    if code == MEMORY_EXIT:
+        return f"checking this file took more than its memory budget of {memory_budget() / 2**20:g} MB (JXCHECK_MAX_MEMORY_MB)"
     return f"the worker checking this file exited unexpectedly (exit code {code})"

@@ -255,6 +255,25 @@ def test_serving_beyond_this_machine_needs_a_token(monkeypatch, capsys):
     assert "needs a token" in capsys.readouterr().err
 
 
+def test_the_readers_limit_is_the_upload_limit(monkeypatch, capsys):
+    """A 20 MB upload limit means 20 MB × 8 unzipped, not the command line's 50 MB × 8."""
+    import socket
+
+    import uvicorn
+
+    from checker.cli import main
+
+    monkeypatch.setenv("JXCHECK_MAX_FILE_MB", "50")
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert main(["serve", "--port", str(port), "--max-file-mb", "5"]) == 0
+    from checker.readers.document import Limits
+
+    assert Limits.from_env().file_bytes == 5 * 2**20
+
+
 def test_a_bad_settings_file_stops_the_server_before_it_starts(tmp_path, capsys):
     from checker.cli import main
 

@@ -14,12 +14,21 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
 from checker.errors import InputError
-from checker.readers.document import UNZIP_FACTOR, Cell, Document, Limits, Paragraph, Table, join_paragraphs
+from checker.readers.document import (
+    MAX_COLUMNS,
+    UNZIP_FACTOR,
+    Cell,
+    Document,
+    Paragraph,
+    Table,
+    Tally,
+    join_paragraphs,
+)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -29,7 +38,7 @@ _P, _TBL, _TR, _TC, _R = (W + x for x in ("p", "tbl", "tr", "tc", "r"))
 _T, _TAB, _BR, _CR, _PTAB, _NBH = (W + x for x in ("t", "tab", "br", "cr", "ptab", "noBreakHyphen"))
 _TCPR, _TRPR, _GRIDSPAN, _VMERGE, _GRIDBEFORE, _VAL, _TYPE = (
     W + x for x in ("tcPr", "trPr", "gridSpan", "vMerge", "gridBefore", "val", "type"))
-_SDT, _SDT_CONTENT = W + "sdt", W + "sdtContent"
+_SDT, _SDT_CONTENT, _BODY = W + "sdt", W + "sdtContent", W + "body"
 # elements that wrap content Word shows as if they were not there: content controls (a form's fields),
 # custom XML, and — inside a paragraph — tracked insertions, moves, smart tags and simple fields. Deleted
 # text (w:del, w:moveFrom) is not shown and is left out.
@@ -39,18 +48,20 @@ _RUN_WRAPPERS = frozenset(W + x for x in ("hyperlink", "ins", "moveTo", "smartTa
 
 
 def read_docx(data: bytes, source: str) -> Document:
-    body = _body(data, source)
+    tally = Tally(source)
     doc = Document(source=source, format="docx")
     n_par = n_tbl = 0
-    for el in children(body, (_P, _TBL)):
-        if el.tag == _P:
-            text = paragraph_text(el)
-            if text.strip():
-                doc.blocks.append(Paragraph(index=n_par, text=text, outline=_outline_level(el)))
-            n_par += 1
-        elif el.tag == _TBL:
-            doc.blocks.append(_table(el, n_tbl))
-            n_tbl += 1
+    for top in _body_children(data, source, tally):
+        for el in children([top], (_P, _TBL)):
+            if el.tag == _P:
+                text = paragraph_text(el)
+                if text.strip():
+                    tally.block()
+                    doc.blocks.append(Paragraph(index=n_par, text=text, outline=_outline_level(el)))
+                n_par += 1
+            elif el.tag == _TBL:
+                doc.blocks.append(_table(el, n_tbl, tally))
+                n_tbl += 1
     return doc
 
 
@@ -82,36 +93,47 @@ def _outline_level(p: etree._Element) -> int | None:
     return None
 
 
-def _body(data: bytes, source: str) -> etree._Element:
+def _body_children(data: bytes, source: str, tally: Tally) -> Iterator[etree._Element]:
+    """The body's children one at a time, each dropped once read: the document part is streamed, never built
+    whole (100 MB of empty paragraphs is 16 million elements), and every element parsed is counted."""
     def corrupt(why: str) -> InputError:
         return InputError(source, f"not a readable .docx (truncated or corrupt): {why}")
 
+    body_seen = False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             name = _main_part(zf)
             size = zf.getinfo(name).file_size
-            limit = Limits.from_env().file_bytes * UNZIP_FACTOR
+            limit = tally.limits.file_bytes * UNZIP_FACTOR
             if size > limit:
                 raise InputError(source, f"the document part unzips to {size / 2**20:.0f} MB; the limit is "
                                          f"{limit / 2**20:g} MB (JXCHECK_MAX_FILE_MB × {UNZIP_FACTOR})")
-            xml = zf.read(name)
+            with zf.open(name) as fh:
+                depth = 0
+                for event, el in etree.iterparse(fh, events=("start", "end"), resolve_entities=False,
+                                                 no_network=True, huge_tree=False, remove_comments=True):
+                    if event == "start":
+                        depth += 1
+                        tally.element()
+                        body_seen = body_seen or (depth == 2 and el.tag == _BODY)
+                        continue
+                    depth -= 1
+                    if depth == 2 and body_seen and el.getparent() is not None and el.getparent().tag == _BODY:
+                        yield el
+                        el.clear()
+                        el.getparent().remove(el)
     except InputError:
         raise
     except KeyError as exc:
         raise corrupt(f"{exc.args[0] if exc.args else exc}") from None
+    except etree.XMLSyntaxError as exc:
+        raise corrupt(f"XML: {exc}") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         raise corrupt(f"{type(exc).__name__}: {exc}") from None
     except Exception as exc:  # zlib and other errors of a damaged package
         raise corrupt(f"{type(exc).__name__}: {exc}") from None
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
-    try:
-        root = etree.fromstring(xml, parser)
-    except etree.XMLSyntaxError as exc:
-        raise corrupt(f"XML: {exc}") from None
-    body = root.find(W + "body")
-    if body is None:
+    if not body_seen:
         raise corrupt("no document body")
-    return body
 
 
 def _main_part(zf: zipfile.ZipFile) -> str:
@@ -127,7 +149,7 @@ def _main_part(zf: zipfile.ZipFile) -> str:
     return "word/document.xml"
 
 
-def children(parent: etree._Element, tags: tuple[str, ...]) -> Iterator[etree._Element]:
+def children(parent: Iterable[etree._Element], tags: tuple[str, ...]) -> Iterator[etree._Element]:
     """The children of `parent` with these tags, in order, looking through content controls and the other
     wrappers Word does not show (a form's table in a content control is still the form's table). The
     .docx annotator walks documents with this too, so both number places alike."""
@@ -189,17 +211,19 @@ def _int(el: etree._Element | None, default: int) -> int:
         return default
 
 
-def _table(tbl: etree._Element, index: int) -> Table:
+def _table(tbl: etree._Element, index: int, tally: Tally) -> Table:
     out = Table(index=index, grid=True)
     for r, tr in enumerate(children(tbl, (_TR,))):
         row: list[Cell] = []
         for col, span, tc in grid_cells(tr):
+            tally.columns(col + span)
             tcpr = tc.find(_TCPR)
             v = tcpr.find(_VMERGE) if tcpr is not None else None
             vmerge = v.get(_VAL, "continue") if v is not None else None
             text = "" if vmerge == "continue" else join_paragraphs(
                 "\n".join(paragraph_text(p) for p in children(tc, (_P,))).split("\n"))
             row.append(Cell(text=text, row=r, col=col, span=span))
+        tally.row(len(row))
         out.rows.append(row)
     return out
 
@@ -208,9 +232,9 @@ def grid_cells(tr: etree._Element) -> Iterator[tuple[int, int, etree._Element]]:
     """(grid column, span, w:tc) of each cell of a row, after any w:gridBefore: the numbering the reader
     gives cells and the .docx annotator finds them by."""
     trpr = tr.find(_TRPR)
-    col = _int(trpr.find(_GRIDBEFORE), 0) if trpr is not None else 0
+    col = min(max(_int(trpr.find(_GRIDBEFORE), 0), 0), MAX_COLUMNS) if trpr is not None else 0
     for tc in children(tr, (_TC,)):
         tcpr = tc.find(_TCPR)
-        span = _int(tcpr.find(_GRIDSPAN), 1) if tcpr is not None else 1
+        span = min(max(_int(tcpr.find(_GRIDSPAN), 1), 1), MAX_COLUMNS) if tcpr is not None else 1
         yield col, span, tc
         col += span

@@ -9,10 +9,11 @@ the row widths seen so far and what the form's own titles and notes look like.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from checker.errors import InputError
-from checker.readers.document import Cell, Document, Paragraph, Table, join_paragraphs
+from checker.readers.document import MAX_COLUMNS, Cell, Document, Paragraph, Table, Tally, join_paragraphs
 
 # Free text that ends a table even where a cell's next paragraph could stand.
 _OUTSIDE_RE = re.compile(
@@ -73,29 +74,42 @@ class _Line:
     row_start: bool = False  # a whole row on one line ("a<TAB>b<TAB>c"): this cell opens it
 
 
-def _lines(text: str) -> list[_Line]:
-    out: list[_Line] = []
+_NONEMPTY_LINE = re.compile(r"[^\n]+")
+
+
+def _lines(text: str, tally: Tally) -> Iterator[_Line]:
     blanks = 0
-    for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
-        raw = raw.replace("\f", "")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # only the lines with something in them are visited, their numbers counted between them: 50 MB of
+    # newlines is 50 million empty lines, neither a list of them nor a loop over them
+    no = pos = 0
+    for m in _NONEMPTY_LINE.finditer(text):
+        before = no
+        no += text.count("\n", pos, m.start()) + (pos == 0)  # 1-based: the first line is line 1
+        pos = m.end()
+        blanks += no - before - 1  # the empty lines between
+        raw = m.group().replace("\f", "")
         if raw.startswith("\t") and "\t" not in raw[1:]:
-            out.append(_Line(True, raw[1:], no, blanks))
+            yield _Line(True, raw[1:], no, blanks)
             blanks = 0
         elif "\t" in raw:
+            if raw.count("\t") >= MAX_COLUMNS:  # counted before a row of a million cells is split
+                tally.columns(raw.count("\t") + 1)
             # Word's plain "convert table to text": one row per line, cells split by TAB
             for k, part in enumerate(raw.split("\t")):
-                out.append(_Line(True, part, no, blanks if k == 0 else 0, row_start=k == 0))
+                yield _Line(True, part, no, blanks if k == 0 else 0, row_start=k == 0)
             blanks = 0
         elif raw.strip(" \u3000\xa0"):
-            out.append(_Line(False, raw, no, blanks))
+            yield _Line(False, raw, no, blanks)
             blanks = 0
         else:
             blanks += 1
-    return out
 
 
 def parse_text_export(text: str, source: str) -> Document:
     doc = Document(source=source, format="text")
+    tally = Tally(source)
     table: Table | None = None
     paragraphs: list[tuple[str, int | None]] = []  # (text, line) of the last cell's paragraphs
     prev_width = 0
@@ -110,11 +124,12 @@ def parse_text_export(text: str, source: str) -> Document:
         table = None
 
     paragraphs_by_cell: dict[int, list[tuple[str, int | None]]] = {}
-    for ln in _lines(text):
+    for ln in _lines(text, tally):
         if ln.tab:
             if table is None:
                 table = Table(index=n_tables)
                 table.rows.append([])
+                tally.block()
                 paragraphs_by_cell = {}
                 prev_width = 0
             else:
@@ -123,7 +138,10 @@ def parse_text_export(text: str, source: str) -> Document:
                 if not same_row:
                     prev_width = len(row)
                     table.rows.append([])
+                    tally.block()
             row = table.rows[-1]
+            tally.columns(len(row) + 1)
+            tally.cell()
             cell = Cell(text="", row=len(table.rows) - 1, col=len(row), line=ln.line)
             row.append(cell)
             paragraphs = [(ln.text, ln.line)]
@@ -140,6 +158,7 @@ def parse_text_export(text: str, source: str) -> Document:
             paragraphs.append((ln.text, ln.line))
             continue
         close()
+        tally.block()
         doc.blocks.append(Paragraph(index=n_paragraphs, text=ln.text, line=ln.line))
         n_paragraphs += 1
     close()

@@ -17,11 +17,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from checker.errors import InputError
 from checker.readers.document import UNZIP_FACTOR, Cell, Document, Limits, Table
 from checker.readers.formulas import MAX_DEPTH, evaluate
+from checker.readers.xlsx_guard import guarded
 
 
 def read_xlsx(data: bytes, source: str) -> Document:
     limits = Limits.from_env()
     _check_unzipped(data, source, limits)
+    data = guarded(data, source, limits)
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
@@ -29,7 +31,7 @@ def read_xlsx(data: bytes, source: str) -> Document:
     except Exception as exc:  # damaged XML inside the package
         raise InputError(source, f"not a readable .xlsx: {type(exc).__name__}: {exc}") from None
     doc = Document(source=source, format="xlsx")
-    notes = _fill_formulas(data, wb) if _FORMULA_WITHOUT_VALUE.search(_sheets_xml(data)) else {}
+    notes = _fill_formulas(data, wb) if _unsaved_formulas(data) else {}
     for ws in wb.worksheets:
         table = _sheet(ws, len(doc.tables), source, limits)
         table.warnings += notes.get(ws.title, [])
@@ -42,12 +44,13 @@ def read_xlsx(data: bytes, source: str) -> Document:
 _FORMULA_WITHOUT_VALUE = re.compile(rb"<c [^>]*>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>")
 
 
-def _sheets_xml(data: bytes) -> bytes:
+def _unsaved_formulas(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return b"".join(zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+            return any(_FORMULA_WITHOUT_VALUE.search(zf.read(n)) for n in zf.namelist()
+                       if n.startswith("xl/worksheets/") and n.endswith(".xml"))
     except (zipfile.BadZipFile, OSError, ValueError, KeyError):
-        return b""
+        return False
 
 
 def _fill_formulas(data: bytes, values: Workbook) -> dict[str, list[str]]:
