@@ -29,7 +29,7 @@ from checker.results import Report, RunResult, Skipped
 from checker.store import ReportStore
 from checker.walk import Walk, expand_paths, walk
 
-__all__ = ["Options", "expand_paths", "run", "unsupported_dirs"]
+__all__ = ["Options", "expand_paths", "run"]
 
 
 @dataclass
@@ -58,27 +58,6 @@ class Options:
     json_lang: str | None = None  # the run is written as JSON in this language: workers render it
     join: bool = True  # a report and a table of one project in two files are one filing
     skip_non_filings: bool = False  # a named file with no filing in it is skipped with a note, as in a walk
-
-
-def unsupported_dirs(paths: list[str]) -> list[FileError]:
-    """A directory given to check that holds no file jxcheck can read (only .doc, .pdf …) is an error, not
-    a clean run."""
-    from checker.readers import SUPPORTED_SUFFIXES
-
-    errors = []
-    for p in paths:
-        path = Path(p)
-        if not path.is_dir():
-            continue
-        files = [f for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")]
-        if any(f.suffix.lower() in SUPPORTED_SUFFIXES for f in files):
-            continue
-        kinds = sorted({f.suffix.lower() or "(no extension)" for f in files})
-        found = f"only {', '.join(kinds)} files" if files else "no files"
-        errors.append(FileError(source=p, message=f"no filing jxcheck can read in this directory ({found}); "
-                                                  f"supported: {', '.join(sorted(SUPPORTED_SUFFIXES))} — open "
-                                                  ".doc/.xls in WPS or Word/Excel and save them as .docx/.xlsx"))
-    return errors
 
 
 SPILL_AFTER = 2000  # files: beyond this, reports are spilled to disk instead of kept in memory
@@ -142,7 +121,7 @@ def run(opts: Options) -> RunResult:
             sink.close()
     if opts.skip_non_filings:  # pre-commit names every file its pattern matches
         found.walked.update(decoded(p) for p in found.files)
-    errors, skipped = _skipped(found, [*unsupported_dirs(opts.paths), *outcome.errors])
+    errors, skipped = _skipped(found, [*found.errors, *outcome.errors])
     result = RunResult(reports=final, errors=errors, files=len(paths) - len(skipped) + len(found.skipped),
                        rules=rules, lang=opts.lang or settings.lang or "zh", skipped=skipped,
                        other_files=sum(found.other.values()),

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import fnmatch
 import glob
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.display import decoded
+from checker.findings import FileError
 from checker.results import Skipped
 
 # formats a self-evaluation is published in that jxcheck does not read: each with what a clerk can do
@@ -39,6 +41,38 @@ class Walk:
     walked: set[str] = field(default_factory=set)  # of those, the ones a folder walk found (not named)
     skipped: list[Skipped] = field(default_factory=list)
     other: Counter = field(default_factory=Counter)  # files of no filing format, by suffix (.md, .png …)
+    errors: list[FileError] = field(default_factory=list)  # folders that could not be listed
+
+
+def _readable_somewhere(folder: str, files: list[Path], out: Walk) -> None:
+    """A folder given to check that holds no file jxcheck can read (only .doc, .pdf …) is an error, not a
+    clean run; one that could not be listed has said so already."""
+    from checker.readers import SUPPORTED_SUFFIXES
+
+    if any(f.suffix.lower() in SUPPORTED_SUFFIXES for f in files) or any(e.source == decoded(folder)
+                                                                         for e in out.errors):
+        return
+    kinds = sorted({f.suffix.lower() or "(no extension)" for f in files})
+    found = f"only {', '.join(kinds)} files" if files else "no files"
+    out.errors.append(FileError(source=folder, message=f"no filing jxcheck can read in this directory ({found}); "
+                                                       f"supported: {', '.join(sorted(SUPPORTED_SUFFIXES))} — open "
+                                                       ".doc/.xls in WPS or Word/Excel and save them as .docx/.xlsx"))
+
+
+def _listed(root: Path, out: Walk) -> list[Path]:
+    """Every file under `root`, sorted, hidden files and folders (.git) left out, symbolic links to folders not
+    followed. A folder that cannot be listed is an error naming it — never silently nothing to check."""
+    found: list[Path] = []
+
+    def failed(exc: OSError) -> None:
+        where = exc.filename if exc.filename is not None else root
+        out.errors.append(FileError(source=decoded(str(where)),
+                                    message=f"folder cannot be listed: {exc.strerror or exc}"))
+
+    for folder, dirs, names in os.walk(root, onerror=failed):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(folder) / n for n in names if not n.startswith("."))
+    return sorted(found)
 
 
 def walk(paths: list[str], exclude: list[str] | None = None, own: list[str] | None = None) -> Walk:
@@ -52,9 +86,9 @@ def walk(paths: list[str], exclude: list[str] | None = None, own: list[str] | No
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                if not f.is_file() or any(part.startswith(".") for part in f.relative_to(path).parts):
-                    continue
+            listed = [f for f in _listed(path, out) if f.is_file()]
+            _readable_somewhere(p, listed, out)
+            for f in listed:
                 suffix = f.suffix.lower()
                 if suffix in UNSUPPORTED:
                     out.skipped.append(Skipped(decoded(str(f)), "unsupported", UNSUPPORTED[suffix]))

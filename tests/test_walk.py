@@ -111,3 +111,51 @@ def test_the_pre_commit_hook_passes_filings_and_never_fails_on_other_files(tmp_p
                                                                     "说明.txt": "not_a_filing"}
     assert main(["check", "--no-cache", "-j", "0", "jxcheck-waivers.yaml", "seed.txt", "-q"]) == 1  # own file named
     assert "jxcheck-waivers.yaml: 本次运行的设置、豁免、基线、规则或输出文件" in capsys.readouterr().out
+
+
+def _two_folders(tmp_path):
+    root = tmp_path / "filings"
+    for sub in ("good", "locked"):
+        (root / sub).mkdir(parents=True)
+        shutil.copy(SEED, root / sub / "seed.txt")
+    return root
+
+
+def test_a_folder_that_cannot_be_listed_is_an_error_naming_it(tmp_path, capsys, monkeypatch):
+    """A CI gate must not pass what it never read: the locked folder is an error (exit 2), the other is checked."""
+    import os
+
+    root = _two_folders(tmp_path)
+    real = os.scandir
+
+    def scandir(path="."):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    out = tmp_path / "r.json"
+    assert main(["check", str(root), "--format", "json", "--output", str(out)]) == 2
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert [(e["source"], e["message"]) for e in doc["errors"]] == [
+        (str(root / "locked"), "folder cannot be listed: Permission denied")]
+    assert {r["source"] for r in doc["reports"]} == {str(root / "good" / "seed.txt")}
+    capsys.readouterr()
+    assert main(["check", str(root)]) == 2
+    assert f"{root / 'locked'}: 无法列出此文件夹中的文件：Permission denied" in capsys.readouterr().out
+
+
+def test_a_folder_without_read_permission(tmp_path, capsys):
+    import os
+
+    if os.geteuid() == 0:
+        import pytest
+
+        pytest.skip("root lists any folder")
+    root = _two_folders(tmp_path)
+    (root / "locked").chmod(0)
+    try:
+        assert main(["check", str(root)]) == 2
+        assert "无法列出此文件夹中的文件" in capsys.readouterr().out
+    finally:
+        (root / "locked").chmod(0o755)
