@@ -52,3 +52,6 @@ def annotate_reports(result: RunResult, out_dir: Path, outcome: AnnotateOutcome,
             outcome.errors.append(FileError(source=named, where=exc.where, message=exc.message))
         except OSError as exc:
             outcome.errors.append(FileError(source=source, message=f"annotated copy not written: {exc.strerror}"))
+        except Exception as exc:  # an odd file the copy's library cannot handle: that file's error, never the run's
+            outcome.errors.append(FileError(source=source, message=f"annotated copy not written: internal error: "
+                                                                   f"{type(exc).__name__}: {exc}"))

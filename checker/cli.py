@@ -180,7 +180,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
             print(printable(f"{copy.source} → {copy.output}（{copy.findings}条问题，{placed}）" if zh else
                             f"{copy.source} → {copy.output} ({copy.findings} findings, {placed})"))
             for note in copy.notes:
-                _warn(f"{copy.source}: {note}")
+                _warn(note, printable(copy.source))
         for e in [*result.errors, *outcome.errors]:
             _error(JxError(e.source, e.message, e.where))
         for x in result.skipped:

@@ -86,6 +86,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
      "不是目录：--output 应为存放批注副本的目录"),
     (r"^could not open the (workbook|document) to annotate it: (.+)$", r"无法打开文件以写入批注：\2"),
     (r"^annotated copy not written: (.+)$", r"批注副本未写入：\1"),
+    (r"^the document's own comments could not be extended and are not in this copy \(the original keeps them\)$",
+     "文档原有的批注无法续写，副本中未保留（原文件中仍在）"),
     (r"^pictures and charts of the original are not kept in the annotated copy \(openpyxl\)$",
      "原表中的图片和图表未保留在批注副本中"),
     # reader warnings

@@ -273,3 +273,59 @@ def test_copies_inside_the_annotated_folder_are_not_read_again(tmp_path):
     for _ in range(2):  # the second run walks a folder that now holds the first run's copies
         assert main(["annotate", str(tmp_path), "-o", str(out), "-j", "0", "--force"]) == 0
     assert [p.name for p in out.iterdir()] == ["seed_检查批注.docx"]
+
+
+def _with_comments_part(src: Path, target: Path, comments_xml: bytes) -> Path:
+    """`src` with a comments part (and its relationship and content type) holding `comments_xml`."""
+    rel = (b'<Relationship Id="rIdJx" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+           b'comments" Target="comments.xml"/>')
+    override = (b'<Override PartName="/word/comments.xml" ContentType="application/vnd.openxmlformats-officedocument'
+                b'.wordprocessingml.comments+xml"/>')
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", rel + b"</Relationships>")
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", override + b"</Types>")
+            zout.writestr(info, data)
+        zout.writestr("word/comments.xml", comments_xml)
+    return target
+
+
+W_NS = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+@pytest.mark.parametrize("comments", [
+    b'<w:comments ' + W_NS + b'><w:comment w:id="x1" w:author="a"><w:p/></w:comment></w:comments>',
+    b'<w:document ' + W_NS + b'/>',
+], ids=["id not a number", "root not w:comments"])
+def test_a_comments_part_that_cannot_be_extended_is_replaced_and_the_run_goes_on(tmp_path, capsys, comments):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _with_comments_part(FIXTURES / "seed_yongzhou_2021.docx", folder / "odd.docx", comments)
+    shutil.copy(FIXTURES / "seed_yongzhou_2021.xlsx", folder / "good.xlsx")
+    out = tmp_path / "out"
+    assert main(["annotate", str(folder), "--output", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "文档原有的批注无法续写，副本中未保留（原文件中仍在）" in err
+    assert sorted(p.name for p in out.iterdir()) == ["good_检查批注.xlsx", "odd_检查批注.docx"]
+    assert len(docx.Document(str(out / "odd_检查批注.docx")).comments) > 10
+
+
+def test_a_copy_that_fails_for_any_reason_is_that_files_error(tmp_path, capsys, monkeypatch):
+    from checker.annotate import docx as annotate_docx_module
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "seed_yongzhou_2021.docx", folder / "bad.docx")
+    shutil.copy(FIXTURES / "seed_yongzhou_2021.xlsx", folder / "good.xlsx")
+
+    def boom(*a, **k):
+        raise AttributeError("'CT_Document' object has no attribute 'add_comment'")
+
+    monkeypatch.setattr(annotate_docx_module, "annotate_docx", boom)
+    out = tmp_path / "out"
+    assert main(["annotate", str(folder), "--output", str(out)]) == 2
+    assert [p.name for p in out.iterdir()] == ["good_检查批注.xlsx"]
+    assert "bad.docx: 批注副本未写入：internal error: AttributeError" in capsys.readouterr().err

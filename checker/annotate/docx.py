@@ -41,6 +41,7 @@ def annotate_docx(source: str, reports: list[Report], target: Path, lang: str) -
         document = docx.Document(source)
     except Exception as exc:  # the file was read moments ago; a failure here is this file's error
         raise InputError(source, f"could not open the document to annotate it: {type(exc).__name__}: {exc}") from None
+    notes = _fresh_comments_if_broken(document)
     body = document.element.body
     tables = [list(children(t, (qn("w:tr"),))) for t in children(body, (qn("w:tbl"),))]  # each table's rows
     paragraphs = list(children(body, (qn("w:p"),)))
@@ -73,7 +74,26 @@ def annotate_docx(source: str, reports: list[Report], target: Path, lang: str) -
     document.save(buf)
     write_atomic(target, buf.getvalue())
     placed = sum(len(v) for v in places.values())
-    return Annotated(source, target, placed + len(loose), placed)
+    return Annotated(source, target, placed + len(loose), placed, notes)
+
+
+def _fresh_comments_if_broken(document: docx.document.Document) -> list[str]:
+    """A comments part python-docx cannot extend (its root is not w:comments, or a w:id is not a number) is
+    replaced in the copy by a new one, and the copy says so; the original file keeps its comments."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.parts.comments import CommentsPart
+
+    part = document.part
+    rel = next((r for r in part.rels.values() if r.reltype == RT.COMMENTS and not r.is_external), None)
+    if rel is None:
+        return []
+    element = getattr(rel.target_part, "element", None)
+    ids = element.xpath("./w:comment/@w:id") if element is not None and element.tag == qn("w:comments") else None
+    if ids is not None and all(i.isdigit() for i in ids):
+        return []
+    part.drop_rel(rel.rId)
+    part.relate_to(CommentsPart.default(part.package), RT.COMMENTS)
+    return ["the document's own comments could not be extended and are not in this copy (the original keeps them)"]
 
 
 def _place(loc: Location | None, tables: list[list], paragraphs: list) -> tuple | None:
