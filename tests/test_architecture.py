@@ -16,7 +16,7 @@ PACKAGE = ROOT / "checker"
 # Lowest first. A module may import from its own layer or a lower one, never from a higher one.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("checker", "checker.errors", "checker.safefile", "checker.yamlio", "checker.quantity", "checker.stated",
-              "checker.i18n", "checker.memo", "checker.display",
+              "checker.i18n", "checker.memo", "checker.display", "checker.patterns",
               "checker.output", "checker.pool", "checker.progress")),
     ("model", ("checker.model", "checker.findings", "checker.sections", "checker.inputs")),
     ("readers", ("checker.readers",)),

@@ -125,6 +125,9 @@ def test_forms_setting_in_the_settings_file(tmp_path, capsys):
 @pytest.mark.parametrize(("text", "message", "where"), [
     ("indicators:\n  columns:\n    actuals: [x]\n", "indicators.columns.actuals", "line 3, entry indicators.columns"),
     ("funding:\n  rows:\n    total: ['/(unclosed/']\n", "does not compile", "line 3, entry funding.rows.total"),
+    ("funding:\n  rows:\n    total: ['/^(\\d+,?)+号单位$/']\n", "limit: nested quantifiers",
+     "line 3, entry funding.rows.total"),
+    ("funding:\n  rows:\n    total: ['/" + "a" * 301 + "/']\n", "limit: pattern length", "entry funding.rows.total"),
     ("titles: [a, b]\nunknown: 1\n", "unknown", "entry unknown"),
     ("indicators: [oops\n", "invalid YAML", "line 2, column 1"),
 ])
@@ -139,6 +142,16 @@ def test_broken_vocabulary_is_exit_2_naming_file_line_and_entry(tmp_path, capsys
                  str(FIXTURES / "seed_yongzhou_2021.txt")])
     _, err = capsys.readouterr()
     assert code == 2 and "bad.yaml" in err and message in err
+
+
+def test_a_long_cell_is_never_tried_as_a_label():
+    """Label patterns run on label-sized text only (a pattern with overlapping alternatives passes the shape
+    check and could still backtrack on a 5,000-digit cell): a pattern that matches anything finds no label in
+    a cell longer than a label can be."""
+    from checker.readers.layout.vocabulary import LABEL_TEXT_MAX, Labels
+
+    anything = Labels(["/.*/"])
+    assert "1" * LABEL_TEXT_MAX in anything and "1" * (LABEL_TEXT_MAX + 1) not in anything
 
 
 def test_bundled_vocabulary_documents_every_part():

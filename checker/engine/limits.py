@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from checker.engine.conditions import Group, JoinRef, Number, Pattern, Term, Test
+from checker.patterns import pattern_problem
 
 LIMITS = {
     "condition depth": 5,  # nested all/any
@@ -17,7 +18,6 @@ LIMITS = {
     "pattern group depth": 6,
     "pattern alternatives": 60,
 }
-_NESTED_QUANTIFIER_RE = re.compile(r"\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)[*+{]")
 # regex syntax the engine's own regex machine lacks
 _UNSUPPORTED_SYNTAX_RE = re.compile(r"\(\?|\\[dDsSwWbB]")
 
@@ -78,28 +78,10 @@ def check_pattern(name: str, value: str) -> None:
 
     if _UNSUPPORTED_SYNTAX_RE.search(value):
         raise LimitError(f"pattern for {name} uses syntax durable-rules lacks ((?…), \\d, \\w…)")
-    if len(value) > LIMITS["pattern length"]:
-        fail(f"{len(value)} characters; at most {LIMITS['pattern length']} (limit: pattern length)")
-    depth = deepest = 0
-    escaped = False
-    for ch in value:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == "(":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch == ")":
-            depth -= 1
-    if deepest > LIMITS["pattern group depth"]:
-        fail(f"groups nested {deepest} deep; at most {LIMITS['pattern group depth']} (limit: pattern group depth)")
-    if value.count("|") + 1 > LIMITS["pattern alternatives"]:
-        fail(f"{value.count('|') + 1} alternatives; at most {LIMITS['pattern alternatives']} (limit: pattern "
-             "alternatives) — compute a flag in Python instead")
-    if _NESTED_QUANTIFIER_RE.search(value):
-        fail("a repeated group that itself repeats, like (a*)*, can take forever to match (limit: nested "
-             "quantifiers)")
+    problem = pattern_problem(value, LIMITS["pattern length"], LIMITS["pattern group depth"],
+                              LIMITS["pattern alternatives"])
+    if problem:
+        fail(problem)
 
 
 def check_counts(total: int, per_kind: dict[str, int]) -> None:

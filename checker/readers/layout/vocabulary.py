@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checker.errors import JxError
 from checker.memo import by_length
+from checker.patterns import pattern_problem
 from checker.yamlio import load_marked, strip_lines
 
 FundingColumn = Literal["initial_budget", "budget", "executed", "weight", "rate", "score", "reason"]
@@ -147,6 +148,11 @@ def label_key(text: str) -> str:
     return key
 
 
+# a form pattern's length, group depth and alternatives (with no nested quantifier, checker/patterns.py), and
+# the longest cell text a label pattern is tried on: a label is a few words, a 5,000-character cell is none
+PATTERN_LIMITS = (300, 6, 100)
+LABEL_TEXT_MAX = 200
+SEARCH_TEXT_MAX = 2_000
 MEMO_SIZE = 20_000  # cell texts remembered per label list: a form repeats its labels in every filing
 
 
@@ -181,14 +187,14 @@ class Labels:
         key = label_key(text)
         if key in self.exact:
             return True
-        if not self.patterns:
+        if not self.patterns or len(text) > LABEL_TEXT_MAX:
             return False
         whole = _compact(text)  # 其中：… is kept here, for the patterns that look for it
         return any(p.search(key) or p.search(whole) for p in self.patterns)
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first pattern found anywhere in the text (for titles and instructions)."""
-        s = norm(text)
+        s = norm(text[:SEARCH_TEXT_MAX])
         for p in self.patterns:
             m = p.search(s)
             if m:
@@ -348,12 +354,16 @@ def _check_patterns(marked: dict[str, Any], data: FormFile, source: str) -> None
         elif isinstance(value, list):
             for i, v in enumerate(value):
                 if isinstance(v, str) and _is_pattern(v):
+                    entry = ".".join([*path, str(i)])
                     try:
                         re.compile(v[1:-1])
                     except re.error as exc:
-                        entry = ".".join([*path, str(i)])
                         raise FormsError(source, f"{entry}: regular expression {v} does not compile: {exc}",
                                          f"line {_line_of(marked, tuple(path))}, entry {entry}") from None
+                    problem = pattern_problem(v[1:-1], *PATTERN_LIMITS)
+                    if problem:  # it runs on every cell a filer wrote
+                        raise FormsError(source, f"{entry}: regular expression {v}: {problem}",
+                                         f"line {_line_of(marked, tuple(path))}, entry {entry}")
     walk(data.model_dump(), [])
 
 
