@@ -32,6 +32,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
      r"检查此文件所需内存超过单个文件的上限\1 MB（JXCHECK_MAX_MEMORY_MB）"),
     (r"^timed out after (.+) s$", r"检查超时（超过\1秒）"),
     (r"^folder cannot be listed: (.+)$", r"无法列出此文件夹中的文件：\1"),
+    (r"^too many checks waiting \((\d+)\); try again in a few minutes$", r"排队等待检查的批次过多（\1个），请几分钟后再试"),
     (r"^Word 97-2003 \.doc is not supported: .*$", "不支持 Word 97-2003 .doc 格式：请用 WPS 或 Word 打开，另存为 .docx"),
     (r"^Excel 97-2003 \.xls is not supported: .*$", "不支持 Excel 97-2003 .xls 格式：请用 WPS 或 Excel 打开，另存为 .xlsx"),
     (r"^WPS \.wps is not supported: .*$", "不支持 WPS 文字 .wps 格式：请用 WPS 打开，另存为 .docx"),

@@ -387,3 +387,48 @@ def test_the_pages_own_form_post_carries_its_origin(make_client):
     assert client.get("/").headers["referrer-policy"] == "same-origin"
     r = client.post("/api/batches", files=_files(SEED), headers={"origin": "null"})
     assert r.status_code == 403 and "其他网站" in r.text
+
+
+def _finished(batches, n: int) -> list:
+    out = []
+    for _ in range(n):
+        batch, _ = batches.new("zh")
+        batch.status, batch.finished = "done", time.time()
+        out.append(batch.id)
+    return out
+
+
+def test_uploads_in_flight_never_evict_finished_results(tmp_path):
+    from checker.serve.batches import Batches, Busy
+
+    batches = Batches(tmp_path, ServeSettings(keep_batches=3, max_pending=5))
+    kept = _finished(batches, 3)
+    stalled = [batches.new("zh")[0] for _ in range(5)]  # five uploads that never finish sending
+    assert all(batches.get(b) is not None for b in kept)
+    with pytest.raises(Busy, match=r"too many checks waiting \(5\)"):
+        batches.new("zh")
+    for b in stalled:
+        batches.drop(b.id)
+    newer = _finished(batches, 1)
+    batches.expire()
+    assert batches.get(kept[0]) is None and all(batches.get(b) is not None for b in [*kept[1:], *newer])
+    batches.close()
+
+
+def test_a_full_queue_is_429_in_the_users_language(make_client):
+    client = make_client(max_pending=0)
+    r = client.post("/api/batches", files=_files(SEED), headers={"accept": "application/json", "accept-language": "zh"})
+    assert r.status_code == 429 and r.json()["message"] == "排队等待检查的批次过多（0个），请几分钟后再试"
+
+
+def test_finished_batches_expire_on_a_timer_without_new_uploads(tmp_path):
+    from checker.serve.batches import Batches
+
+    batches = Batches(tmp_path, ServeSettings(keep_seconds=0.2, sweep_seconds=0.05))
+    [old] = _finished(batches, 1)
+    (tmp_path / old / "检查报告.html").write_text("x", encoding="utf-8")
+    end = time.time() + 10
+    while batches.get(old) is not None and time.time() < end:
+        time.sleep(0.05)
+    assert batches.get(old) is None and not (tmp_path / old).exists()
+    batches.close()

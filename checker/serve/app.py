@@ -28,7 +28,7 @@ from checker import __version__
 from checker.config import PROFILE_ZH, PROFILES
 from checker.i18n import localise
 from checker.render.html_out import asset
-from checker.serve.batches import Batches, ServeSettings
+from checker.serve.batches import Batches, Busy, ServeSettings
 from checker.serve.pages import render, words
 from checker.serve.uploads import UploadLimits, UploadRejected, read_upload, size_text
 
@@ -66,7 +66,10 @@ def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None =
         if length is not None and length.isdigit() and int(length) > limits.request_bytes:
             too_large = limits.too_large()  # refused before a byte is read
             return _refuse(request, too_large.status, too_large.message)
-        batch, directory = batches.new(lang)
+        try:
+            batch, directory = batches.new(lang)
+        except Busy as exc:
+            return _refuse(request, 429, str(exc))
         try:
             upload = await read_upload(request.headers.get("content-type", ""), request.stream(),
                                        directory / "upload", limits)
@@ -131,6 +134,7 @@ def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None =
         try:
             yield
         finally:
+            batches.close()
             if own_root:
                 shutil.rmtree(workdir, ignore_errors=True)
 

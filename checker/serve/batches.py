@@ -48,7 +48,19 @@ class ServeSettings:
     jobs: int = 2
     timeout: float = 60.0
     keep_seconds: float = 3600.0
-    keep_batches: int = 50
+    keep_batches: int = 50  # finished batches kept; the oldest goes when a newer one finishes past this
+    max_pending: int = 20  # batches being uploaded, queued or checked at once; more is 429
+    sweep_seconds: float = 60.0  # how often expired batches are removed, uploads or not
+
+
+FINISHED = ("done", "failed")
+
+
+class Busy(Exception):
+    """Too many batches in flight: the upload is refused before a byte is read (429)."""
+
+    def __init__(self, pending: int) -> None:
+        super().__init__(f"too many checks waiting ({pending}); try again in a few minutes")
 
 
 @dataclass
@@ -56,7 +68,7 @@ class Batch:
     id: str
     names: list[str]
     lang: str
-    status: str = "queued"  # queued, running, done, failed
+    status: str = "uploading"  # uploading, queued, running, done, failed
     done: int = 0
     message: str = ""  # why a failed batch failed
     errors: list[FileError] = field(default_factory=list)
@@ -64,6 +76,7 @@ class Batch:
     copies: list[tuple[str, str]] = field(default_factory=list)  # (source, download name)
     pages: dict[str, Path] = field(default_factory=dict)  # lang → the rendered result page
     created: float = field(default_factory=time.time)
+    finished: float = 0.0  # when its check ended: what it is kept from
 
     @property
     def report_names(self) -> list[str]:
@@ -76,7 +89,9 @@ class Batch:
 
 
 class Batches:
-    """The batches of one server, oldest evicted first; all removed with the server's directory."""
+    """The batches of one server; all removed with the server's directory. Finished batches are kept for
+    `keep_seconds`, at most `keep_batches` of them (the oldest goes first); a batch in flight (uploading,
+    queued, running) never pushes a finished one out, and at most `max_pending` are in flight."""
 
     def __init__(self, root: Path, serve: ServeSettings) -> None:
         self.root = root
@@ -84,12 +99,21 @@ class Batches:
         self._batches: OrderedDict[str, Batch] = OrderedDict()
         self._lock = threading.Lock()
         self._run_lock = threading.Lock()  # one batch on the worker pool at a time
+        self._stop = threading.Event()
+        self._sweeper: threading.Thread | None = None
 
     def new(self, lang: str) -> tuple[Batch, Path]:
+        """A batch for an upload about to be read; Busy when `max_pending` are in flight."""
         with self._lock:
             self._expire()
+            pending = sum(1 for b in self._batches.values() if b.status not in FINISHED)
+            if pending >= self.serve.max_pending:
+                raise Busy(pending)
             batch = Batch(secrets.token_urlsafe(12), [], lang)
             self._batches[batch.id] = batch
+            if self._sweeper is None:
+                self._sweeper = threading.Thread(target=self._sweep, daemon=True, name="jxcheck-expiry")
+                self._sweeper.start()
         directory = self.root / batch.id
         (directory / "upload").mkdir(parents=True, mode=0o700)
         return batch, directory
@@ -103,16 +127,29 @@ class Batches:
             self._batches.pop(batch_id, None)
         shutil.rmtree(self.root / batch_id, ignore_errors=True)
 
+    def close(self) -> None:
+        self._stop.set()
+
+    def expire(self) -> None:
+        with self._lock:
+            self._expire()
+
+    def _sweep(self) -> None:
+        while not self._stop.wait(self.serve.sweep_seconds):
+            self.expire()
+
     def _expire(self) -> None:
         now = time.time()
-        for bid, b in list(self._batches.items()):
-            old = now - b.created > self.serve.keep_seconds
-            if (old or len(self._batches) >= self.serve.keep_batches) and b.status in ("done", "failed"):
+        finished = [(bid, b) for bid, b in self._batches.items() if b.status in FINISHED]
+        over = len(finished) - self.serve.keep_batches
+        for n, (bid, b) in enumerate(finished):  # oldest first
+            if n < over or now - (b.finished or b.created) > self.serve.keep_seconds:
                 self._batches.pop(bid)
                 shutil.rmtree(self.root / bid, ignore_errors=True)
 
     def start(self, batch: Batch, directory: Path, upload: Upload) -> None:
         batch.names = _unique([name for name, _ in upload.files])
+        batch.status = "queued"
         threading.Thread(target=self._check, args=(batch, directory, upload), daemon=True,
                          name=f"jxcheck-batch-{batch.id}").start()
 
@@ -136,7 +173,9 @@ class Batches:
             shutil.rmtree(directory / "upload", ignore_errors=True)  # uploads never outlive their check
             if result is not None and result.cleanup:
                 result.cleanup()
+            batch.finished = time.time()
             batch.status = status  # last: a finished batch has no uploads left
+            self.expire()  # a batch past the number kept goes now, not at the next upload
 
     def _run(self, batch: Batch, directory: Path, upload: Upload) -> RunResult:
         serve = self.serve
