@@ -74,6 +74,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"^the upload is larger than (.+) in all$", r"上传的文件合计超过 \1"),
     (r"^(.+): larger than the limit of (.+)$", r"\1：超过单个文件上限 \2"),
     (r"^more than (\d+) files in one upload$", r"一次上传超过 \1 个文件"),
+    (r"^file name (.+)… is too long: (\d+) bytes; at most (\d+)$", r"文件名 \1… 过长：\2字节，最多\3字节"),
     (r"^file name (.+) is not a plain file name \(no folders, no '\.\.'\)$", r"文件名 \1 不是单纯的文件名（不能含文件夹或“..”）"),
     (r"^send the files as multipart/form-data$", "请以 multipart/form-data 方式上传文件"),
     (r"^no file in the upload \(field 'files'\)$", "上传中没有文件"),

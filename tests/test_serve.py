@@ -199,9 +199,13 @@ def test_bad_requests(make_client, tmp_path):
 
 def test_safe_name():
     assert safe_name("自评表.xlsx") == "自评表.xlsx"
-    for bad in ("../x.docx", "a/b.docx", "a\\b.docx", ".hidden", "", "C:x.docx", "x\x00.docx"):
+    for bad in ("../x.docx", "a/b.docx", "a\\b.docx", ".hidden", "", "C:x.docx", "x\x00.docx",
+                "invoice\u202excod.exe", "x\x85y.docx", "x\x9by.docx"):
         with pytest.raises(Exception, match="not a plain file name"):
             safe_name(bad)
+    assert safe_name("自" * 65 + ".docx") == "自" * 65 + ".docx"  # 200 bytes in UTF-8
+    with pytest.raises(Exception, match="too long: 203 bytes; at most 200"):
+        safe_name("自" * 66 + ".docx")
 
 
 def test_token_required_on_every_request(make_client):

@@ -16,6 +16,8 @@ from typing import BinaryIO
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from checker.display import printable
+
 
 class UploadRejected(Exception):
     """The request as a whole is refused: an HTTP status and a message naming what was wrong."""
@@ -51,15 +53,20 @@ class Upload:
 
 
 _RAW_FILENAME = re.compile(rb'filename="((?:[^"\\]|\\.)*)"')
-_BAD_NAME = re.compile(r"[/\\\x00-\x1f]|^\.|^$|^[A-Za-z]:")
+# folders, control characters (C0, DEL, C1) and the bidirectional marks that make "exe.docx" of "xcod.exe"
+_BAD_NAME = re.compile(r"[/\\\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|^\.|^$|^[A-Za-z]:")
+NAME_BYTES = 200  # a file system's 255, less the annotated copy's suffix (_检查批注(12).docx)
 
 
 def safe_name(name: str) -> str:
     """The file's own name, or UploadRejected: a name with a directory part (../../x.docx, C:\\x) is refused,
     never cleaned up into something the sender did not mean."""
     name = unicodedata.normalize("NFC", name).strip()
-    if _BAD_NAME.search(name) or ".." in name or len(name) > 200:
-        raise UploadRejected(400, f"file name {name[:80]!r} is not a plain file name (no folders, no '..')")
+    if _BAD_NAME.search(name) or ".." in name:
+        raise UploadRejected(400, f"file name {printable(name[:80])!r} is not a plain file name (no folders, no '..')")
+    if len(name.encode("utf-8")) > NAME_BYTES:
+        raise UploadRejected(400, f"file name {printable(name[:40])!r}… is too long: {len(name.encode('utf-8'))} bytes; "
+                                  f"at most {NAME_BYTES}")
     return name
 
 
