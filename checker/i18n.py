@@ -114,6 +114,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"^(.+): funding header cell '(.+)' is not in the vocabulary; read as (.+) from its position$",
      r"\1：项目资金表头“\2”不在词表中，按位置读作“\3”"),
     (r"^(.+): the indicator header lacks (.+); read without it$", r"\1：绩效指标表头缺少“\2”，按缺少此列读取"),
+    (r"^(.+): (.+) is a figure beyond any plausible amount; read as no figure$", r"\1：\2 超出任何合理数额，不作为数字读取"),
+    (r"^(.+) is a figure beyond any plausible amount; read as no figure$", r"\1 超出任何合理数额，不作为数字读取"),
     (r"^(.+): the funding header has no (.+) column$", r"\1：项目资金表头缺少“\2”列"),
     (r"^(.+): funding row '(.+)' is not a known source; kept apart.*$", r"\1：资金来源“\2”未能识别，单列，不计入合计核对"),
     (r"^(.+): two-row header: (.+)$", r"\1：两行表头未能完全对齐（\2）"),

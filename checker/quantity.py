@@ -110,6 +110,10 @@ def chinese_numeral(s: str) -> int | None:
     return total + section + (digit or 0)
 
 
+PLAUSIBLE = 1e13  # no figure on these forms reaches it: 10 万亿 in 元; larger is a slip or a probe, never a figure
+IMPLAUSIBLE = "figure beyond any plausible amount"
+
+
 def _to_float(s: str) -> float | None:
     s = s.replace(",", "")
     try:
@@ -123,9 +127,23 @@ def _normalise(text: str) -> str:
     # NFKC folds full-width digits, ％, ＞, （） and the ideographic space; ≧ ≦ are kept as they are.
     s = unicodedata.normalize("NFKC", text)
     s = s.replace("×", "*").replace("＊", "*").replace("~", "-").replace("～", "-").replace("—", "-")
-    s = s.replace("–", "-")
+    s = s.replace("–", "-").replace("\u2212", "-")  # en dash, minus sign
     s = re.sub(r"(\d)百分比", r"\1%", s)  # "≥100百分比"
+    s = re.sub(r"负(?=\d)", "-", s)  # 负96
+    s = _PERCENT_WORDS.sub(_percent, s)  # 百分之五十 → 50%
     return re.sub(r"\s+", "", s)
+
+
+_PERCENT_WORDS = re.compile(r"百分之([零〇一二两三四五六七八九十百]+|\d+(?:\.\d+)?)")
+
+
+def _percent(m: re.Match[str]) -> str:
+    """百分之五十 → 50%, 百分之95.5 → 95.5%; a numeral that does not read stays as written (read as text)."""
+    n = m.group(1)
+    if n[0].isdigit():
+        return f"{n}%"
+    value = chinese_numeral(n)
+    return f"{value}%" if value is not None else m.group()
 
 
 # --- unit handling -------------------------------------------------------------------------------
@@ -342,9 +360,13 @@ def _parse_cached(text: str) -> Quantity:
     if not stripped:
         return Quantity(text="", kind="empty")
     s = _normalise(stripped)
+    if "分之" in s:  # 百分之… or 三分之一 left unread: never a figure taken from the words around it
+        return Quantity(text=stripped, kind="text")
     q = _scalar(s) or _list(s)
     if q is None:
         return Quantity(text=stripped, kind="text")
+    if any(x is not None and not abs(x) < PLAUSIBLE for x in (q.value, q.number, q.low, q.high)):
+        return Quantity(text=stripped, kind="text", issues=[IMPLAUSIBLE])  # inf too: read as no figure, said
     return q.model_copy(update={"text": stripped})
 
 

@@ -64,6 +64,17 @@ CASES = [
     # dates
     ("2022年11月25日", "date", None, None, None, {}),
     ("3月", "date", None, None, None, {}),
+    # figures in words and signs: read right or not at all
+    ("百分之五十", "number", None, 50, "%", {}),
+    ("达到百分之九十五以上", "number", ">=", 95, "%", {}),
+    ("百分之95.5", "number", None, 95.5, "%", {}),
+    ("三分之一", "text", None, None, None, {}),
+    ("负96", "number", None, -96, None, {}),
+    ("负96万元", "number", None, -96, "万元", {}),
+    ("\u221296万元", "number", None, -96, "万元", {}),
+    ("－96万元", "number", None, -96, "万元", {}),
+    ("1" + "0" * 400, "text", None, None, None, {"issues": ["figure beyond any plausible amount"]}),
+    ("20000000000000万元", "text", None, None, None, {"issues": ["figure beyond any plausible amount"]}),
     # empty and free text: never a number
     ("", "empty", None, None, None, {}),
     ("　", "empty", None, None, None, {}),
@@ -132,3 +143,15 @@ def test_quantities_are_frozen():
     with pytest.raises(ValidationError):
         q.value = 6  # type: ignore[misc]
     assert parse_quantity("5次").value == 5
+
+
+def test_an_implausible_figure_is_a_reader_warning_not_a_finding(tmp_path):
+    from checker.readers import read_path
+
+    path = tmp_path / "f.yaml"
+    path.write_text("evaluations:\n  - project: 示例项目\n    has_table: true\n    funding:\n"
+                    "      - {kind: total, label: 年度资金总额, budget: '" + "9" * 400 + "', executed: '50', rate: 100%}\n",
+                    encoding="utf-8")
+    [ev] = read_path(path)[0].evaluations
+    assert ev.funding[0].budget.number is None
+    assert ev.warnings == ["999999999999999999999999… is a figure beyond any plausible amount; read as no figure"]

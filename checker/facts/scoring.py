@@ -21,6 +21,7 @@ NEGATIVE_NAME_WORDS = ("事故起数", "事故数", "事故率", "死亡", "伤�
                        "流失率", "辍学率", "发病率", "延误", "超期", "事件", "发案", "上访", "差评")
 # Money coming in: more is better even under 成本指标.
 REVENUE_NAME_WORDS = ("罚没", "收入", "收缴", "上缴", "征收", "税收", "回收", "收费", "缴款")
+SIGNED_UNITS = {"%", "个百分点"}  # a rate may fall below zero (负96%); a count or an amount may not
 TIME_UNITS = {"月", "日", "天", "年", "季度", "周", "小时", "分钟", "工作日"}
 _DEADLINE_RE = re.compile(r"前|底|末|以内完成|每[月年周季]")
 _MONTH_RE = re.compile(r"(?<![\d\-~至到])(\d{1,2})月")
@@ -42,11 +43,12 @@ class Comparison:
 
     @property
     def ratio(self) -> float:
+        """The share of the target reached, 0 to 1: a score is never below 0 nor above the weight."""
         if self.polarity == "positive":
-            return self.actual / self.target if self.target > 0 else 1.0
-        if self.actual <= 0:
-            return 1.0
-        return self.target / self.actual
+            share = self.actual / self.target if self.target > 0 else 1.0
+        else:
+            share = 1.0 if self.actual <= 0 else self.target / self.actual
+        return min(1.0, max(0.0, share))
 
 
 def polarity(ind: Indicator, target: Quantity) -> str:
@@ -123,6 +125,8 @@ def compare(ind: Indicator) -> Comparison | None:
     unit = _units_compatible(tf[1], af[1], is_cost)
     if unit is False:
         return None
+    if (tf[0] < 0 or af[0] < 0) and unit not in SIGNED_UNITS:
+        return None  # a negative count (≥-5次) is a slip, not a target to measure a share of
     return Comparison(tf[0], af[0], unit if isinstance(unit, str) else None, polarity(ind, t), t.op in (">", "<"))
 
 

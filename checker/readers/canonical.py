@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from checker.errors import InputError, NotAFiling
 from checker.model import Filing
-from checker.readers.layout.completeness import find_gaps
+from checker.readers.layout.completeness import find_gaps, implausible_figures
 from checker.readers.layout.prose import narrative_funding
 from checker.readers.layout.score_table import mark_slot
 from checker.readers.layout.vocabulary import Vocabulary, default_vocabulary
@@ -72,6 +72,7 @@ def derive(filing: Filing, vocab: Vocabulary | None = None) -> Filing:
             if row is not None:
                 ev.funding.append(row)
         ev.gaps = find_gaps(ev, vocab, filing.format)
+        ev.warnings += [w for w in implausible_figures(ev) if w not in ev.warnings]
     return filing
 
 

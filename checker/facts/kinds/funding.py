@@ -61,7 +61,9 @@ def produce(b: FactBuilder) -> None:
     scale = money_scale(ev)
     budget, executed = money_num(total.budget, scale), money_num(total.executed, scale)
     row_budget = budget if budget is not None else money_num(total.initial_budget, scale)
-    zero_budget_spent = bool(executed) and not row_budget and (total.rate.number or 0) > 0
+    # a budget cell that holds something unread (a 400-digit figure, words) is no basis for "no budget"
+    unread = any(not v.empty and v.number is None for v in (total.budget, total.initial_budget))
+    zero_budget_spent = bool(executed) and not row_budget and (total.rate.number or 0) > 0 and not unread
     if budget is None and total.budget.empty:  # a form with 年初预算 only (no 调整后/全年预算 column)
         budget = money_num(total.initial_budget, scale)
     from_parts = False

@@ -14,7 +14,7 @@ import re
 from checker.errors import InputError, NotAFiling
 from checker.model import Evaluation, Filing, Total, Value, is_blank
 from checker.readers.document import Document, Paragraph, Table
-from checker.readers.layout.completeness import find_gaps, missing_parts
+from checker.readers.layout.completeness import find_gaps, implausible_figures, missing_parts
 from checker.readers.layout.grid import Row
 from checker.readers.layout.identity import (
     SELF_WORDS,
@@ -323,7 +323,7 @@ def _table_project(table: Table, vocab: Vocabulary) -> str:
 def finish_evaluation(ev: Evaluation, vocab: Vocabulary, fmt: str) -> None:
     """Gaps and reader warnings of an assembled evaluation (also for canonical YAML/JSON input)."""
     ev.gaps = find_gaps(ev, vocab, fmt)
-    for w in missing_parts(ev):
+    for w in [*missing_parts(ev), *implausible_figures(ev)]:
         if w not in ev.warnings:
             ev.warnings.append(w)
 

@@ -8,6 +8,7 @@ decide what an auditor is told.
 from __future__ import annotations
 
 from checker.model import Evaluation, Gap, GapReason, Location, Text
+from checker.quantity import IMPLAUSIBLE
 from checker.readers.layout.vocabulary import Vocabulary
 from checker.sections import (
     ACTUAL,
@@ -127,3 +128,15 @@ def missing_parts(ev: Evaluation) -> list[str]:
         found.append((_ORDER.index("project"), "could not tell which project the report is about (no title or "
                                                "项目名称 naming it)"))
     return [text for _, text in sorted(found, key=lambda x: x[0])]
+
+
+def implausible_figures(ev: Evaluation) -> list[str]:
+    """A figure no form holds (a 400-digit budget) is read as no figure — never the basis of a finding — and
+    said here, where the clerk sees it."""
+    values = [v for row in ev.funding for v in (row.initial_budget, row.budget, row.executed, row.weight, row.rate,
+                                                 row.score, row.received)]
+    values += [v for i in ev.indicators for v in (i.target, i.actual, i.weight, i.score)]
+    if ev.total is not None:
+        values += [ev.total.weight, ev.total.score]
+    return [f"{v.loc.describe() + ': ' if v.loc else ''}{v.raw[:24]}{'…' if len(v.raw) > 24 else ''} is a {IMPLAUSIBLE}; "
+            "read as no figure" for v in values if IMPLAUSIBLE in v.parsed.issues]
