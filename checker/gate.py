@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from checker import __version__
@@ -24,6 +23,7 @@ from checker.output import emit
 from checker.packed import items, tally
 from checker.results import BaselineEntry, BaselineResult, Report, Waiver, WaiverResult
 from checker.safefile import read_text
+from checker.yamlio import load_marked, strip_lines
 
 BASELINE_VERSION = 1
 
@@ -53,6 +53,8 @@ def read_baseline(path: Path) -> list[BaselineEntry]:
         raise GateError(source, f"baseline is not JSON: {exc}") from None
     except RecursionError:
         raise GateError(source, "baseline is not JSON: nested too deeply") from None
+    except ValueError as exc:  # an integer of more digits than Python converts (5,000)
+        raise GateError(source, f"baseline is not JSON jxcheck wrote: {exc}") from None
     if not isinstance(doc, dict) or doc.get("version") != BASELINE_VERSION or not isinstance(doc.get("findings"), list):
         raise GateError(source, f"not a jxcheck baseline (version {BASELINE_VERSION} with a findings list)")
     try:
@@ -92,25 +94,20 @@ class BaselineGate:
 
 def read_waivers(path: Path) -> list[Waiver]:
     source = str(path)
-    try:
-        doc: Any = yaml.safe_load(read_text(path, "waivers", GateError))
-    except yaml.YAMLError as exc:
-        raise GateError(source, f"invalid YAML: {exc}") from None
-    except ValueError as exc:  # a date YAML cannot make: 2027-13-45
-        raise GateError(source, f"invalid value: {exc}") from None
-    except RecursionError:
-        raise GateError(source, "invalid YAML: nested too deeply") from None
+    doc: Any = load_marked(path, GateError, "waivers")
     items = doc.get("waivers") if isinstance(doc, dict) else None
     if not isinstance(items, list):
         raise GateError(source, "a waivers file holds a mapping with a `waivers:` list")
     waivers = []
     for i, item in enumerate(items):
+        line = item.get("__line__") if isinstance(item, dict) else None
         try:
-            waivers.append(Waiver.model_validate(item))
+            waivers.append(Waiver.model_validate(strip_lines(item)))
         except ValidationError as exc:
             err = exc.errors()[0]
             field = ".".join(str(p) for p in err["loc"])
-            raise GateError(source, f"{field}: {err['msg']}", f"waiver {i + 1}") from None
+            raise GateError(source, f"{field}: {err['msg']}", f"line {line}, waiver {i + 1}" if line else
+                            f"waiver {i + 1}") from None
     seen: dict[str, int] = {}
     for i, w in enumerate(waivers):
         if w.fingerprint in seen:

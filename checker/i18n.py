@@ -131,6 +131,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
      r"\1（\2）可能对应不止一份自评表：\3；未合并，请核对项目名称"),
     (r"^(.+) and (.+) not joined: (.+)$", r"\1与\2未能合并：\3"),
     # rule packs (their writers read these)
+    (r"^invalid YAML: duplicate key '(.+)' \(first on line (\d+)\)$", r"YAML 格式错误：键“\1”重复（第一次在第\2行）"),
     (r"^invalid YAML: (.+)$", r"YAML 格式错误：\1"),
     (r"^a rule file holds a mapping with a `rules:` list$", "规则文件应是含 `rules:` 列表的映射"),
     (r"^unknown top-level key\(s\): (.+)$", r"未知的顶层键：\1"),

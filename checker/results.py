@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from checker.findings import FileError, Finding
 from checker.model import Evaluation
@@ -105,8 +105,8 @@ class Waiver(BaseModel):
     model_config = ConfigDict(extra="forbid")
     fingerprint: str
     rule: str | None = None
-    reason: str
-    approver: str
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]  # a blank reason waives nothing
+    approver: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
     expires: dt.date
 
 

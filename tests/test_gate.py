@@ -119,6 +119,25 @@ def test_bad_waivers_file(tmp_path, capsys):
     assert code == 2 and "approver: Field required" in doc["err"] and "waiver 1" in doc["err"]
 
 
+def test_a_waiver_needs_a_real_reason_and_approver_and_one_expiry(tmp_path, capsys):
+    blank = _waivers(tmp_path, [{"fingerprint": "x", "reason": "   ", "approver": "王处长", "expires": "2099-01-01"}])
+    code, doc = _json(capsys, str(SEED), "--waivers", str(blank))
+    assert code == 2 and "reason: String should have at least 1 character" in doc["err"]
+    assert "line 2, waiver 1" in doc["err"]
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("waivers:\n  - fingerprint: x\n    reason: 已整改\n    approver: 王处长\n"
+                     "    expires: 2020-01-01\n    expires: 2099-01-01\n", encoding="utf-8")
+    code, doc = _json(capsys, str(SEED), "--waivers", str(twice))
+    assert code == 2 and "（第6行第5列）: YAML 格式错误：键“expires”重复（第一次在第5行）" in doc["err"]
+
+
+def test_a_baseline_with_a_5000_digit_integer_is_an_error_naming_it(tmp_path, capsys):
+    bad = tmp_path / "b.json"
+    bad.write_text('{"version": 1, "findings": [{"fingerprint": ' + "9" * 5000 + "}]}", encoding="utf-8")
+    code, doc = _json(capsys, str(SEED), "--baseline", str(bad))
+    assert code == 2 and str(bad) in doc["err"] and "internal error" not in doc["err"]
+
+
 def test_fail_on(tmp_path, capsys):
     warnings_only = ["--select", "duplication"]
     assert _json(capsys, str(SEED), *warnings_only)[0] == 0
