@@ -41,6 +41,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"^\.(ods|csv) is not supported: .*$", r"不支持 .\1 格式：请用 WPS 或 Excel 打开，另存为 .xlsx"),
     (r"^OFD is not supported: .*$", "不支持 OFD 版式文件：请使用生成它的 .docx/.xlsx 原文件"),
     (r"^this run's settings, waivers, baseline, rules or output$", "本次运行的设置、豁免、基线、规则或输出文件"),
+    (r"^an annotated copy jxcheck wrote \(…(.+)\)$", r"jxcheck 写出的批注副本（…\1）"),
     (r"^legacy Office \(OLE\) file is not supported.*$", "不支持旧版 Office 文件：请另存为 .docx 或 .xlsx"),
     (r"^PDF is not supported: .*$", "不支持 PDF：请使用生成它的 .docx/.xlsx 原文件"),
     (r"^unknown format '(.+)': expected one of (.+)$", r"无法识别的格式“\1”，可读取：\2"),

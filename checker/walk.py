@@ -12,10 +12,12 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checker.annotate import SUFFIX
 from checker.display import decoded
 from checker.findings import FileError
 from checker.results import Skipped
@@ -97,6 +99,8 @@ def walk(paths: list[str], exclude: list[str] | None = None, own: list[str] | No
                 elif _is_own(f.resolve(), mine) or is_jxcheck_output(f):
                     out.skipped.append(Skipped(decoded(str(f)), "own",
                                                "this run's settings, waivers, baseline, rules or output"))
+                elif is_annotated_copy(f):
+                    out.skipped.append(Skipped(decoded(str(f)), "own", f"an annotated copy jxcheck wrote (…{SUFFIX})"))
                 else:
                     out.files.append(str(f))
                     out.walked.add(decoded(str(f)))  # as the file is named in results
@@ -125,6 +129,15 @@ def expand_paths(paths: list[str], exclude: list[str] | None = None, skip: list[
 
 def _is_own(path: Path, mine: list[Path]) -> bool:
     return any(path == m or m in path.parents for m in mine)
+
+
+_COPY_RE = re.compile(re.escape(SUFFIX) + r"(?:\(\d+\))?$")
+
+
+def is_annotated_copy(path: Path) -> bool:
+    """seed_检查批注.docx, seed_检查批注(2).xlsx: a copy `annotate` wrote, never a filing of its own (read back,
+    one run's filings would be counted twice, and a second annotate would write seed_检查批注_检查批注)."""
+    return bool(_COPY_RE.search(path.stem))
 
 
 def is_jxcheck_output(path: Path) -> bool:

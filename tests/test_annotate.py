@@ -329,3 +329,18 @@ def test_a_copy_that_fails_for_any_reason_is_that_files_error(tmp_path, capsys, 
     assert main(["annotate", str(folder), "--output", str(out)]) == 2
     assert [p.name for p in out.iterdir()] == ["good_检查批注.xlsx"]
     assert "bad.docx: 批注副本未写入：internal error: AttributeError" in capsys.readouterr().err
+
+
+def test_copies_under_a_checked_folder_are_never_filings(tmp_path, capsys):
+    """A folder holding last run's copies: three filings stay three, and annotating it again writes no
+    seed_检查批注_检查批注."""
+    shutil.copy(SEED_DOCX, tmp_path / "seed.docx")
+    assert main(["annotate", str(tmp_path), "-o", str(tmp_path / "marked"), "-j", "0"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "r.json"
+    assert main(["check", str(tmp_path), "--format", "json", "-o", str(out)]) == 1
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert len(doc["reports"]) == 3
+    assert [(s["source"].rsplit("/", 1)[1], s["reason"]) for s in doc["skipped"]] == [("seed_检查批注.docx", "own")]
+    assert main(["annotate", str(tmp_path), "-o", str(tmp_path / "again"), "-j", "0"]) == 0
+    assert [p.name for p in (tmp_path / "again").iterdir()] == ["seed_检查批注.docx"]
