@@ -46,7 +46,8 @@ def annotate_reports(result: RunResult, out_dir: Path, outcome: AnnotateOutcome,
         taken.add(target)
         try:
             outcome.copies.append(annotate_file(source, reports, out_dir, result.lang, force,
-                                                path=paths.get(source), target=target))
+                                                path=paths.get(source), target=target,
+                                                digest=result.digests.get(source)))
         except JxError as exc:  # named as the run names the file, never by where an upload lies
             named = source if exc.source == paths.get(source) else exc.source
             outcome.errors.append(FileError(source=named, where=exc.where, message=exc.message))

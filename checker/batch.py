@@ -59,6 +59,7 @@ class FileResult:
     cache_rejected: bool = False  # an entry was there but failed its integrity check
     cache_error: str | None = None  # the cache could not be written
     halves: list[Half] = field(default_factory=list)  # reports that are one half of a filing kept in two files
+    digest: str = ""  # SHA-256 of the bytes checked: an annotated copy is made of these bytes or not at all
 
 
 @dataclass(frozen=True)
@@ -125,10 +126,12 @@ def check_file(path: str, state: WorkerState) -> FileResult:
     except JxError as exc:
         result.errors.append(FileError(**{**exc.to_dict(), "source": label}))
         return result
+    result.digest = hashlib.sha256(data).hexdigest() if state.spec.keep_models else ""
     cache_file = _cache_file(state, label, data)
     if cache_file is not None and cache_file.is_file():
         hit = _from_cache(cache_file, state, label)
         if hit is not None:
+            hit.digest = result.digest
             return hit
         result.cache_rejected = True
     try:
@@ -252,6 +255,7 @@ class BatchOutcome:
     warned: dict[int, list[str]] = field(default_factory=dict)  # reader warnings found after the files were read
     joined: dict[int, tuple[str, str]] = field(default_factory=dict)  # a joined filing's report and table files
     spec: BatchSpec | None = None
+    digests: dict[str, str] = field(default_factory=dict)  # file → SHA-256 of the bytes checked (models kept)
 
     def merged(self) -> Iterator[PackedReport]:
         """Each report with its cross-filing findings, in document order. Both streams are in key order, so
@@ -319,9 +323,12 @@ def consume(results: Iterable[FileResult], spec: BatchSpec, sink: Any,
     notes: list[str] = []
     rejected = 0
     halves: list[HalfKey] = []
+    digests: dict[str, str] = {}
     try:
         for result in results:
             errors.extend(result.errors)
+            if result.digest:
+                digests[result.path] = result.digest
             cached += result.cached
             rejected += result.cache_rejected
             if result.cache_error and not any(n.startswith("cache not written") for n in notes):
@@ -346,7 +353,7 @@ def consume(results: Iterable[FileResult], spec: BatchSpec, sink: Any,
         notes.append(f"{rejected} cache entr{'y' if rejected == 1 else 'ies'} failed the integrity check and "
                      "were checked again")
     outcome = BatchOutcome(sink, errors, key, Checker(spec.rules, spec.profile), index, cached, notes=notes,
-                           spec=spec)
+                           spec=spec, digests=digests)
     if spec.join and halves:
         try:
             _join(outcome, halves, spec, resolve or _reader(spec))

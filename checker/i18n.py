@@ -88,6 +88,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"^is not a directory; --output names the directory for the annotated copies$",
      "不是目录：--output 应为存放批注副本的目录"),
     (r"^could not open the (workbook|document) to annotate it: (.+)$", r"无法打开文件以写入批注：\2"),
+    (r"^the file changed after it was checked; check it again to annotate it$", "文件在检查之后被改动过，请重新检查后再写批注"),
     (r"^annotated copy not written: (.+)$", r"批注副本未写入：\1"),
     (r"^the document's own comments could not be extended and are not in this copy \(the original keeps them\)$",
      "文档原有的批注无法续写，副本中未保留（原文件中仍在）"),

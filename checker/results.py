@@ -132,4 +132,5 @@ class RunResult:
     other_files: int = 0  # files of no filing format a walk passed over (.md, .png …), counted only
     paths: dict[str, str] = field(default_factory=dict)  # a file's name in results → its name on disk, where
     # they differ (a name in GBK bytes is shown decoded)
+    digests: dict[str, str] = field(default_factory=dict)  # file → SHA-256 of what was checked (models kept)
     cleanup: Callable[[], None] | None = None  # removes the run's temporary files once rendered

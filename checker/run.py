@@ -125,7 +125,7 @@ def run(opts: Options) -> RunResult:
     result = RunResult(reports=final, errors=errors, files=len(paths) - len(skipped) + len(found.skipped),
                        rules=rules, lang=opts.lang or settings.lang or "zh", skipped=skipped,
                        other_files=sum(found.other.values()),
-                       paths={decoded(p): p for p in paths if decoded(p) != p})
+                       paths={decoded(p): p for p in paths if decoded(p) != p}, digests=outcome.digests)
     result.stats = {"evaluations": outcome.evaluations, "cross_seconds": round(outcome.cross_seconds, 3),
                     "cached_files": outcome.cached_files, "notes": notes + outcome.notes,
                     "settings_file": settings.path, "other_kinds": sorted(found.other)}

@@ -344,3 +344,25 @@ def test_copies_under_a_checked_folder_are_never_filings(tmp_path, capsys):
     assert [(s["source"].rsplit("/", 1)[1], s["reason"]) for s in doc["skipped"]] == [("seed_检查批注.docx", "own")]
     assert main(["annotate", str(tmp_path), "-o", str(tmp_path / "again"), "-j", "0"]) == 0
     assert [p.name for p in (tmp_path / "again").iterdir()] == ["seed_检查批注.docx"]
+
+
+def test_a_file_replaced_after_its_check_gets_no_copy(tmp_path, capsys, monkeypatch):
+    """The copy is made of the bytes that were checked: a file replaced in between is that file's error."""
+    from checker import annotating
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED_DOCX, folder / "seed.docx")
+    checked = annotating.run
+
+    def run_then_replace(opts):
+        result = checked(opts)
+        shutil.copy(FIXTURES / "split" / sorted(p.name for p in (FIXTURES / "split").glob("*.docx"))[0],
+                    folder / "seed.docx")
+        return result
+
+    monkeypatch.setattr(annotating, "run", run_then_replace)
+    out = tmp_path / "out"
+    assert main(["annotate", str(folder), "-o", str(out), "-j", "0"]) == 2
+    assert not out.exists() or not list(out.iterdir())
+    assert "文件在检查之后被改动过，请重新检查后再写批注" in capsys.readouterr().err

@@ -77,3 +77,12 @@ def test_a_worker_over_its_budget_is_that_files_error(tmp_path, monkeypatch, cap
     assert [e["message"] for e in doc["errors"]] == [
         "checking this file took more than its memory budget of 40 MB (JXCHECK_MAX_MEMORY_MB)"]
     assert len(doc["reports"]) == 3
+
+
+def test_the_annotated_copy_loads_the_workbook_as_the_reader_does(tmp_path, capsys):
+    """annotate opens the workbook again to write into it: the merged range is clipped there too."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    hostile.xlsx_merged_beyond(folder / "m.xlsx")
+    assert main(["annotate", str(folder), "-o", str(tmp_path / "out"), "-j", "0"]) == 0
+    assert (tmp_path / "out" / "m_检查批注.xlsx").stat().st_size > 0

@@ -13,6 +13,7 @@ first paragraph (docx). The original is only read; a copy never replaces an exis
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from pathlib import Path
 
 from checker.annotate.notes import Annotated
@@ -30,9 +31,11 @@ def output_path(source: str, out_dir: Path, n: int = 1) -> Path:
 
 
 def annotate_file(source: str, reports: list[Report], out_dir: Path, lang: str = "zh",
-                  force: bool = False, path: str | None = None, target: Path | None = None) -> Annotated:
+                  force: bool = False, path: str | None = None, target: Path | None = None,
+                  digest: str | None = None) -> Annotated:
     """Write the annotated copy of `source` (read from `path` when the file lies elsewhere, as an upload
-    does) into `out_dir` (as `target` when given); JxError if it cannot be written."""
+    does) into `out_dir` (as `target` when given); JxError if it cannot be written. `digest`: the SHA-256 of
+    the bytes that were checked — a file replaced since is refused, never annotated with another's findings."""
     path = path or source
     target = target or output_path(source, out_dir)
     if target.exists() and not force:
@@ -40,14 +43,21 @@ def annotate_file(source: str, reports: list[Report], out_dir: Path, lang: str =
     if target.resolve() == Path(path).resolve():
         raise JxError(str(target), "would replace the original; choose another --output directory")
     suffix = Path(path).suffix.lower()
+    if suffix in (".xlsx", ".docx"):
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise JxError(source, f"annotated copy not written: {exc.strerror}") from None
+        if digest and hashlib.sha256(data).hexdigest() != digest:
+            raise JxError(source, "the file changed after it was checked; check it again to annotate it")
     if suffix == ".xlsx":
         from checker.annotate.xlsx import annotate_xlsx
 
-        done = annotate_xlsx(path, reports, target, lang)
+        done = annotate_xlsx(path, data, reports, target, lang)
     elif suffix == ".docx":
         from checker.annotate.docx import annotate_docx
 
-        done = annotate_docx(path, reports, target, lang)
+        done = annotate_docx(path, data, reports, target, lang)
     else:
         from checker.annotate.page import annotate_page
 

@@ -36,9 +36,10 @@ _AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign
               "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
 
 
-def annotate_docx(source: str, reports: list[Report], target: Path, lang: str) -> Annotated:
+def annotate_docx(source: str, data: bytes, reports: list[Report], target: Path, lang: str) -> Annotated:
+    """`data`: the document's bytes as they were checked (its elements within the reader's limits)."""
     try:
-        document = docx.Document(source)
+        document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # the file was read moments ago; a failure here is this file's error
         raise InputError(source, f"could not open the document to annotate it: {type(exc).__name__}: {exc}") from None
     notes = _fresh_comments_if_broken(document)

@@ -23,6 +23,8 @@ from checker.display import printable
 from checker.errors import InputError
 from checker.findings import CATEGORY_ZH, SEVERITY_ZH, Finding, worst_severity
 from checker.output import write_atomic
+from checker.readers.document import Limits
+from checker.readers.xlsx_guard import guarded
 from checker.render.common import evidence_parts, fmt
 from checker.results import Report
 
@@ -31,9 +33,13 @@ HEAD = {"zh": ["序号", "严重程度", "规则", "类别", "项目", "位置",
         "en": ["#", "severity", "rule", "category", "project", "cell", "message", "should be", "evidence"]}
 
 
-def annotate_xlsx(source: str, reports: list[Report], target: Path, lang: str) -> Annotated:
+def annotate_xlsx(source: str, data: bytes, reports: list[Report], target: Path, lang: str) -> Annotated:
+    """`data`: the workbook's bytes as they were checked. Loaded as the reader loads them — merged ranges
+    clipped to the filled area, elements counted — so the copy costs no more memory than the check did."""
     try:
-        wb = load_workbook(source, rich_text=False)
+        wb = load_workbook(io.BytesIO(guarded(data, source, Limits.from_env())), rich_text=False)
+    except InputError:
+        raise
     except Exception as exc:  # the file was read moments ago; a failure here is this file's error
         raise InputError(source, f"could not open the workbook to annotate it: {type(exc).__name__}: {exc}") from None
     findings = [f for r in reports for f in r.findings]
@@ -57,7 +63,7 @@ def annotate_xlsx(source: str, reports: list[Report], target: Path, lang: str) -
         cell.fill = _fill(worst_severity(f.severity for f in hits))
     _result_sheet(wb, findings, placed, lang)
     notes = []
-    if _has_drawings(source):  # in English, as every run note: shown in Chinese where it is read
+    if _has_drawings(data):  # in English, as every run note: shown in Chinese where it is read
         notes.append("pictures and charts of the original are not kept in the annotated copy (openpyxl)")
     buf = io.BytesIO()
     wb.save(buf)
@@ -115,9 +121,9 @@ def _result_sheet(wb: Workbook, findings: list[Finding], placed: dict[int, tuple
     ws.freeze_panes = "A2"
 
 
-def _has_drawings(source: str) -> bool:
+def _has_drawings(data: bytes) -> bool:
     try:
-        with zipfile.ZipFile(source) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             return any(n.startswith(("xl/drawings/drawing", "xl/charts/", "xl/media/")) for n in zf.namelist())
     except (OSError, zipfile.BadZipFile):
         return False

@@ -1,8 +1,9 @@
 """A workbook's package made safe for openpyxl before it is loaded. openpyxl builds an object for every
 cell element and one for every cell a merged range covers: a 1.6 KB workbook with one range over the whole
 sheet is 17 billion objects. So, from the package's bytes: every XML element counted against the memory
-budget, each merged range clipped to the area the sheet fills (a range beyond it covers nothing anyone
-filled), and the cells the clipped ranges still cover counted against the cell limit."""
+budget; a sheet whose merged ranges cover more cells than a sheet may fill has them clipped to the area its
+cells fill (beyond it they cover nothing anyone filled; any other sheet is left exactly as it is); and the
+cells the ranges then cover counted against the cell limit."""
 
 from __future__ import annotations
 
@@ -31,10 +32,12 @@ def guarded(data: bytes, source: str, limits: Limits) -> bytes:
             xml = zf.read(info)
             tally.element(xml.count(b"<") - xml.count(b"</") - xml.count(b"<?") - xml.count(b"<!"))
             if b"mergeCell" in xml:
-                clipped, area = _clip_merges(xml)
+                area = sum(_area(m) for m in _MERGE.finditer(xml))
+                if area > limits.cells_per_sheet:  # a real sheet merges a few thousand cells: left exactly as is
+                    clipped, area = _clip_merges(xml)
+                    if clipped is not xml:
+                        changed[info.filename] = clipped
                 covered += area
-                if clipped is not xml:
-                    changed[info.filename] = clipped
     except InputError:
         raise
     except Exception:  # a damaged package (zip or zlib errors): openpyxl says what is wrong with it

@@ -259,4 +259,5 @@ def _relabel(result: RunResult, names: dict[str, str]) -> None:
                 o.source = name(o.source)
     for e in result.errors:
         e.source = name(e.source) or ""
+    result.digests = {name(k) or k: v for k, v in result.digests.items()}
 
