@@ -14,6 +14,7 @@ import hmac
 import json
 import os
 import secrets
+import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -45,12 +46,11 @@ def key_file() -> Path:
 
 
 def load_key(create: bool = True) -> bytes:
-    """The per-user signing key, created (0600) on first use."""
+    """The per-user signing key, created (0600) on first use. It appears whole or not at all (written to a
+    temporary file and linked into place), so sixteen workers starting at once all read the same 32 bytes."""
     path = key_file()
     try:
-        data = path.read_bytes()
-        if len(data) >= 32:
-            return data
+        return _whole_key(path)
     except FileNotFoundError:
         pass
     except OSError as exc:
@@ -59,14 +59,27 @@ def load_key(create: bool = True) -> bytes:
         raise CacheUnavailable(f"no cache key at {path}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(secrets.token_bytes(32))
-    except FileExistsError:
-        pass  # another worker made it first
+        fd, tmp = tempfile.mkstemp(prefix=".cache.key.", dir=path.parent)  # 0600
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.link(tmp, path)  # atomic, and never over a key another process made first
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+        return _whole_key(path)
     except OSError as exc:
         raise CacheUnavailable(f"cannot create the cache key {path}: {exc.strerror}") from None
-    return path.read_bytes()
+
+
+def _whole_key(path: Path) -> bytes:
+    data = path.read_bytes()
+    if len(data) < 32:  # never sign with a truncated key: say which file to delete
+        raise CacheUnavailable(f"the cache key {path} is damaged ({len(data)} bytes); delete it")
+    return data
 
 
 def probe(cache_dir: str) -> None:

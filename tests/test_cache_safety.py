@@ -119,3 +119,42 @@ def test_key_that_cannot_be_made_turns_caching_off(capsys, filings, tmp_path, mo
     assert code == 1 and len(doc["reports"]) == 3
     assert err.count("result cache off") == 1 and "cache.key" in err
     assert not (tmp_path / "cache").exists() or not _entries(tmp_path / "cache")
+
+
+def _key_in(path: str, start, out) -> None:
+    import os
+
+    from checker.cache import load_key
+
+    os.environ["JXCHECK_CACHE_KEY_FILE"] = path
+    start.wait()
+    out.put(load_key())
+
+
+def test_sixteen_processes_creating_the_key_at_once_all_read_it_whole(tmp_path):
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    for n in range(10):
+        path = str(tmp_path / f"k{n}" / "cache.key")
+        start, out = ctx.Barrier(16), ctx.Queue()
+        procs = [ctx.Process(target=_key_in, args=(path, start, out)) for _ in range(16)]
+        for p in procs:
+            p.start()
+        keys = [out.get(timeout=60) for _ in procs]
+        for p in procs:
+            p.join()
+        assert len(set(keys)) == 1 and len(keys[0]) == 32
+        assert [p.name for p in (tmp_path / f"k{n}").iterdir()] == ["cache.key"]  # no temporary file left
+
+
+def test_a_truncated_key_is_never_used_to_sign(tmp_path, monkeypatch):
+    import pytest
+
+    from checker.cache import CacheUnavailable, load_key
+
+    key = tmp_path / "cache.key"
+    key.write_bytes(b"")
+    monkeypatch.setenv("JXCHECK_CACHE_KEY_FILE", str(key))
+    with pytest.raises(CacheUnavailable, match=r"is damaged \(0 bytes\); delete it"):
+        load_key()
