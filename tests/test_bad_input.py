@@ -142,3 +142,32 @@ def test_encodings_read_the_same(tmp_path, transform):
     assert [e.model_dump(exclude={"narrative", "goal"}) for e in got] == [
         e.model_dump(exclude={"narrative", "goal"}) for e in expected]
     assert got[0].narrative.management.text == expected[0].narrative.management.text
+
+
+def test_a_pipe_or_device_never_blocks_nor_fills_memory(tmp_path, monkeypatch):
+    """A FIFO nobody writes to, a silent pipe, /dev/zero: each an error naming it, in bounded time and size."""
+    import os
+    import threading
+
+    from checker import readers
+    from checker.errors import InputError
+    from checker.readers import file_bytes
+
+    monkeypatch.setattr(readers, "PIPE_SECONDS", 0.3)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match=r"nothing more arrived from this pipe or device in 0.3 s"):
+        file_bytes(fifo)  # no writer at all
+    seed = SEED.read_bytes()
+
+    def write() -> None:
+        with open(fifo, "wb") as fh:
+            fh.write(seed)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert file_bytes(fifo) == seed  # a pipe that delivers is read whole
+    writer.join()
+    monkeypatch.setenv("JXCHECK_MAX_FILE_MB", "1")
+    with pytest.raises(InputError, match=r"file is more than 1 MB; the limit is 1 MB"):
+        file_bytes("/dev/zero")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import stat
 import zipfile
 from pathlib import Path
 
@@ -29,17 +30,65 @@ def read_path(path: str | Path, vocab: Vocabulary | None = None) -> list[Filing]
 
 
 def file_bytes(path: str | Path) -> bytes:
-    """A file's content; InputError naming the file when it is missing, a directory or unreadable."""
+    """A file's content; InputError naming the file when it is missing, a directory, unreadable or over the
+    size limit. A pipe or a device (a FIFO, /dev/stdin, /dev/zero) is read to the size limit and for at most
+    PIPE_SECONDS: it never blocks a run nor fills its memory."""
     path = Path(path)
     source = str(path)
-    if not path.exists():
-        raise InputError(source, "file not found")
-    if path.is_dir():
-        raise InputError(source, "is a directory, not a file")
+    limit = Limits.from_env().file_bytes
     try:
-        return path.read_bytes()
+        st = path.stat()
+    except FileNotFoundError:
+        raise InputError(source, "file not found") from None
     except OSError as exc:
         raise InputError(source, f"cannot read: {exc.strerror}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(source, "is a directory, not a file")
+    if stat.S_ISREG(st.st_mode) and st.st_size > limit:
+        raise _too_large(source, st.st_size, limit)
+    try:
+        if stat.S_ISREG(st.st_mode):
+            return path.read_bytes()
+        return _stream_bytes(source, limit)
+    except OSError as exc:
+        raise InputError(source, f"cannot read: {exc.strerror}") from None
+
+
+PIPE_SECONDS = 60.0
+
+
+def _stream_bytes(source: str, limit: int) -> bytes:
+    import os
+    import select
+    import time
+
+    fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO with no writer opens, and reads as empty
+    try:
+        chunks: list[bytes] = []
+        size = 0
+        deadline = time.monotonic() + PIPE_SECONDS
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise InputError(source, f"nothing more arrived from this pipe or device in {PIPE_SECONDS:g} s; "
+                                         "save the filing to a file and check that")
+            try:
+                chunk = os.read(fd, 1 << 20)
+            except BlockingIOError:
+                continue
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(source, size, limit, more=True)
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+
+
+def _too_large(source: str, size: int, limit: int, more: bool = False) -> InputError:
+    shown = f"more than {limit / 2**20:g}" if more else f"{size / 2**20:.1f}"  # a stream is not read past the limit
+    return InputError(source, f"file is {shown} MB; the limit is {limit / 2**20:g} MB (JXCHECK_MAX_FILE_MB)")
 
 
 def read_bytes(data: bytes, source: str, vocab: Vocabulary | None = None) -> list[Filing]:
@@ -48,8 +97,7 @@ def read_bytes(data: bytes, source: str, vocab: Vocabulary | None = None) -> lis
         raise InputError(source, "empty file")
     limits = Limits.from_env()
     if len(data) > limits.file_bytes:
-        raise InputError(source, f"file is {len(data) / 2**20:.1f} MB; the limit is {limits.file_bytes / 2**20:g} MB "
-                                 "(JXCHECK_MAX_FILE_MB)")
+        raise _too_large(source, len(data), limits.file_bytes)
     suffix = Path(source).suffix.lower()
     fmt = sniff(data, suffix, source)
     if fmt in ("yaml", "json"):
