@@ -365,9 +365,14 @@ def _parse_cached(text: str) -> Quantity:
     q = _scalar(s) or _list(s)
     if q is None:
         return Quantity(text=stripped, kind="text")
-    if any(x is not None and not abs(x) < PLAUSIBLE for x in (q.value, q.number, q.low, q.high)):
+    if not _plausible(q):
         return Quantity(text=stripped, kind="text", issues=[IMPLAUSIBLE])  # inf too: read as no figure, said
     return q.model_copy(update={"text": stripped})
+
+
+def _plausible(q: Quantity) -> bool:
+    return all(x is None or abs(x) < PLAUSIBLE for x in (q.value, q.number, q.low, q.high)) and all(
+        _plausible(i) for i in q.items)
 
 
 def parse_quantity(text: str | None) -> Quantity:

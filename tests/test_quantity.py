@@ -155,3 +155,21 @@ def test_an_implausible_figure_is_a_reader_warning_not_a_finding(tmp_path):
     [ev] = read_path(path)[0].evaluations
     assert ev.funding[0].budget.number is None
     assert ev.warnings == ["999999999999999999999999… is a figure beyond any plausible amount; read as no figure"]
+
+
+@pytest.mark.parametrize("text", ["9" * 400 + "*2=5万元", "5、" + "9" * 400 + "个", "1-" + "9" * 400 + "月"])
+def test_no_part_of_a_value_is_infinite(text):
+    q = parse_quantity(text)
+    assert q.kind == "text" and q.issues == ["figure beyond any plausible amount"]
+
+
+def test_parse_json_never_writes_infinity(tmp_path, capsys):
+    from checker.cli import main
+
+    path = tmp_path / "f.yaml"
+    path.write_text("evaluations:\n  - project: 示例项目\n    has_table: true\n    indicators:\n"
+                    "      - {level1: 产出指标, level2: 数量指标, name: 数量, target: '5、" + "9" * 400 + "个', actual: 5个}\n",
+                    encoding="utf-8")
+    assert main(["parse", str(path), "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "Infinity" not in out and "NaN" not in out
