@@ -162,6 +162,7 @@ def test_a_crashing_check_names_the_file_and_the_server_goes_on(make_client, mon
     _wait(client, batch)
     page = client.get(batch["url"]).text
     assert "<code>boom.txt</code>" in page and page.count('<section class="filing"') == 4
+    assert "检查此文件的工作进程崩溃（SIGSEGV）" in page and "the worker checking this file" not in page.split("<main")[-1]
     assert client.get("/").status_code == 200
 
 
