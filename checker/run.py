@@ -92,7 +92,7 @@ def run(opts: Options) -> RunResult:
     if opts.executor == "dask":
         from checker.dask_executor import dask_results
 
-        results = dask_results(paths, spec, opts.scheduler)
+        results = dask_results(paths, spec, opts.scheduler, opts.timeout)
     else:
         results = local_results(paths, spec, jobs, opts.timeout)
     try:
