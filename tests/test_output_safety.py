@@ -155,3 +155,28 @@ def test_markdown_keeps_names_out_of_its_html(capsys, tmp_path):
         """), encoding="utf-8")
     _, out, _ = _check(capsys, "--format", "markdown", str(filing))
     assert "<h2>" not in out and "&lt;/summary&gt;&lt;/details&gt;&lt;h2&gt;x" in out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_cell_text_with_escapes_is_neutralised_in_every_format(capsys, tmp_path, fmt):
+    """A project name and an indicator holding ESC[2J and a right-to-left override reach no output raw."""
+    filing = tmp_path / "f.yaml"
+    filing.write_text(textwrap.dedent("""\
+        evaluations:
+          - project: "项目\\e[2J\\e[8m\\u202e隐藏"
+            has_table: true
+            indicators:
+              - {level1: 产出指标, level2: 数量指标, name: "培训\\e]0;title\\a人次", target: ≥500人次, actual: 400人次,
+                 weight: 50, score: 50}
+        """), encoding="utf-8")
+    out = tmp_path / f"r.{fmt}"
+    code, _, err = _check(capsys, "--format", fmt, "--output", str(out), str(filing))
+    assert code == 1, err
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        text = "\n".join(str(c.value) for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row)
+    else:
+        text = out.read_text(encoding="utf-8")
+    for raw in ("\x1b", "\u202e", "\x07"):
+        assert raw not in text and raw not in err
