@@ -429,6 +429,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--max-total-mb", type=float, default=200.0, help="largest upload in all (default 200)")
     v.set_defaults(func=cmd_serve)
 
+    from checker.service.admin_args import add_parser as add_admin_parser
+
+    add_admin_parser(sub)
+
     r = sub.add_parser("rules", help="list the rules")
     r.add_argument("--format", choices=("table", "markdown"), default="table",
                    help="markdown: the rule reference (docs/rules.md is this output)")
@@ -458,7 +462,7 @@ def _forms(p: argparse.ArgumentParser) -> None:
                    help="extra form vocabulary: a directory of *.yaml, or one file (repeatable)")
 
 
-COMMANDS = ("parse", "schema", "check", "annotate", "serve", "rules", "explain", "facts")
+COMMANDS = ("parse", "schema", "check", "annotate", "serve", "admin", "rules", "explain", "facts")
 
 
 def _lang_in(argv: list[str]) -> str:

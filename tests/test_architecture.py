@@ -29,7 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("orchestration", ("checker.walk", "checker.batch", "checker.joining", "checker.dask_executor", "checker.config", "checker.run",
                        "checker.parsing",
                        "checker.annotating")),
-    ("service", ("checker.serve",)),
+    ("service", ("checker.serve", "checker.service")),
     ("command line", ("checker.cli",)),
 ]
 
