@@ -198,7 +198,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from checker.serve import LOOPBACK, TOKEN_ENV
 
     token = args.token or os.environ.get(TOKEN_ENV) or None
-    if args.host not in LOOPBACK and not token:
+    if args.host not in LOOPBACK and not token and not args.data:  # the service has logins instead
         _error(JxError("--host", f"serving beyond this machine ({args.host}) needs a token: --token or ${TOKEN_ENV}"))
         return EXIT_INPUT
     try:
@@ -212,11 +212,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # a bad settings file, rule pack or vocabulary is refused now, loaded as every batch loads them
         load_active_rules(settings or Settings(), args.rules or [], [], [])
         load_active_forms(settings or Settings(), args.forms or [])
-        app = create_app(ServeSettings(settings=settings, rule_dirs=args.rules or [], form_dirs=args.forms or [],
-                                       jobs=max(1, args.jobs), timeout=args.timeout),
-                         UploadLimits(file_bytes=int(args.max_file_mb * 2**20), files=args.max_files,
-                                      total_bytes=int(args.max_total_mb * 2**20)), token,
-                         allowed_hosts=[args.host, *(args.allowed_host or [])])
+        serve = ServeSettings(settings=settings, rule_dirs=args.rules or [], form_dirs=args.forms or [],
+                              jobs=max(1, args.jobs), timeout=args.timeout)
+        limits = UploadLimits(file_bytes=int(args.max_file_mb * 2**20), files=args.max_files,
+                              total_bytes=int(args.max_total_mb * 2**20))
+        hosts = [args.host, *(args.allowed_host or [])]
+        if args.data:  # the service: logins, units, every check kept in DIR (or PostgreSQL)
+            from checker.service.db import database_url
+            from checker.service.web import ServiceSettings, create_service
+
+            args.data.mkdir(parents=True, exist_ok=True)
+            app = create_service(ServiceSettings(args.data, database_url(args.data, args.database), serve, limits,
+                                                 args.keep_days, args.secure_cookies), hosts)
+        else:
+            app = create_app(serve, limits, token, allowed_hosts=hosts)
     except JxError as exc:
         _error(exc)
         return EXIT_INPUT
@@ -427,6 +436,14 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--max-file-mb", type=float, default=20.0, help="largest file accepted (default 20)")
     v.add_argument("--max-files", type=int, default=50, help="most files in one upload (default 50)")
     v.add_argument("--max-total-mb", type=float, default=200.0, help="largest upload in all (default 200)")
+    v.add_argument("--data", type=Path, metavar="DIR", help="run the self-check service for a region: logins, units, "
+                                                           "every check kept in DIR (accounts: jxcheck admin)")
+    v.add_argument("--database", metavar="URL", help="with --data: PostgreSQL instead of SQLite in DIR "
+                                                     "(postgresql+psycopg://user@host/db)")
+    v.add_argument("--keep-days", type=float, default=365.0, metavar="DAYS",
+                   help="with --data: delete a check's files (not its findings) after this many days (default 365)")
+    v.add_argument("--secure-cookies", action="store_true",
+                   help="with --data: cookies only over HTTPS (behind a TLS reverse proxy)")
     v.set_defaults(func=cmd_serve)
 
     from checker.service.admin_args import add_parser as add_admin_parser

@@ -29,7 +29,7 @@ def db(request, tmp_path):
             pytest.skip("NO POSTGRESQL: set JXCHECK_TEST_POSTGRES_URL (.ci/run starts one where it can)")
         database = Database(PG)
         with database.engine.begin() as c:  # a clean schema for each test
-            for table in ("audit_events", "check_findings", "checks", "filings", "accounts", "units",
+            for table in ("login_sessions", "audit_events", "check_findings", "checks", "filings", "accounts", "units",
                           "alembic_version"):
                 c.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
         database.close()
@@ -47,7 +47,7 @@ def test_a_new_database_gets_every_table_and_migrating_again_changes_nothing(db)
 
     migrate(db.engine)
     with db.engine.connect() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
 
 
 def test_units_and_accounts(db):

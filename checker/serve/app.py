@@ -121,10 +121,7 @@ def create_app(serve: ServeSettings | None = None, limits: UploadLimits | None =
         return FileResponse(path, media_type=media, headers=headers)
 
     async def static(request: Request) -> Response:
-        name = request.path_params["name"]
-        if name not in STATIC:
-            return Response("not found", status_code=404)
-        return Response(asset(name), media_type=STATIC[name])
+        return static_response(request.path_params["name"])
 
     async def health(request: Request) -> Response:
         return JSONResponse({"ok": True, "version": __version__})
@@ -156,6 +153,13 @@ def lang_of(request: Request) -> str:
 
 def page(name: str, lang: str, status: int = 200, **context: object) -> HTMLResponse:
     return HTMLResponse(render(name, lang, **context), status_code=status)
+
+
+def static_response(name: str) -> Response:
+    """The page's own CSS and scripts, by name from a fixed list."""
+    if name not in STATIC:
+        return Response("not found", status_code=404)
+    return Response(asset(name), media_type=STATIC[name])
 
 
 def _refuse(request: Request, status: int, message: str) -> Response:

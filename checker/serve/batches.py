@@ -159,7 +159,7 @@ class Batches:
         try:
             with self._run_lock:
                 batch.status = "running"
-                result = self._run(batch, directory, upload)
+                result = check_batch(self.serve, batch, directory, upload)
             status = "done"
         except JxError as exc:  # a bad rule pack or setting: the same message the command line gives
             place = f" ({exc.where})" if exc.where else ""
@@ -177,51 +177,52 @@ class Batches:
             batch.status = status  # last: a finished batch has no uploads left
             self.expire()  # a batch past the number kept goes now, not at the next upload
 
-    def _run(self, batch: Batch, directory: Path, upload: Upload) -> RunResult:
-        serve = self.serve
-        fields = upload.fields
-        if serve.settings is not None:  # fixed by the server's settings file
-            settings, select, ignore = serve.settings, [], []
-        else:
-            profile = fields.get("profile") or None
-            if profile is not None and profile not in PROFILES:
-                raise JxError("profile", f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
-            settings, select, ignore = Settings(profile=profile), _ids(fields.get("select")), _ids(fields.get("ignore"))
-        rule_dirs = list(serve.rule_dirs)
-        if upload.rule_files:
-            rule_dirs.append(str(upload.rule_files[0][1].parent))
-        real = {str(path): name for (_, path), name in zip(upload.files, batch.names, strict=True)}
-        paths = list(real)
+def check_batch(serve: ServeSettings, batch: Batch, directory: Path, upload: Upload) -> RunResult:
+    """Check an upload's files as one run: the downloads (annotated copies, reports) and the result page in both
+    languages written into `directory`; the page's batches and the service's checks alike."""
+    fields = upload.fields
+    if serve.settings is not None:  # fixed by the server's settings file
+        settings, select, ignore = serve.settings, [], []
+    else:
+        profile = fields.get("profile") or None
+        if profile is not None and profile not in PROFILES:
+            raise JxError("profile", f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
+        settings, select, ignore = Settings(profile=profile), _ids(fields.get("select")), _ids(fields.get("ignore"))
+    rule_dirs = list(serve.rule_dirs)
+    if upload.rule_files:
+        rule_dirs.append(str(upload.rule_files[0][1].parent))
+    real = {str(path): name for (_, path), name in zip(upload.files, batch.names, strict=True)}
+    paths = list(real)
 
-        def tick(_: object) -> None:
-            batch.done += 1
+    def tick(_: object) -> None:
+        batch.done += 1
 
-        result = run(Options(paths=paths, settings=settings, rule_dirs=rule_dirs, select=select, ignore=ignore,
-                             lang=batch.lang, jobs=serve.jobs, timeout=serve.timeout, keep_models=True,
-                             form_dirs=serve.form_dirs, on_file=tick))
-        if len(result.reports) > 5000:
-            raise JxError("upload", "too many filings for one page; use jxcheck check on the command line")
-        result.reports = list(result.reports)  # objects: the page relabels and shows them
-        _relabel(result, real)
-        out = directory / "out"
-        out.mkdir(mode=0o700)
-        annotated = AnnotateOutcome(result)
-        annotate_reports(result, out, annotated, paths={name: path for path, name in real.items()})
-        batch.errors += annotated.errors
-        for copy in annotated.copies:
-            batch.downloads[copy.output.name] = (copy.output, MEDIA[copy.output.suffix])
-            batch.copies.append((copy.source, copy.output.name))
-        for fmt, name, media in DOWNLOADS if result.reports else ():  # no filing read: no empty reports
-            target = out / name
-            emit(FORMATS[fmt].render(result), str(target))
-            batch.downloads[name] = (target, media)
-        batch.errors[:0] = result.errors
-        # the result page in both languages, rendered now: a finished batch keeps files, not the models
-        for lang in ("zh", "en"):
-            path = directory / f"page.{lang}.html"
-            path.write_text(batch_page(batch, result, lang), encoding="utf-8")
-            batch.pages[lang] = path
-        return result
+    result = run(Options(paths=paths, settings=settings, rule_dirs=rule_dirs, select=select, ignore=ignore,
+                         lang=batch.lang, jobs=serve.jobs, timeout=serve.timeout, keep_models=True,
+                         form_dirs=serve.form_dirs, on_file=tick))
+    if len(result.reports) > 5000:
+        raise JxError("upload", "too many filings for one page; use jxcheck check on the command line")
+    result.reports = list(result.reports)  # objects: the page relabels and shows them
+    _relabel(result, real)
+    out = directory / "out"
+    out.mkdir(mode=0o700)
+    annotated = AnnotateOutcome(result)
+    annotate_reports(result, out, annotated, paths={name: path for path, name in real.items()})
+    batch.errors += annotated.errors
+    for copy in annotated.copies:
+        batch.downloads[copy.output.name] = (copy.output, MEDIA[copy.output.suffix])
+        batch.copies.append((copy.source, copy.output.name))
+    for fmt, name, media in DOWNLOADS if result.reports else ():  # no filing read: no empty reports
+        target = out / name
+        emit(FORMATS[fmt].render(result), str(target))
+        batch.downloads[name] = (target, media)
+    batch.errors[:0] = result.errors
+    # the result page in both languages, rendered now: a finished batch keeps files, not the models
+    for lang in ("zh", "en"):
+        path = directory / f"page.{lang}.html"
+        path.write_text(batch_page(batch, result, lang), encoding="utf-8")
+        batch.pages[lang] = path
+    return result
 
 
 def _ids(value: str | None) -> list[str]:

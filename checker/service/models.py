@@ -9,7 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from checker.service import ROLES
 
-__all__ = ["ROLES", "Account", "AuditEvent", "Base", "Check", "CheckFinding", "Filing", "Unit"]
+__all__ = ["ROLES", "Account", "AuditEvent", "Base", "Check", "CheckFinding", "Filing", "LoginSession", "Unit"]
 
 
 
@@ -106,3 +106,15 @@ class AuditEvent(Base):
     target: Mapped[str] = mapped_column(String(500), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
     address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class LoginSession(Base):
+    """A login: the cookie holds a random token, the table its SHA-256 (a copied database opens no session)."""
+
+    __tablename__ = "login_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's token
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    account: Mapped[Account] = relationship()
