@@ -216,3 +216,25 @@ def test_serve_data_from_the_command_line(tmp_path, monkeypatch, capsys):
 
 
 _ = FIXTURES
+
+
+def test_backup_while_running_and_restore_into_a_fresh_dir(service, tmp_path, capsys):
+    """Every result is there after a restore: the check page, its findings, its files."""
+    from checker.cli import main
+
+    start, data = service
+    client = start()
+    _login(client, "clerk1")
+    check = _check(client, "报告.txt", SEED.read_bytes())
+    archive = tmp_path / "backup.tar.gz"
+    assert main(["admin", "--data", str(data), "backup", str(archive)]) == 0  # the service still running
+    fresh = tmp_path / "restored"
+    assert main(["admin", "--data", str(fresh), "restore", str(archive)]) == 0
+    assert main(["admin", "--data", str(fresh), "restore", str(archive)]) == 2  # never over data
+    assert "restore into a new, empty directory" in capsys.readouterr().err
+    app = create_service(ServiceSettings(fresh, database_url(fresh), ServeSettings(jobs=1), UploadLimits()))
+    with TestClient(app, base_url="http://127.0.0.1:8000") as restored:
+        _login(restored, "clerk1")
+        page = restored.get(f"/checks/{check}").text
+        assert "报告.txt" in page and "检查底稿.xlsx" in page
+        assert restored.get(f"/checks/{check}/files/检查底稿.xlsx").status_code == 200

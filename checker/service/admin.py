@@ -20,6 +20,8 @@ from checker.service.models import Account, AuditEvent, Unit
 
 def run(args: argparse.Namespace) -> int:
     """Carry out one admin command; AccountError (a JxError) for a request that cannot be."""
+    if args.admin_command in ("backup", "restore"):
+        return _backup_or_restore(args)
     args.data.mkdir(parents=True, exist_ok=True)
     db = Database(database_url(args.data, args.database))
     try:
@@ -27,6 +29,19 @@ def run(args: argparse.Namespace) -> int:
             _COMMANDS[args.admin_command](s, args)
     finally:
         db.close()
+    return 0
+
+
+def _backup_or_restore(args: argparse.Namespace) -> int:
+    from checker.service.backup import backup, restore
+
+    if args.admin_command == "backup":
+        n = backup(args.data, args.output, sqlite=not args.database)
+        print(f"已备份到 {args.output}（{n} 次检查的文件）" + ("；数据库请用 pg_dump 另行备份" if args.database else ""))
+    else:
+        restore(args.archive, args.data)
+        Database(database_url(args.data, args.database)).close()  # migrated to this release's schema
+        print(f"已恢复到 {args.data}")
     return 0
 
 

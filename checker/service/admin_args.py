@@ -37,6 +37,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     what.add_parser("user-list", help="list the accounts")
     e = what.add_parser("audit-export", help="write the audit log to an .xlsx file")
     e.add_argument("output", type=Path)
+    b = what.add_parser("backup", help="write DIR's database (SQLite) and files to a .tar.gz, the service running")
+    b.add_argument("output", type=Path)
+    r = what.add_parser("restore", help="unpack a backup into DIR, which must be new or empty")
+    r.add_argument("archive", type=Path)
     a.set_defaults(func=_run)
 
 
