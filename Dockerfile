@@ -8,10 +8,13 @@ ARG BASE_IMAGE=python:3.13-slim
 
 FROM ${BASE_IMAGE} AS build
 # durable-rules ships as C source only: the compiler stays in this stage
-RUN apt-get update && apt-get install -y --no-install-recommends gcc g++ python3-dev python3-venv \
+RUN apt-get update && apt-get install -y --no-install-recommends gcc g++ python3-dev python3-venv ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . /src
+# deploy/extra-ca/*.crt (deploy/build-image.sh puts the host's bundle there): a registry behind a TLS proxy
+RUN cat /src/deploy/extra-ca/*.crt >> /etc/ssl/certs/ca-certificates.crt 2>/dev/null || true
+ENV PIP_CERT=/etc/ssl/certs/ca-certificates.crt
 RUN python3 -m venv /opt/jxcheck \
     && CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject /opt/jxcheck/bin/pip install --no-cache-dir '.[postgres]'
 
