@@ -213,7 +213,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         load_active_rules(settings or Settings(), args.rules or [], [], [])
         load_active_forms(settings or Settings(), args.forms or [])
         serve = ServeSettings(settings=settings, rule_dirs=args.rules or [], form_dirs=args.forms or [],
-                              jobs=max(1, args.jobs), timeout=args.timeout)
+                              jobs=max(1, args.jobs), timeout=args.timeout, executor=args.executor,
+                              scheduler=args.scheduler)
         limits = UploadLimits(file_bytes=int(args.max_file_mb * 2**20), files=args.max_files,
                               total_bytes=int(args.max_total_mb * 2**20))
         hosts = [args.host, *(args.allowed_host or [])]
@@ -442,6 +443,9 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "(postgresql+psycopg://user@host/db)")
     v.add_argument("--keep-days", type=float, default=365.0, metavar="DAYS",
                    help="with --data: delete a check's files (not its findings) after this many days (default 365)")
+    v.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where uploads are checked: this machine's workers, or a Dask cluster (--scheduler)")
+    v.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://host:8786) or 'local'")
     v.add_argument("--secure-cookies", action="store_true",
                    help="with --data: cookies only over HTTPS (behind a TLS reverse proxy)")
     v.set_defaults(func=cmd_serve)

@@ -42,8 +42,8 @@ def service(tmp_path):
     _people(data)
     clients = []
 
-    def start(keep_days: float = 365.0) -> TestClient:
-        app = create_service(ServiceSettings(data, database_url(data), ServeSettings(jobs=1, timeout=30),
+    def start(keep_days: float = 365.0, **serve) -> TestClient:
+        app = create_service(ServiceSettings(data, database_url(data), ServeSettings(jobs=1, timeout=30, **serve),
                                              UploadLimits(), keep_days))
         client = TestClient(app, base_url="http://127.0.0.1:8000")
         client.__enter__()
@@ -91,6 +91,15 @@ def test_a_unit_checks_and_rechecks_and_sees_its_progress(service):
     assert client.get(f"/checks/{second}/report").status_code == 200
     r = client.get(f"/checks/{second}/files/{'检查底稿.xlsx'}")
     assert r.status_code == 200 and load_workbook(io.BytesIO(r.content)).sheetnames
+
+
+def test_a_region_checks_on_a_dask_cluster(service):
+    pytest.importorskip("distributed")
+    start, _ = service
+    client = start(executor="dask", scheduler="local")
+    _login(client, "clerk1")
+    check = _check(client, "自评表.txt", SEED.read_bytes())
+    assert re.search(r"错误 [1-9]\d*", client.get(f"/checks/{check}").text)
 
 
 def test_units_cannot_see_each_other_also_by_guessing_ids(service):

@@ -47,6 +47,8 @@ class ServeSettings:
     form_dirs: list[str] = field(default_factory=list)
     jobs: int = 2
     timeout: float = 60.0
+    executor: str = "local"  # or "dask": a region's checks on a cluster
+    scheduler: str | None = None
     keep_seconds: float = 3600.0
     keep_batches: int = 50  # finished batches kept; the oldest goes when a newer one finishes past this
     max_pending: int = 20  # batches being uploaded, queued or checked at once; more is 429
@@ -199,7 +201,8 @@ def check_batch(serve: ServeSettings, batch: Batch, directory: Path, upload: Upl
 
     result = run(Options(paths=paths, settings=settings, rule_dirs=rule_dirs, select=select, ignore=ignore,
                          lang=batch.lang, jobs=serve.jobs, timeout=serve.timeout, keep_models=True,
-                         form_dirs=serve.form_dirs, on_file=tick))
+                         form_dirs=serve.form_dirs, on_file=tick, executor=serve.executor,
+                         scheduler=serve.scheduler))
     if len(result.reports) > 5000:
         raise JxError("upload", "too many filings for one page; use jxcheck check on the command line")
     result.reports = list(result.reports)  # objects: the page relabels and shows them
