@@ -55,6 +55,9 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"^not a jxcheck service backup$", "不是 jxcheck 自查服务的备份"),
     (r"^no service database here \((.+)\)$", r"此目录中没有自查服务的数据库（\1）"),
     (r"^cannot restore: (.+)$", r"无法恢复：\1"),
+    (r"^durable-rules, the rule engine, cannot be loaded \((.+)\): reinstall it with .*$",
+     r"规则引擎 durable-rules 无法加载（\1）：请按 README 的安装命令（带 CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject）"
+     r"重新安装；没有 C 编译器的电脑（Windows、办公电脑）请使用财政局提供的自查服务或容器（Dockerfile）"),
     (r"^Word 97-2003 \.doc is not supported: .*$", "不支持 Word 97-2003 .doc 格式：请用 WPS 或 Word 打开，另存为 .docx"),
     (r"^Excel 97-2003 \.xls is not supported: .*$", "不支持 Excel 97-2003 .xls 格式：请用 WPS 或 Excel 打开，另存为 .xlsx"),
     (r"^WPS \.wps is not supported: .*$", "不支持 WPS 文字 .wps 格式：请用 WPS 打开，另存为 .docx"),

@@ -13,6 +13,7 @@ from checker.batch import BatchSpec, FileResult, consume, local_results
 from checker.cache import CacheUnavailable, probe
 from checker.config import ConfigError, Settings, load_active_forms, load_active_rules, per_path
 from checker.display import decoded
+from checker.engine.host import require_engine
 from checker.findings import FileError
 from checker.gate import (
     BaselineEntry,
@@ -64,6 +65,7 @@ SPILL_AFTER = 2000  # files: beyond this, reports are spilled to disk instead of
 
 
 def run(opts: Options) -> RunResult:
+    require_engine()  # one sentence on what to do, not a worker's traceback per file
     settings = opts.settings
     problems = settings.problems(writing_baseline=bool(opts.write_baseline))
     try:

@@ -125,3 +125,15 @@ def test_parse_streams_the_same_document_for_any_jobs(capsys, tmp_path):
     listed = json.loads(outs["json", "0"])
     assert isinstance(listed, list) and [d["source"] for d in listed] == [d["source"] for d in docs]
     assert listed[0]["evaluations"][0]["project"] == "安全生产专项"
+
+
+def test_an_engine_that_cannot_be_loaded_is_one_sentence_on_what_to_do(capsys, monkeypatch):
+    """durable-rules built for Python 3.13 without the README's define (or not built): one line, exit 2."""
+    from checker.engine import host
+
+    monkeypatch.setattr(host, "UNAVAILABLE", "undefined symbol: PyEval_CallObject")
+    from tests.conftest import SEED
+
+    assert main(["--no-cache", "check", str(SEED)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "规则引擎 durable-rules 无法加载" in err and "自查服务" in err

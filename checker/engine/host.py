@@ -18,9 +18,18 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
-import durable_rules_engine as dre
 import orjson
-from durable import engine as durable_engine
+
+try:
+    import durable_rules_engine as dre
+    from durable import engine as durable_engine
+
+    _HostBase: Any = durable_engine.Host
+    UNAVAILABLE: str | None = None
+except ImportError as exc:  # not built, or built for Python ≤ 3.12 without the define the README gives
+    dre = None
+    _HostBase = object
+    UNAVAILABLE = str(exc)
 
 from checker.engine.compiler import CompiledRule
 from checker.engine.encoding import encode_fact
@@ -37,7 +46,19 @@ class EngineError(JxError):
         super().__init__(source, message, where)
 
 
-class _QuietHost(durable_engine.Host):
+UNAVAILABLE_MESSAGE = ("durable-rules, the rule engine, cannot be loaded ({}): reinstall it with "
+                       "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject as the README's set-up does; on a machine "
+                       "without a C compiler (Windows, an office desktop) use the self-check service your 财政局 runs "
+                       "or the container (Dockerfile)")
+
+
+def require_engine() -> None:
+    """EngineError with what to do, before any file is read, where durable-rules cannot be loaded."""
+    if UNAVAILABLE is not None:
+        raise EngineError(UNAVAILABLE_MESSAGE.format(UNAVAILABLE), "durable-rules")
+
+
+class _QuietHost(_HostBase):
     def _run(self) -> None:  # no dispatch timers: we drive the ruleset ourselves
         return None
 
@@ -54,6 +75,7 @@ class Engine:
         return cls._cache[key]
 
     def __init__(self, rules: Sequence[CompiledRule], name: str) -> None:
+        require_engine()
         self._aliases = {rule.id: rule.aliases for rule in rules}
         definition: dict[str, Any] = {}
         for rule in rules:
