@@ -147,7 +147,7 @@ def test_the_service_for_two_units_a_desk_and_an_admin(browser, tmp_path):
     try:
         one = _login(browser, purging.url, "clerk1", "clerk1-own-password")
         one.goto(mine.replace(service.url, purging.url))
-        assert "已按保存期限删除" in one.content() and "错误" in one.content()
+        assert "本次检查的文件已删除" in one.content() and "错误" in one.content()
         admin = _login(browser, purging.url, "admin")
         admin.fill("input[name=old]", PASSWORD)
         admin.fill("input[name=new]", "admin-own-password")

@@ -187,7 +187,7 @@ def test_retention_deletes_old_files_but_keeps_the_findings(service):
     db.close()
     assert not (data / "files" / folder).exists()
     page = purging.get(f"/checks/{check}").text
-    assert "已按保存期限删除" in page
+    assert "本次检查的文件已删除" in page
     assert purging.get(f"/checks/{check}/files/检查底稿.xlsx").status_code == 404
 
 
@@ -247,3 +247,24 @@ def test_backup_while_running_and_restore_into_a_fresh_dir(service, tmp_path, ca
         page = restored.get(f"/checks/{check}").text
         assert "报告.txt" in page and "检查底稿.xlsx" in page
         assert restored.get(f"/checks/{check}/files/检查底稿.xlsx").status_code == 200
+
+
+def test_a_unit_deletes_a_checks_files_and_the_log_says_who(service):
+    start, data = service
+    client, other = start(), start()
+    _login(client, "clerk1")
+    _login(other, "clerk2")
+    check = _check(client, "报告.txt", SEED.read_bytes())
+    page = client.get(f"/checks/{check}").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    theirs = re.search(r'name="csrf" value="([^"]+)"', other.get("/unit").text).group(1)
+    r = other.post(f"/checks/{check}/delete", data={"csrf": theirs}, headers={"origin": "http://127.0.0.1:8000"})
+    assert r.status_code == 404  # another unit's check: as if it were not there
+    r = client.post(f"/checks/{check}/delete", data={"csrf": csrf}, headers={"origin": "http://127.0.0.1:8000"})
+    assert r.status_code == 200 and "本次检查的文件已删除" in r.text and "错误 " in r.text
+    assert client.get(f"/checks/{check}/files/检查底稿.xlsx").status_code == 404
+    db = Database(database_url(data))
+    with db.session() as s:
+        assert s.scalars(select(AuditEvent.action).where(AuditEvent.account == "clerk1")).all()[-1] == "delete"
+        assert not (data / "files" / s.get(Check, check).folder).exists()
+    db.close()

@@ -285,6 +285,19 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
             headers["content-security-policy"] = "sandbox; " + CSP
         return FileResponse(out / name, headers=headers)
 
+    @signed_in(("unit", "admin"), csrf=True)
+    async def check_delete(request: Request, s: Session, account: Account, login: LoginSession, form: Any) -> Response:
+        """The check's files (upload, copy, reports) deleted by its unit or the admin; the check and its findings
+        stay in the history, marked as deleted."""
+        check = visible_check(s, account, request.path_params["check"])
+        if check is None:
+            return not_found(request, account, login)
+        shutil.rmtree(files / check.folder, ignore_errors=True)
+        check.purged = True
+        audit.record(s, account.username, "delete", f"{check.filing.unit.code} {check.filing.name}",
+                     f"check {check.id}: its files", address(request))
+        return RedirectResponse(f"/checks/{check.id}", status_code=303)
+
     @signed_in()
     async def filing_page(request: Request, s: Session, account: Account, login: LoginSession, form: Any) -> Response:
         fid = request.path_params["filing"]
@@ -307,7 +320,8 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
             if not unit.filings:
                 if filters["status"] in ("", "unchecked") and not filters["rule"] and not filters["severity"]:
                     rows.append({"department": unit.department, "unit": unit.name, "filing": "", "filing_id": None,
-                                 "check_id": None, "when": "", "errors": "", "warnings": "", "fixed": "", "count": 0})
+                                 "check_id": None, "when": "", "who": "", "errors": "", "warnings": "", "fixed": "",
+                                 "count": 0})
                 continue
             for f in unit.filings:
                 last = f.checks[-1] if f.checks else None
@@ -327,6 +341,7 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
                 p = progress(s, last)
                 rows.append({"department": unit.department, "unit": unit.name, "filing": f.name, "filing_id": f.id,
                              "check_id": last.id, "when": last.created.strftime("%Y-%m-%d %H:%M"),
+                             "who": last.account.display_name or last.account.username,
                              "errors": last.errors, "warnings": last.warnings,
                              "fixed": "" if p.first else len(p.fixed), "count": len(f.checks)})
         counts = [(rule, n, len(files_by_rule[rule])) for rule, n in by_rule.most_common()]
@@ -348,9 +363,10 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
     async def desk_xlsx(request: Request, s: Session, account: Account, login: LoginSession, form: Any) -> Response:
         rows, counts, _ = desk_rows(s, _filters(request))
         audit.record(s, account.username, "export", "desk", urlencode(_filters(request)), address(request))
-        return _xlsx({"各单位填报": (["主管部门", "单位", "文件", "最近检查（UTC）", "错误", "警告", "较上次改正", "检查次数"],
-                                [[r[k] for k in ("department", "unit", "filing", "when", "errors", "warnings", "fixed",
-                                                  "count")] for r in rows]),
+        return _xlsx({"各单位填报": (["主管部门", "单位", "文件", "最近检查（UTC）", "上传人", "错误", "警告", "较上次改正",
+                                  "检查次数"],
+                                [[r[k] for k in ("department", "unit", "filing", "when", "who", "errors", "warnings",
+                                                  "fixed", "count")] for r in rows]),
                       "按规则": (["规则", "问题数", "涉及文件"], [list(c) for c in counts])}, "审核台.xlsx")
 
     @signed_in(("admin",))
@@ -416,6 +432,7 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
         Route("/unit", unit_home), Route("/unit/checks", upload, methods=["POST"]),
         Route("/checks/{check}", check_page), Route("/checks/{check}/report", check_report),
         Route("/checks/{check}/files/{name}", check_file), Route("/filings/{filing}", filing_page),
+        Route("/checks/{check}/delete", check_delete, methods=["POST"]),
         Route("/desk", desk), Route("/desk.xlsx", desk_xlsx), Route("/admin/audit", audit_page),
         Route("/admin/audit.xlsx", audit_xlsx), Route("/healthz", health), Route("/static/{name}", static),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
