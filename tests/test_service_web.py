@@ -268,3 +268,12 @@ def test_a_unit_deletes_a_checks_files_and_the_log_says_who(service):
         assert s.scalars(select(AuditEvent.action).where(AuditEvent.account == "clerk1")).all()[-1] == "delete"
         assert not (data / "files" / s.get(Check, check).folder).exists()
     db.close()
+
+
+def test_an_unreadable_upload_is_a_check_that_says_why(service):
+    start, _ = service
+    client = start()
+    _login(client, "clerk1")
+    check = _check(client, "坏文件.docx", b"PK\x03\x04 not really a package")
+    page = client.get(f"/checks/{check}").text
+    assert "无法读取：无法读取的.docx文件（不完整或已损坏）" in page and "坏文件.docx" in page

@@ -31,6 +31,7 @@ from starlette.routing import Route
 
 from checker import __version__
 from checker.errors import JxError
+from checker.i18n import localise
 from checker.serve.app import CSP, Guard, static_response
 from checker.serve.batches import Batch, ServeSettings, check_batch
 from checker.serve.uploads import UploadLimits, UploadRejected, read_upload, size_text
@@ -259,7 +260,8 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
         downloads = sorted(p.name for p in out.iterdir()) if out.is_dir() and not check.purged else []
         downloads = [n for n in downloads if _belongs(n, check.filing.name)]
         return page("service_check.html.j2", request, title="检查结果", account=account, csrf=login.csrf,
-                    check=check, progress=progress(s, check), downloads=downloads)
+                    check=check, progress=progress(s, check), downloads=downloads,
+                    message="；".join(localise(m, "zh") for m in check.message.split("; ") if m))
 
     @signed_in()
     async def check_report(request: Request, s: Session, account: Account, login: LoginSession, form: Any) -> Response:
