@@ -89,6 +89,7 @@ def test_a_unit_checks_and_rechecks_and_sees_its_progress(service):
     assert "与上次检查相比" in page and re.search(r"已改正 [1-9]\d* 条", page)
     assert "自评表.txt" in client.get("/unit").text
     assert client.get(f"/checks/{second}/report").status_code == 200
+    assert 'lang="en"' in client.get(f"/checks/{second}/report?lang=en").text
     r = client.get(f"/checks/{second}/files/{'检查底稿.xlsx'}")
     assert r.status_code == 200 and load_workbook(io.BytesIO(r.content)).sheetnames
 

@@ -266,7 +266,8 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
     @signed_in()
     async def check_report(request: Request, s: Session, account: Account, login: LoginSession, form: Any) -> Response:
         check = visible_check(s, account, request.path_params["check"])
-        report = files / check.folder / "page.zh.html" if check is not None else None
+        lang = "en" if request.query_params.get("lang") == "en" else "zh"
+        report = files / check.folder / f"page.{lang}.html" if check is not None else None
         if check is None or check.purged or report is None or not report.is_file():
             return not_found(request, account, login)
         return HTMLResponse(report.read_text(encoding="utf-8"))
