@@ -138,3 +138,21 @@ def test_admin_commands_and_the_audit_log(tmp_path, capsys):
     with db.session() as s:  # the export itself is recorded
         assert s.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()[-1] == "export"
     db.close()
+
+
+def _open(url: str) -> str:
+    from checker.service.db import Database
+
+    Database(url).close()
+    return "ok"
+
+
+def test_two_processes_migrating_a_new_database_at_once(tmp_path):
+    """The service starting while an admin command runs: both find the schema made once."""
+    import multiprocessing as mp
+
+    for n in range(5):
+        url = database_url(tmp_path / f"d{n}")
+        (tmp_path / f"d{n}").mkdir()
+        with mp.get_context("spawn").Pool(4) as pool:
+            assert pool.map(_open, [url] * 4) == ["ok"] * 4
