@@ -192,6 +192,25 @@ def test_retention_deletes_old_files_but_keeps_the_findings(service):
     assert purging.get(f"/checks/{check}/files/检查底稿.xlsx").status_code == 404
 
 
+def test_stale_logins_are_removed_by_the_sweep(service):
+    import datetime as dt
+
+    from checker.service.models import LoginSession
+
+    start, data = service
+    client = start()
+    _login(client, "clerk1")
+    db = Database(database_url(data))
+    with db.session() as s:
+        for login in s.scalars(select(LoginSession)):
+            login.last_seen -= dt.timedelta(days=2)
+    client.app.app.state.purge()  # what the hourly sweep runs
+    with db.session() as s:
+        assert s.scalars(select(LoginSession)).all() == []
+    db.close()
+    assert client.get("/unit", follow_redirects=False).headers["location"] == "/login"
+
+
 def test_a_reset_password_must_be_changed_first(service):
     start, data = service
     db = Database(database_url(data))

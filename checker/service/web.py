@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -403,6 +403,8 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
                 n += 1
             if n:
                 audit.record(s, "system", "purge", f"{n} checks", f"older than {settings.keep_days:g} days")
+            stale = now() - dt.timedelta(hours=SESSION_HOURS)  # logins nobody can use any more
+            s.execute(delete(LoginSession).where(LoginSession.last_seen < stale))
         return n
 
     def sweep() -> None:
