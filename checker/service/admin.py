@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from checker.service import accounts, audit
 from checker.service.db import Database, database_url
-from checker.service.models import Account, AuditEvent, Unit
+from checker.service.models import Account, Unit
+from checker.service.sheets import workbook_bytes
 
 
 def run(args: argparse.Namespace) -> int:
@@ -97,15 +98,7 @@ def _user_list(s: Session, args: argparse.Namespace) -> None:
 
 
 def _audit_export(s: Session, args: argparse.Namespace) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "操作记录"
-    ws.append(["时间（UTC）", "账号", "操作", "对象", "说明", "地址"])
-    for e in s.scalars(select(AuditEvent).order_by(AuditEvent.id)):
-        ws.append([e.at, e.account, e.action, e.target, e.detail, e.address])
-    wb.save(args.output)
+    args.output.write_bytes(workbook_bytes(audit.sheet(s)))
     audit.record(s, "admin", "export", str(args.output), "audit log")
     print(f"已导出操作记录到 {args.output}")
 

@@ -39,14 +39,11 @@ from checker.service import accounts, audit
 from checker.service.db import Database
 from checker.service.history import filing_of, progress, record_check
 from checker.service.models import Account, AuditEvent, Check, Filing, LoginSession, Unit, now
+from checker.service.sheets import Sheets, workbook_bytes
 
 COOKIE = "jx_session"
 LOGIN_COOKIE = "jx_login"  # the login form's CSRF token before there is a session (double submit)
 SESSION_HOURS = 12
-ACTION_ZH = {"login": "登录", "login_failed": "登录失败", "logout": "退出", "upload": "上传", "check": "检查",
-             "download": "下载", "delete": "删除", "unit_add": "添加单位", "account_add": "添加账号",
-             "password_reset": "重设密码", "account_disable": "停用账号", "account_enable": "启用账号",
-             "export": "导出", "purge": "按期限删除文件"}
 
 
 class ServiceSettings:
@@ -70,7 +67,7 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
     checking = threading.Semaphore(1)  # one check on the worker pool at a time; the others wait their turn
     stop = threading.Event()
 
-    def page(name: str, request: Request, status: int = 200, **context: Any) -> HTMLResponse:
+    def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("problem", None)
         html = env.get_template(name).render(lang="zh", w={}, static="/static", inline_assets=False, assets={},
                                              version=__version__, account=context.pop("account", None),
@@ -104,7 +101,7 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
                         return RedirectResponse("/login", status_code=303)
                     account, login = who
                     if account.role not in roles:
-                        return page("service_message.html.j2", request, 404, title="未找到", account=account,
+                        return page("service_message.html.j2", 404, title="未找到", account=account,
                                     csrf=login.csrf, message="没有这个页面。")
                     if form is not None and not hmac.compare_digest(str(form.get("csrf", "")), login.csrf):
                         return Response("CSRF 校验失败（the form's token does not match）", status_code=403)
@@ -114,12 +111,16 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
             return handler
         return wrap
 
-    async def login_form(request: Request) -> Response:
+    def login_page(status: int = 200, problem: str | None = None) -> Response:
+        """The login form with a fresh CSRF token, the same token in a cookie only /login receives."""
         token = secrets.token_urlsafe(24)
-        response = page("service_login.html.j2", request, title="登录", csrf=token)
+        response = page("service_login.html.j2", status, title="登录", csrf=token, problem=problem)
         response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=settings.secure_cookies,
                             path="/login")
         return response
+
+    async def login_form(request: Request) -> Response:
+        return login_page()
 
     async def login(request: Request) -> Response:
         form = await request.form()
@@ -131,12 +132,7 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
             account = s.scalar(select(Account).where(Account.username == username))
             if account is None or not accounts.verify_password(account, password):
                 audit.record(s, username[:64], "login_failed", address=address(request))
-                token = secrets.token_urlsafe(24)
-                response = page("service_login.html.j2", request, 401, title="登录", csrf=token,
-                                problem="用户名或密码不对，或账号已停用。")
-                response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict",
-                                    secure=settings.secure_cookies, path="/login")
-                return response
+                return login_page(401, "用户名或密码不对，或账号已停用。")
             token = secrets.token_urlsafe(32)
             s.add(LoginSession(id=hashlib.sha256(token.encode()).hexdigest(), account=account,
                                csrf=secrets.token_urlsafe(24)))
@@ -162,7 +158,7 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
     @signed_in(csrf=True)
     async def password(request: Request, s: Session, account: Account, login: LoginSession, form: Any) -> Response:
         if request.method == "GET":
-            return page("service_password.html.j2", request, title="修改密码", account=account, csrf=login.csrf)
+            return page("service_password.html.j2", title="修改密码", account=account, csrf=login.csrf)
         problem = None
         if not accounts.verify_password(account, str(form.get("old", ""))):
             problem = "原密码不对。"
@@ -175,7 +171,7 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
             except accounts.AccountError:
                 problem = f"新密码至少{accounts.MIN_PASSWORD}个字符。"
         if problem:
-            return page("service_password.html.j2", request, 400, title="修改密码", account=account,
+            return page("service_password.html.j2", 400, title="修改密码", account=account,
                         csrf=login.csrf, problem=problem)
         audit.record(s, account.username, "password_reset", account.username, "by the account itself",
                      address(request))
@@ -188,7 +184,7 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
         for f in s.scalars(select(Filing).where(Filing.unit_id == account.unit_id).order_by(Filing.name)):
             rows.append({"id": f.id, "name": f.name, "last": f.checks[-1] if f.checks else None, "count": len(f.checks)})
         limits = settings.limits
-        return page("service_unit.html.j2", request, title=account.unit.name if account.unit else "本单位",
+        return page("service_unit.html.j2", title=account.unit.name if account.unit else "本单位",
                     account=account, csrf=login.csrf, filings=rows,
                     limits=f"单个文件不超过 {size_text(limits.file_bytes)}，每次最多 {limits.files} 个文件")
 
@@ -232,7 +228,8 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
             for (name, path) in zip(batch.names, (p for _, p in up.files), strict=True):
                 findings = [f for r in result.reports if r.source == name for f in r.findings]
                 errors = [e for e in batch.errors if e.source == name]
-                sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                # the workers hashed what they checked; a file refused before it was read is hashed here
+                sha = result.digests.get(name) or hashlib.sha256(path.read_bytes()).hexdigest()
                 check = record_check(s, filing_of(s, account.unit, name), account, sha, findings, errors,
                                      batch.id)
                 audit.record(s, account.username, "upload", f"{account.unit.code} {name}", f"check {check.id}", addr)
@@ -247,19 +244,19 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
             return None  # another unit's check is as missing as one that never was
         return check
 
-    def not_found(request: Request, account: Account, login: LoginSession) -> Response:
-        return page("service_message.html.j2", request, 404, title="未找到", account=account, csrf=login.csrf,
+    def not_found(account: Account, login: LoginSession) -> Response:
+        return page("service_message.html.j2", 404, title="未找到", account=account, csrf=login.csrf,
                     message="没有这个检查记录。")
 
     @signed_in()
     async def check_page(request: Request, s: Session, account: Account, login: LoginSession, form: Any) -> Response:
         check = visible_check(s, account, request.path_params["check"])
         if check is None:
-            return not_found(request, account, login)
+            return not_found(account, login)
         out = files / check.folder / "out"
         downloads = sorted(p.name for p in out.iterdir()) if out.is_dir() and not check.purged else []
         downloads = [n for n in downloads if _belongs(n, check.filing.name)]
-        return page("service_check.html.j2", request, title="检查结果", account=account, csrf=login.csrf,
+        return page("service_check.html.j2", title="检查结果", account=account, csrf=login.csrf,
                     check=check, progress=progress(s, check), downloads=downloads,
                     message="；".join(localise(m, "zh") for m in check.message.split("; ") if m))
 
@@ -269,7 +266,7 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
         lang = "en" if request.query_params.get("lang") == "en" else "zh"
         report = files / check.folder / f"page.{lang}.html" if check is not None else None
         if check is None or check.purged or report is None or not report.is_file():
-            return not_found(request, account, login)
+            return not_found(account, login)
         return HTMLResponse(report.read_text(encoding="utf-8"))
 
     @signed_in()
@@ -280,7 +277,7 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
         # only a name the check wrote, listed from its folder: no path from the request
         if check is None or check.purged or out is None or not out.is_dir() or name not in {
                 p.name for p in out.iterdir()} or not _belongs(name, check.filing.name):
-            return not_found(request, account, login)
+            return not_found(account, login)
         audit.record(s, account.username, "download", f"{check.filing.unit.code} {check.filing.name}",
                      f"check {check.id}: {name}", address(request))
         headers = {"content-disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
@@ -294,7 +291,7 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
         stay in the history, marked as deleted."""
         check = visible_check(s, account, request.path_params["check"])
         if check is None:
-            return not_found(request, account, login)
+            return not_found(account, login)
         shutil.rmtree(files / check.folder, ignore_errors=True)
         check.purged = True
         audit.record(s, account.username, "delete", f"{check.filing.unit.code} {check.filing.name}",
@@ -306,8 +303,8 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
         fid = request.path_params["filing"]
         filing = s.get(Filing, int(fid)) if fid.isdigit() else None
         if filing is None or (account.role == "unit" and filing.unit_id != account.unit_id):
-            return not_found(request, account, login)
-        return page("service_filing.html.j2", request, title="检查记录", account=account, csrf=login.csrf,
+            return not_found(account, login)
+        return page("service_filing.html.j2", title="检查记录", account=account, csrf=login.csrf,
                     filing=filing)
 
     # --- the desk ----------------------------------------------------------------------------------------
@@ -358,7 +355,7 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
     async def desk(request: Request, s: Session, account: Account, login: LoginSession, form: Any) -> Response:
         filters = _filters(request)
         rows, counts, departments = desk_rows(s, filters)
-        return page("service_desk.html.j2", request, title="审核台", account=account, csrf=login.csrf, rows=rows,
+        return page("service_desk.html.j2", title="审核台", account=account, csrf=login.csrf, rows=rows,
                     by_rule=counts, departments=departments, filters=filters,
                     query=urlencode({k: v for k, v in filters.items() if v}))
 
@@ -375,21 +372,17 @@ def create_service(settings: ServiceSettings, allowed_hosts: Iterable[str] | Non
     @signed_in(("admin",))
     async def audit_page(request: Request, s: Session, account: Account, login: LoginSession, form: Any) -> Response:
         events = s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1000)).all()
-        return page("service_audit.html.j2", request, title="操作记录", account=account, csrf=login.csrf,
-                    events=events, actions=ACTION_ZH)
+        return page("service_audit.html.j2", title="操作记录", account=account, csrf=login.csrf,
+                    events=events, actions=audit.ACTION_ZH)
 
     @signed_in(("admin",))
     async def audit_xlsx(request: Request, s: Session, account: Account, login: LoginSession, form: Any) -> Response:
-        events = s.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        export = audit.sheet(s, audit.ACTION_ZH)
         audit.record(s, account.username, "export", "audit log", address=address(request))
-        return _xlsx({"操作记录": (["时间（UTC）", "账号", "操作", "对象", "说明", "地址"],
-                                [[e.at, e.account, ACTION_ZH.get(e.action, e.action), e.target, e.detail, e.address]
-                                 for e in events])}, "操作记录.xlsx")
+        return _xlsx(export, "操作记录.xlsx")
 
     def _message(status: int, title: str, message: str) -> HTMLResponse:
-        return HTMLResponse(env.get_template("service_message.html.j2").render(
-            lang="zh", w={}, static="/static", inline_assets=False, assets={}, version=__version__, account=None,
-            csrf="", title=title, message=message), status_code=status)
+        return page("service_message.html.j2", status, title=title, message=message)
 
     # --- retention -----------------------------------------------------------------------------------------
     def purge() -> int:
@@ -452,20 +445,7 @@ def _belongs(download: str, filing: str) -> bool:
     return download.startswith(f"{stem}_检查批注") or download.startswith(("检查报告", "检查底稿", "检查结果"))
 
 
-def _xlsx(sheets: dict[str, tuple[list[str], list[list[Any]]]], name: str) -> Response:
-    import io
-
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, (head, rows) in sheets.items():
-        ws = wb.create_sheet(title)
-        ws.append(head)
-        for row in rows:
-            ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return Response(buf.getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+def _xlsx(sheets: Sheets, name: str) -> Response:
+    return Response(workbook_bytes(sheets), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
