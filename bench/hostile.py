@@ -157,10 +157,22 @@ def make_cases(folder: Path, scale: float = 1.0) -> dict[str, Path]:
     return cases
 
 
-def _check(folder: Path, out: Path, *options: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "import sys; from checker.cli import main; sys.exit(main())",
+def _check(folder: Path, out: Path, *options: str, env: dict[str, str] | None = None,
+           as_user: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """`jxcheck check FOLDER --format json --output OUT` in a process of its own (`as_user`: setpriv …)."""
+    return subprocess.run([*as_user, sys.executable, "-c", "import sys; from checker.cli import main; sys.exit(main())",
                            *options, "check", str(folder), "--format", "json", "--output", str(out)],
-                          capture_output=True, text=True, errors="replace", env={**os.environ, **(env or {})})
+                          capture_output=True, text=True, errors="replace", env={**os.environ, **(env or {})},
+                          cwd=str(ROOT))
+
+
+def _outcome(proc: subprocess.CompletedProcess, out: Path) -> str:
+    """Exit code, filings checked and errors of a run, or what it said when it wrote nothing."""
+    if not out.exists():
+        return f"exit {proc.returncode}, no output: {proc.stderr.strip()[-300:]}"
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    errors = [f"{Path(e['source']).name}: {e['message']}" for e in doc["errors"]]
+    return f"exit {proc.returncode}; checked {len(doc['reports'])} filings; errors {errors}"
 
 
 def rebinding() -> str:
@@ -186,20 +198,14 @@ def unlistable(work: Path) -> str:
     shutil.copy(SEED_TXT, folder / "locked" / "seed.txt")
     (folder / "locked").chmod(0)
     out = folder / "out.json"  # where nobody may write
-    command = [] if os.geteuid() else ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-    if command and not shutil.which("setpriv"):
+    as_user = () if os.geteuid() else ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
+    if as_user and not shutil.which("setpriv"):
         return "not run (root lists any folder, and setpriv is missing)"
     work.chmod(0o755)
     folder.chmod(0o777)
-    proc = subprocess.run([*command, sys.executable, "-c", "import sys; from checker.cli import main; sys.exit(main())",
-                           "--no-cache", "check", str(folder), "--format", "json", "--output", str(out)],
-                          capture_output=True, text=True, errors="replace", cwd=str(ROOT))
+    proc = _check(folder, out, "--no-cache", as_user=as_user)
     (folder / "locked").chmod(0o755)
-    if not out.exists():
-        return f"exit {proc.returncode}, no output: {proc.stderr.strip()[-300:]}"
-    doc = json.loads(out.read_text(encoding="utf-8"))
-    errors = [f"{Path(e['source']).name}: {e['message']}" for e in doc["errors"]]
-    return f"exit {proc.returncode}; checked {len(doc['reports'])} filings; errors {errors}"
+    return _outcome(proc, out)
 
 
 def dask_restart(work: Path) -> str:
@@ -216,11 +222,7 @@ def dask_restart(work: Path) -> str:
         shutil.copy(SEED_TXT, folder / name)
     out = work / "dask.json"
     proc = _check(folder, out, "--executor", "dask", "--scheduler", "local", env={FAULT_ENV: "crash:boom"})
-    if not out.exists():
-        return f"exit {proc.returncode}, no output: {proc.stderr.strip()[-300:]}"
-    doc = json.loads(out.read_text(encoding="utf-8"))
-    errors = [f"{Path(e['source']).name}: {e['message']}" for e in doc["errors"]]
-    return f"exit {proc.returncode}; checked {len(doc['reports'])} filings; errors {errors}"
+    return _outcome(proc, out)
 
 
 def main() -> int:
