@@ -100,6 +100,15 @@ def test_json_carries_any_figure(capsys, tmp_path):
 FORMATS = ["console", "json", "sarif", "junit", "github", "markdown", "html", "xlsx"]
 
 
+def _written(out, fmt: str) -> str:
+    """All the text an output file holds (an .xlsx: every cell's)."""
+    if fmt != "xlsx":
+        return out.read_text(encoding="utf-8")
+    from openpyxl import load_workbook
+
+    return "\n".join(str(c.value) for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row)
+
+
 def _names_folder(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -122,12 +131,7 @@ def test_a_file_name_in_gbk_bytes_or_with_escapes_loses_nothing(capsys, tmp_path
     out = tmp_path / f"r.{fmt}"
     code, _, err = _check(capsys, "--format", fmt, "--output", str(out), str(folder))
     assert code == 1, err  # the seed's findings; nothing unreadable
-    if fmt == "xlsx":
-        from openpyxl import load_workbook
-
-        text = "\n".join(str(c.value) for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row)
-    else:
-        text = out.read_text(encoding="utf-8")
+    text = _written(out, fmt)
     named = "%25E8%2587%25AA%25E8%25AF%2584.txt" if fmt == "github" else "自评.txt"  # github: as a file URI
     assert named in text and "\x1b" not in text and "\x1b" not in err
     if fmt == "json":
@@ -172,11 +176,6 @@ def test_cell_text_with_escapes_is_neutralised_in_every_format(capsys, tmp_path,
     out = tmp_path / f"r.{fmt}"
     code, _, err = _check(capsys, "--format", fmt, "--output", str(out), str(filing))
     assert code == 1, err
-    if fmt == "xlsx":
-        from openpyxl import load_workbook
-
-        text = "\n".join(str(c.value) for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row)
-    else:
-        text = out.read_text(encoding="utf-8")
+    text = _written(out, fmt)
     for raw in ("\x1b", "\u202e", "\x07"):
         assert raw not in text and raw not in err

@@ -77,6 +77,17 @@ def _login(browser, url: str, username: str, password: str = PASSWORD):
     return page
 
 
+def _own_password(page, url: str, new: str, lands_on: str) -> None:
+    """The password page an admin-made account is sent to: PASSWORD replaced by `new`."""
+    if not page.url.endswith("/password"):
+        page.goto(url + "/password")
+    page.fill("input[name=old]", PASSWORD)
+    page.fill("input[name=new]", new)
+    page.fill("input[name=again]", new)
+    page.click("form[action='/password'] button[type=submit]")
+    page.wait_for_url(f"**{lands_on}")
+
+
 def _check(page, url: str, name: str, tmp_path) -> str:
     path = tmp_path / name
     path.write_bytes(SEED.read_bytes())
@@ -98,11 +109,7 @@ def test_the_service_for_two_units_a_desk_and_an_admin(browser, tmp_path):
     try:
         one = _login(browser, service.url, "clerk1")
         assert one.url.endswith("/password")  # an account the admin made chooses its own password first
-        one.fill("input[name=old]", PASSWORD)
-        one.fill("input[name=new]", "clerk1-own-password")
-        one.fill("input[name=again]", "clerk1-own-password")
-        one.click("form[action='/password'] button[type=submit]")
-        one.wait_for_url("**/unit")
+        _own_password(one, service.url, "clerk1-own-password", "/unit")
         mine = _check(one, service.url, "应急局自评表.txt", tmp_path)
         assert "应急局自评表.txt" in one.content() and "错误" in one.content()
         with one.expect_download() as download:
@@ -110,13 +117,7 @@ def test_the_service_for_two_units_a_desk_and_an_admin(browser, tmp_path):
         assert download.value.suggested_filename == "检查底稿.xlsx"
 
         two = _login(browser, service.url, "clerk2")
-        for path in ("/password",):
-            two.goto(service.url + path)
-            two.fill("input[name=old]", PASSWORD)
-            two.fill("input[name=new]", "clerk2-own-password")
-            two.fill("input[name=again]", "clerk2-own-password")
-            two.click("form[action='/password'] button[type=submit]")
-            two.wait_for_url("**/unit")
+        _own_password(two, service.url, "clerk2-own-password", "/unit")
         check_id = mine.rsplit("/", 1)[1]
         for path in (f"/checks/{check_id}", f"/checks/{check_id}/report", f"/checks/{check_id}/files/检查底稿.xlsx",
                      "/filings/1", "/desk"):
@@ -124,11 +125,7 @@ def test_the_service_for_two_units_a_desk_and_an_admin(browser, tmp_path):
             assert response.status == 404 and "应急局自评表" not in two.content(), path
 
         desk = _login(browser, service.url, "desk")
-        desk.fill("input[name=old]", PASSWORD)
-        desk.fill("input[name=new]", "desk-own-password")
-        desk.fill("input[name=again]", "desk-own-password")
-        desk.click("form[action='/password'] button[type=submit]")
-        desk.wait_for_url("**/desk")
+        _own_password(desk, service.url, "desk-own-password", "/desk")
         desk.goto(service.url + "/desk")
         content = desk.content()
         assert "应急局自评表.txt" in content and "永州市林业局" in content and "尚未检查" in content
@@ -149,11 +146,7 @@ def test_the_service_for_two_units_a_desk_and_an_admin(browser, tmp_path):
         one.goto(mine.replace(service.url, purging.url))
         assert "本次检查的文件已删除" in one.content() and "错误" in one.content()
         admin = _login(browser, purging.url, "admin")
-        admin.fill("input[name=old]", PASSWORD)
-        admin.fill("input[name=new]", "admin-own-password")
-        admin.fill("input[name=again]", "admin-own-password")
-        admin.click("form[action='/password'] button[type=submit]")
-        admin.wait_for_url("**/desk")
+        _own_password(admin, purging.url, "admin-own-password", "/desk")
         admin.goto(purging.url + "/admin/audit")
         log = admin.content()
         for action in ("登录", "上传", "检查", "下载", "按期限删除文件", "添加单位", "添加账号"):
