@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from checker.errors import InputError
-from checker.readers.document import MAX_COLUMNS, Cell, Document, Paragraph, Table, Tally, join_paragraphs
+from checker.readers.document import Cell, Document, Paragraph, Table, Tally, join_paragraphs
 
 # Free text that ends a table even where a cell's next paragraph could stand.
 _OUTSIDE_RE = re.compile(
@@ -83,19 +83,18 @@ def _lines(text: str, tally: Tally) -> Iterator[_Line]:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     # only the lines with something in them are visited, their numbers counted between them: 50 MB of
     # newlines is 50 million empty lines, neither a list of them nor a loop over them
-    no = pos = 0
+    no, pos, previous = 1, 0, 0  # `no`: the line text[pos] stands on
     for m in _NONEMPTY_LINE.finditer(text):
-        before = no
-        no += text.count("\n", pos, m.start()) + (pos == 0)  # 1-based: the first line is line 1
+        no += text.count("\n", pos, m.start())
         pos = m.end()
-        blanks += no - before - 1  # the empty lines between
+        blanks += no - previous - 1  # the empty lines between
+        previous = no
         raw = m.group().replace("\f", "")
         if raw.startswith("\t") and "\t" not in raw[1:]:
             yield _Line(True, raw[1:], no, blanks)
             blanks = 0
         elif "\t" in raw:
-            if raw.count("\t") >= MAX_COLUMNS:  # counted before a row of a million cells is split
-                tally.columns(raw.count("\t") + 1)
+            tally.columns(raw.count("\t") + 1)  # counted before a row of a million cells is split
             # Word's plain "convert table to text": one row per line, cells split by TAB
             for k, part in enumerate(raw.split("\t")):
                 yield _Line(True, part, no, blanks if k == 0 else 0, row_start=k == 0)
