@@ -48,11 +48,10 @@ class Walk:
 
 def _readable_somewhere(folder: str, files: list[Path], out: Walk) -> None:
     """A folder given to check that holds no file jxcheck can read (only .doc, .pdf …) is an error, not a
-    clean run; one that could not be listed has said so already."""
+    clean run."""
     from checker.readers import SUPPORTED_SUFFIXES
 
-    if any(f.suffix.lower() in SUPPORTED_SUFFIXES for f in files) or any(e.source == decoded(folder)
-                                                                         for e in out.errors):
+    if any(f.suffix.lower() in SUPPORTED_SUFFIXES for f in files):
         return
     kinds = sorted({f.suffix.lower() or "(no extension)" for f in files})
     found = f"only {', '.join(kinds)} files" if files else "no files"
@@ -88,8 +87,10 @@ def walk(paths: list[str], exclude: list[str] | None = None, own: list[str] | No
     for p in paths:
         path = Path(p)
         if path.is_dir():
+            said = len(out.errors)
             listed = [f for f in _listed(path, out) if f.is_file()]
-            _readable_somewhere(p, listed, out)
+            if len(out.errors) == said:  # a folder it could not list has said so: "nothing readable" may be wrong
+                _readable_somewhere(p, listed, out)
             for f in listed:
                 suffix = f.suffix.lower()
                 if suffix in UNSUPPORTED:
