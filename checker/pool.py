@@ -101,6 +101,8 @@ def _die_with_parent(parent: int, inherited: list[int]) -> None:
             os.close(fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # held back by the parent while this worker started
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     with contextlib.suppress(Exception):
         import ctypes
 
@@ -138,6 +140,19 @@ def _worker_main(conn: Connection, init: Callable[..., Any], init_args: tuple, t
         conn.send((index, result))
 
 
+def _hold_sigint() -> Any:
+    import signal
+
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if hasattr(signal, "pthread_sigmask") else None
+
+
+def _release_sigint(held: Any) -> None:
+    import signal
+
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 class _Worker:
     def __init__(self, ctx: Any, init: Callable[..., Any], init_args: tuple, task: Callable[[Any, Any], Any],
                  siblings: tuple[int, ...] = ()) -> None:
@@ -150,7 +165,14 @@ class _Worker:
         self.proc = ctx.Process(target=_worker_main, args=(child, init, init_args, task,
                                                            os.getpid() if forked else 0, inherited, settings),
                                 daemon=True)
-        self.proc.start()
+        # Ctrl-C held back while the worker starts: it inherits the mask and ignores SIGINT before it lets
+        # the signal in, so a Ctrl-C at that moment never reaches a worker half started (here it is delivered
+        # as soon as the mask is restored)
+        held = _hold_sigint()
+        try:
+            self.proc.start()
+        finally:
+            _release_sigint(held)
         child.close()
         self.index: int | None = None
         self.deadline = 0.0
